@@ -1,0 +1,43 @@
+#pragma once
+// Composition root: configuration → database → migrations → services → routes → server.
+// New modules plug in here (see docs/architecture.md, "Adding a module").
+#include <memory>
+
+#include "modules/org/service.h"
+#include "platform/config/config.h"
+#include "platform/core/clock.h"
+#include "platform/db/database.h"
+#include "platform/http/metrics.h"
+#include "platform/http/router.h"
+
+namespace kefu {
+
+class App {
+ public:
+  explicit App(Config config);
+  ~App();
+
+  const Config& config() const { return config_; }
+  db::Database& db() { return *db_; }
+  const Clock& clock() const { return *clock_; }
+  org::OrgService& org() { return *org_; }
+  http::Router& router() { return router_; }
+
+  int migrate();
+  // Serves until SIGTERM/SIGINT; returns the process exit code.
+  int serve();
+
+ private:
+  void add_routes();
+
+  Config config_;
+  std::unique_ptr<Clock> clock_;
+  AdjustableClock* adjustable_ = nullptr;  // set when clock.adjustable = true
+  std::unique_ptr<db::Database> db_;
+  std::unique_ptr<org::OrgService> org_;
+  http::Router router_;
+  http::Metrics metrics_;
+  std::function<int64_t()> worker_queue_depth_;
+};
+
+}  // namespace kefu

@@ -1,0 +1,126 @@
+#include "modules/org/model.h"
+
+#include <cctype>
+#include <set>
+
+namespace kefu::org {
+
+std::optional<UnitKind> parse_unit_kind(std::string_view s) {
+  if (s == "head_office") return UnitKind::kHeadOffice;
+  if (s == "region") return UnitKind::kRegion;
+  if (s == "branch") return UnitKind::kBranch;
+  if (s == "store") return UnitKind::kStore;
+  if (s == "department") return UnitKind::kDepartment;
+  return std::nullopt;
+}
+
+std::string_view to_string(UnitKind k) {
+  switch (k) {
+    case UnitKind::kHeadOffice: return "head_office";
+    case UnitKind::kRegion: return "region";
+    case UnitKind::kBranch: return "branch";
+    case UnitKind::kStore: return "store";
+    case UnitKind::kDepartment: return "department";
+  }
+  return "branch";
+}
+
+bool may_hang_under(UnitKind child, UnitKind parent) {
+  switch (child) {
+    case UnitKind::kHeadOffice: return false;
+    case UnitKind::kRegion: return parent == UnitKind::kHeadOffice;
+    case UnitKind::kBranch: return parent == UnitKind::kHeadOffice || parent == UnitKind::kRegion;
+    case UnitKind::kStore: return parent == UnitKind::kBranch || parent == UnitKind::kRegion;
+    case UnitKind::kDepartment: return parent != UnitKind::kStore;
+  }
+  return false;
+}
+
+bool valid_code(std::string_view code) {
+  if (code.empty() || code.size() > 32) return false;
+  return std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
+  std::set<std::string> out;
+  auto grant = [&](std::initializer_list<std::string_view> ps) {
+    for (auto p : ps) out.emplace(p);
+  };
+  for (const auto& r : roles) {
+    if (r == "admin") {
+      grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
+             perm::kAuditRead});
+    } else if (r == "manager") {
+      grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii});
+    } else if (r == "supervisor") {
+      grant({perm::kUnitRead, perm::kUserRead});
+    } else if (valid_role(r)) {
+      grant({perm::kUnitRead});
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+bool may_grant(const std::vector<std::string>& actor_roles, std::string_view role) {
+  auto has = [&](std::string_view r) {
+    return std::find(actor_roles.begin(), actor_roles.end(), r) != actor_roles.end();
+  };
+  if (has("admin")) return true;
+  if (has("manager")) return role != "admin";
+  return false;
+}
+
+std::string mask_phone(std::string_view phone) {
+  if (phone.size() < 8) return std::string(phone.size(), '*');
+  std::string out(phone);
+  for (size_t i = 3; i + 4 < out.size(); ++i) out[i] = '*';
+  return out;
+}
+
+bool valid_username(std::string_view name) {
+  if (name.size() < 2 || name.size() > 32) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+           c == '_';
+  });
+}
+
+bool valid_email(std::string_view email) {
+  auto at = email.find('@');
+  if (at == std::string_view::npos || at == 0 || at != email.rfind('@')) return false;
+  auto dot = email.find('.', at);
+  return dot != std::string_view::npos && dot > at + 1 && dot + 1 < email.size() && email.size() <= 254 &&
+         email.find(' ') == std::string_view::npos;
+}
+
+bool valid_phone(std::string_view phone) {
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (phone.size() == 11 && digits(phone) && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9') return true;
+  auto dash = phone.find('-');
+  if (dash == std::string_view::npos) return false;
+  auto area = phone.substr(0, dash), local = phone.substr(dash + 1);
+  return area.size() >= 3 && area.size() <= 4 && area[0] == '0' && digits(area) && local.size() >= 7 &&
+         local.size() <= 8 && digits(local);
+}
+
+bool strong_enough(std::string_view pw) {
+  if (pw.size() < 8 || pw.size() > 128) return false;
+  bool letter = false, digit = false;
+  for (unsigned char c : pw) {
+    if (std::isalpha(c)) letter = true;
+    if (std::isdigit(c)) digit = true;
+  }
+  return letter && digit;
+}
+
+std::optional<TokenScope> parse_scope(std::string_view s) {
+  if (s == "read") return TokenScope::kRead;
+  if (s == "write") return TokenScope::kWrite;
+  return std::nullopt;
+}
+
+}  // namespace kefu::org

@@ -1,0 +1,139 @@
+// Org units: create, read, list, rename, move, deactivate — inside the caller's subtree.
+#include "modules/org/json.h"
+#include "modules/org/service.h"
+#include "modules/org/store.h"
+#include "platform/audit/audit.h"
+#include "platform/core/error.h"
+#include "platform/events/outbox.h"
+
+namespace kefu::org {
+namespace {
+
+const char* const kUnit = "@entity.org_unit";
+
+void check_fields(const std::optional<std::string>& code, const std::optional<std::string>& name) {
+  std::vector<FieldError> errors;
+  if (code && !valid_code(*code)) errors.push_back({"code", "org.code_invalid", {}});
+  if (name && name->empty()) errors.push_back({"name", "field.required", {}});
+  if (!errors.empty()) throw Error::validation(std::move(errors));
+}
+
+void record(db::Session& s, int64_t now, const auth::Principal& p, std::string_view action,
+            const std::optional<Unit>& before, const Unit& after) {
+  audit::append(s, now,
+                {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username, std::string(action),
+                 "org_unit", std::to_string(after.id), after.path, before ? dump(unit_json(*before)) : "",
+                 dump(unit_json(after)), p.request_id});
+  events::publish(s, now,
+                  {before ? "org.unit.updated" : "org.unit.created", "org_unit", std::to_string(after.id), after.id,
+                   p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, dump(unit_json(after))});
+}
+
+// The unit, when it exists inside the caller's scope; otherwise "not found".
+Unit scoped_unit(db::Session& s, const auth::Principal& p, int64_t id, const char* what = kUnit) {
+  auto u = store::find_unit(s, id);
+  if (!u || !p.in_scope(u->path)) throw Error::not_found(what);
+  return *u;
+}
+
+}  // namespace
+
+Unit OrgService::create_unit(const auth::Principal& p, const NewUnit& in) {
+  require(p, perm::kUnitWrite);
+  check_fields(in.code, in.name);
+  if (!in.parent_id) throw Error::validation({{"parent_id", "field.required", {}}});
+  int64_t now = clock_.now_ms();
+  return db_.writing([&](db::Session& s) {
+    Unit parent = scoped_unit(s, p, *in.parent_id, "@entity.parent_unit");
+    if (!parent.active) throw Error::validation({{"parent_id", "org.parent_inactive", {}}});
+    if (!may_hang_under(in.kind, parent.kind)) {
+      throw Error::validation({{"kind", "org.kind_not_allowed",
+                                {{"kind", "@unit_kind." + std::string(to_string(in.kind))},
+                                 {"parent", "@unit_kind." + std::string(to_string(parent.kind))}}}});
+    }
+    if (store::unit_code_taken(s, in.code, 0)) throw Error(ErrorKind::kConflict, "org.code_taken", {{"code", in.code}});
+    Unit u;
+    u.parent_id = parent.id;
+    u.code = in.code;
+    u.name = in.name;
+    u.kind = in.kind;
+    u.path = parent.path;
+    u.created_at = u.updated_at = now;
+    store::insert_unit(s, u);
+    record(s, now, p, "org.unit.create", std::nullopt, u);
+    return u;
+  });
+}
+
+Unit OrgService::get_unit(const auth::Principal& p, int64_t id) {
+  require(p, perm::kUnitRead);
+  return db_.reading([&](db::Session& s) { return scoped_unit(s, p, id); });
+}
+
+Unit OrgService::get_unit_by_code(const auth::Principal& p, const std::string& code) {
+  require(p, perm::kUnitRead);
+  auto u = db_.reading([&](db::Session& s) { return store::find_unit_by_code(s, code); });
+  if (!u || !p.in_scope(u->path)) throw Error::not_found(kUnit);
+  return *u;
+}
+
+Page<Unit> OrgService::list_units(const auth::Principal& p, const UnitQuery& q) {
+  require(p, perm::kUnitRead);
+  store::UnitFilter f{p.unit_path, q.q, q.kind, q.parent_id, q.active, q.after, q.limit + 1};
+  auto items = db_.reading([&](db::Session& s) { return store::list_units(s, f); });
+  Page<Unit> page;
+  if (static_cast<int>(items.size()) > q.limit) {
+    items.resize(q.limit);
+    page.next_after = items.back().id;
+  }
+  page.items = std::move(items);
+  return page;
+}
+
+Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPatch& patch) {
+  require(p, perm::kUnitRead);
+  check_fields(patch.code, patch.name);
+  int64_t now = clock_.now_ms();
+  return db_.writing([&](db::Session& s) {
+    Unit before = scoped_unit(s, p, id);
+    if (!p.can(perm::kUnitWrite)) throw Error::forbidden();
+    Unit u = before;
+    if (patch.name) u.name = *patch.name;
+    if (patch.code && *patch.code != u.code) {
+      if (store::unit_code_taken(s, *patch.code, u.id))
+        throw Error(ErrorKind::kConflict, "org.code_taken", {{"code", *patch.code}});
+      u.code = *patch.code;
+    }
+    if (patch.parent_id && patch.parent_id != u.parent_id) {
+      if (!u.parent_id) throw Error::validation({{"parent_id", "org.root_fixed", {}}});
+      if (u.id == p.unit_id) throw Error::forbidden();  // moving one's own home unit would leave one's scope
+      Unit parent = scoped_unit(s, p, *patch.parent_id, "@entity.parent_unit");
+      if (would_cycle(u.path, parent.path)) throw Error::validation({{"parent_id", "org.move_cycle", {}}});
+      if (!may_hang_under(u.kind, parent.kind)) {
+        throw Error::validation({{"parent_id", "org.kind_not_allowed",
+                                  {{"kind", "@unit_kind." + std::string(to_string(u.kind))},
+                                   {"parent", "@unit_kind." + std::string(to_string(parent.kind))}}}});
+      }
+      std::string new_path = child_path(parent.path, u.id);
+      store::move_subtree(s, u.path, new_path);
+      u.parent_id = parent.id;
+      u.path = new_path;
+    }
+    if (patch.active && *patch.active != u.active) {
+      if (!u.parent_id) throw Error::validation({{"active", "org.root_fixed", {}}});
+      if (!*patch.active) {
+        if (store::count_active_children(s, u.id) > 0 || store::count_active_users(s, u.id) > 0)
+          throw Error(ErrorKind::kConflict, "org.unit_not_empty");
+      } else if (auto parent = store::find_unit(s, *u.parent_id); parent && !parent->active) {
+        throw Error::validation({{"active", "org.parent_inactive", {}}});
+      }
+      u.active = *patch.active;
+    }
+    u.updated_at = now;
+    store::update_unit(s, u);
+    record(s, now, p, "org.unit.update", before, u);
+    return u;
+  });
+}
+
+}  // namespace kefu::org

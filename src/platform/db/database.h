@@ -1,0 +1,161 @@
+#pragma once
+// The storage interface every module talks to. Two drivers implement it: SQLite (embedded
+// default: one writer thread with group commit, a pool of readers) and PostgreSQL (a libpq
+// connection pool). SQL uses `?` placeholders on both; the PostgreSQL driver rewrites them.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace kefu::db {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A bound parameter or a column value. Times are epoch ms (int64), money is fen (int64),
+// booleans are 0/1, flexible attributes are JSON text.
+using Value = std::variant<std::nullptr_t, int64_t, double, std::string>;
+
+class Param {
+ public:
+  Param(std::nullptr_t) : v_(nullptr) {}
+  Param(int v) : v_(static_cast<int64_t>(v)) {}
+  Param(long v) : v_(static_cast<int64_t>(v)) {}
+  Param(long long v) : v_(static_cast<int64_t>(v)) {}
+  Param(unsigned v) : v_(static_cast<int64_t>(v)) {}
+  Param(bool v) : v_(static_cast<int64_t>(v ? 1 : 0)) {}
+  Param(double v) : v_(v) {}
+  Param(const char* v) : v_(std::string(v)) {}
+  Param(std::string v) : v_(std::move(v)) {}
+  Param(std::string_view v) : v_(std::string(v)) {}
+  template <class T>
+  Param(const std::optional<T>& v) : v_(nullptr) {
+    if (v) v_ = Param(*v).value();
+  }
+  const Value& value() const { return v_; }
+
+ private:
+  Value v_;
+};
+using Params = std::vector<Param>;
+
+class Row {
+ public:
+  explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
+  size_t size() const { return cols_.size(); }
+  bool is_null(size_t i) const { return std::holds_alternative<std::nullptr_t>(cols_.at(i)); }
+  // Typed accessors convert text (PostgreSQL returns text) as needed; NULL reads as 0 / "".
+  int64_t i64(size_t i) const;
+  double f64(size_t i) const;
+  std::string str(size_t i) const;
+  bool boolean(size_t i) const { return i64(i) != 0; }
+  std::optional<int64_t> opt_i64(size_t i) const {
+    return is_null(i) ? std::nullopt : std::optional<int64_t>(i64(i));
+  }
+  std::optional<std::string> opt_str(size_t i) const {
+    return is_null(i) ? std::nullopt : std::optional<std::string>(str(i));
+  }
+  const Value& raw(size_t i) const { return cols_.at(i); }
+
+ private:
+  std::vector<Value> cols_;
+};
+using Rows = std::vector<Row>;
+
+// A connection in use, inside a transaction for writes. Not thread-safe; never kept.
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual Dialect dialect() const = 0;
+  virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
+  // Returns the number of rows changed.
+  virtual int64_t exec(std::string_view sql, const Params& params = {}) = 0;
+  // Runs several statements without parameters (migrations).
+  virtual void exec_script(std::string_view sql) = 0;
+
+  std::optional<Row> query_one(std::string_view sql, const Params& params = {}) {
+    Rows rows = query(sql, params);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+};
+
+struct Stats {
+  std::string driver;         // "sqlite" or "postgres"
+  int pool_size = 0;          // reader connections (SQLite) or pool connections (PostgreSQL)
+  int pool_in_use = 0;
+  int64_t write_queue_depth = 0;  // transactions waiting for the writer (SQLite)
+  int64_t commits = 0;            // physical commits
+  int64_t writes = 0;             // logical write transactions committed
+};
+
+struct Options {
+  int pool_size = 4;        // readers (SQLite) or connections (PostgreSQL)
+  int max_group = 256;      // SQLite: most transactions in one group commit
+  int busy_timeout_ms = 5000;
+};
+
+// Thrown when the database itself fails (disk full, connection lost). The HTTP layer
+// answers 503; callers never see a partial transaction.
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Thrown by a write when the database refused it on a constraint (unique, foreign key):
+// services turn it into a 409 with a domain code.
+class ConstraintError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual Dialect dialect() const = 0;
+
+  // Runs `fn` on a reader connection inside one read transaction (a consistent snapshot).
+  virtual void read(const std::function<void(Session&)>& fn) = 0;
+  // Runs `fn` inside one write transaction. Returns after the transaction is durable; if fn
+  // throws, nothing it did is kept and the exception reaches the caller. Blocks: never call
+  // it on an io thread.
+  virtual void write(const std::function<void(Session&)>& fn) = 0;
+
+  virtual bool ping() = 0;
+  virtual Stats stats() = 0;
+  // Copies the database to `path` while it is in use (SQLite online backup). PostgreSQL
+  // deployments use pg_dump instead and get an error here.
+  virtual void backup(const std::string& path) = 0;
+
+  template <class F>
+  auto reading(F&& f) -> decltype(f(std::declval<Session&>())) {
+    using R = decltype(f(std::declval<Session&>()));
+    if constexpr (std::is_void_v<R>) {
+      read([&](Session& s) { f(s); });
+    } else {
+      std::optional<R> out;
+      read([&](Session& s) { out.emplace(f(s)); });
+      return std::move(*out);
+    }
+  }
+  template <class F>
+  auto writing(F&& f) -> decltype(f(std::declval<Session&>())) {
+    using R = decltype(f(std::declval<Session&>()));
+    if constexpr (std::is_void_v<R>) {
+      write([&](Session& s) { f(s); });
+    } else {
+      std::optional<R> out;
+      write([&](Session& s) { out.emplace(f(s)); });
+      return std::move(*out);
+    }
+  }
+};
+
+// Opens `sqlite:///abs/path.db`, `sqlite://relative.db`, `sqlite::memory:` or
+// `postgresql://user@host:port/db` (any libpq URI).
+std::unique_ptr<Database> open(const std::string& url, const Options& options = {});
+
+}  // namespace kefu::db

@@ -1,0 +1,41 @@
+#pragma once
+// Routes "METHOD /api/v1/users/{id}" to handlers. Patterns are kept so that metrics and
+// logs group by route, and so the OpenAPI test can compare the document with the router.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/http/message.h"
+
+namespace kefu::http {
+
+struct RouteOptions {
+  bool auth = true;       // needs a signed-in caller
+  bool blocking = true;   // touches the database: runs on the worker pool, never an io thread
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;
+  std::vector<std::string> segments;
+  Handler handler;
+  RouteOptions options;
+};
+
+struct Match {
+  const Route* route = nullptr;
+  bool path_known = false;  // some route has this path but not this method (→ 405)
+};
+
+class Router {
+ public:
+  void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  // Fills req.path_params on success.
+  Match match(Request& req) const;
+  const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+
+ private:
+  std::vector<std::unique_ptr<Route>> routes_;
+};
+
+}  // namespace kefu::http

@@ -1,0 +1,357 @@
+#include "platform/http/server.h"
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include "platform/core/error.h"
+#include "platform/core/ids.h"
+#include "platform/db/database.h"
+#include "platform/http/problem.h"
+
+namespace kefu::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+bool is_write_method(std::string_view m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
+
+bool sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
+
+void add_security_headers(Response& r) {
+  auto has = [&](std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (beast::iequals(k, name)) return true;
+    return false;
+  };
+  if (!has("Cache-Control")) r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "
+                         "'unsafe-inline'; frame-ancestors 'none'");
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  const Router& router;
+  Metrics& metrics;
+  Authenticator authenticate;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  asio::thread_pool workers;
+  std::vector<std::thread> io_threads;
+  std::atomic<int64_t> queued{0};
+  std::atomic<int64_t> inflight{0};
+  std::atomic<bool> stopping{false};
+  asio::steady_timer drain_timer{ioc};
+  std::chrono::steady_clock::time_point stop_deadline;
+
+  Impl(ServerOptions o, const Router& r, Metrics& m, Authenticator a)
+      : options(std::move(o)), router(r), metrics(m), authenticate(std::move(a)),
+        workers(static_cast<size_t>(std::max(1, options.workers))) {}
+
+  Response run_handler(const Route& route, Request& req, i18n::Lang lang);
+  void accept();
+  void begin_shutdown();
+  void drain();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    remote_ = ec ? "" : ep.address().to_string();
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+  }
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+  }
+
+ private:
+  void read_header() {
+    if (server_.stopping.load()) return close();
+    parser_.emplace();
+    parser_->header_limit(server_.options.max_header_bytes);
+    parser_->body_limit(server_.options.max_body_bytes);
+    stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read_error(beast::error_code ec) {
+    started_ = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::header_limit) {
+      return refuse(431, Error(ErrorKind::kBadRequest, "request.headers_too_large"));
+    }
+    if (ec == bhttp::error::body_limit) {
+      return refuse(413, Error(ErrorKind::kPayloadTooLarge, "request.body_too_large",
+                               {{"limit", std::to_string(server_.options.max_body_bytes)}}));
+    }
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+      return close();
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
+      return refuse(400, Error(ErrorKind::kBadRequest, "request.bad_http", {{"reason", ec.message()}}));
+    }
+    close();
+  }
+
+  // Answers a request we could not read completely, then closes the connection.
+  void refuse(int status, const Error& e) {
+    Request req;
+    req.request_id = next_request_id();
+    req.remote_addr = remote_;
+    i18n::Lang lang = i18n::Lang::kZh;
+    if (parser_ && parser_->is_header_done()) {
+      const auto& h = parser_->get();
+      lang = i18n::from_accept_language(std::string(h[bhttp::field::accept_language]));
+      req.method = std::string(h.method_string());
+      req.target = std::string(h.target());
+    }
+    Response r = problem(e, lang, req.request_id);
+    r.status = status;
+    keep_alive_ = false;
+    server_.inflight.fetch_add(1);
+    finish(req, "(unread)", std::move(r));
+  }
+
+  void on_read(beast::error_code ec, size_t) {
+    if (ec) return on_read_error(ec);
+    started_ = std::chrono::steady_clock::now();
+    server_.inflight.fetch_add(1);
+    auto msg = parser_->release();
+    keep_alive_ = msg.keep_alive() && !server_.stopping.load();
+
+    auto req = std::make_shared<Request>();
+    req->method = std::string(msg.method_string());
+    req->target = std::string(msg.target());
+    req->remote_addr = remote_;
+    std::string_view incoming_id = msg["X-Request-Id"];
+    req->request_id = sane_request_id(incoming_id) ? std::string(incoming_id) : next_request_id();
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req->headers.emplace_back(std::move(name), std::string(f.value()));
+    }
+    req->body = std::move(msg.body());
+    i18n::Lang lang = i18n::from_accept_language(req->header("accept-language"));
+
+    auto url = boost::urls::parse_origin_form(req->target);
+    if (!url) {
+      return finish(*req, "(bad target)",
+                    problem(Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "target"}}), lang,
+                            req->request_id));
+    }
+    req->path = url->path();
+    for (auto p : url->params()) req->query.emplace_back(p.key, p.has_value ? p.value : "");
+
+    Match m = server_.router.match(*req);
+    if (!m.route) {
+      Error e = m.path_known ? Error(ErrorKind::kBadRequest, "route.method_not_allowed")
+                             : Error(ErrorKind::kNotFound, "route.not_found");
+      Response r = problem(e, lang, req->request_id);
+      r.status = m.path_known ? 405 : 404;
+      return finish(*req, "(none)", std::move(r));
+    }
+    const Route* route = m.route;
+    if (!route->options.blocking) {
+      return finish(*req, route->pattern, server_.run_handler(*route, *req, lang));
+    }
+    if (server_.queued.load() >= server_.options.worker_queue_limit) {
+      return finish(*req, route->pattern,
+                    problem(Error(ErrorKind::kUnavailable, "server.overloaded"), lang, req->request_id));
+    }
+    server_.queued.fetch_add(1);
+    asio::post(server_.workers, [self = shared_from_this(), req, route, lang] {
+      self->server_.queued.fetch_sub(1);
+      auto resp = std::make_shared<Response>(self->server_.run_handler(*route, *req, lang));
+      asio::post(self->stream_.get_executor(), [self, req, route, resp] {
+        self->finish(*req, route->pattern, std::move(*resp));
+      });
+    });
+  }
+
+  void finish(const Request& req, const std::string& route, Response r) {
+    add_security_headers(r);
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(r.status));
+    if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
+    res->set("X-Request-Id", req.request_id);
+    for (auto& [k, v] : r.headers) res->insert(k, v);
+    if (req.method != "HEAD") res->body() = std::move(r.body);
+    res->keep_alive(keep_alive_);
+    res->prepare_payload();
+
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_.metrics.observe(req.method.empty() ? "-" : req.method, route, r.status, seconds);
+    if (server_.options.access_log) {
+      spdlog::info("http rid={} ip={} method={} target={} route={} status={} ms={:.2f} bytes={}",
+                   req.request_id, req.remote_addr, req.method, req.target.substr(0, 200), route, r.status,
+                   seconds * 1000, res->body().size());
+    }
+    stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
+      self->server_.inflight.fetch_sub(1);
+      if (ec || !self->keep_alive_ || self->server_.stopping.load()) return self->close();
+      self->read_header();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().close(ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Server::Impl& server_;
+  std::string remote_;
+  bool keep_alive_ = true;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+
+Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang lang) {
+  Context ctx{req, lang, std::nullopt};
+  try {
+    if (route.options.blocking && authenticate) ctx.principal = authenticate(req);
+    if (ctx.principal) ctx.principal->request_id = req.request_id;
+    if (route.options.auth) {
+      const auto& p = ctx.user();
+      if (is_write_method(req.method)) {
+        if (p.via_token) {
+          bool may_write = std::find(p.token_scopes.begin(), p.token_scopes.end(), "write") != p.token_scopes.end();
+          if (!may_write) throw Error(ErrorKind::kForbidden, "auth.scope");
+        } else if (!equal_secrets(req.header("x-csrf-token"), p.csrf_token)) {
+          throw Error(ErrorKind::kForbidden, "auth.csrf");
+        }
+      }
+    }
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.body.empty()) {
+      std::string_view ct = req.header("content-type");
+      if (ct.substr(0, 16) != "application/json") {
+        throw Error(ErrorKind::kUnsupportedMedia, "request.unsupported_media_type");
+      }
+    }
+    return route.handler(ctx);
+  } catch (const Error& e) {
+    return problem(e, lang, req.request_id);
+  } catch (const db::ConstraintError& e) {
+    spdlog::warn("rid={} constraint: {}", req.request_id, e.what());
+    return problem(Error(ErrorKind::kConflict, "db.conflict"), lang, req.request_id);
+  } catch (const db::DatabaseError& e) {
+    spdlog::error("rid={} database: {}", req.request_id, e.what());
+    return problem(Error(ErrorKind::kUnavailable, "db.unavailable"), lang, req.request_id);
+  } catch (const std::exception& e) {
+    spdlog::error("rid={} unhandled: {}", req.request_id, e.what());
+    return problem(Error(ErrorKind::kInternal, "server.internal", {{"request_id", req.request_id}}), lang,
+                   req.request_id);
+  }
+}
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!acceptor.is_open()) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      std::make_shared<Session>(std::move(socket), *this)->start();
+    }
+    accept();
+  });
+}
+
+void Server::Impl::begin_shutdown() {
+  if (stopping.exchange(true)) return;
+  spdlog::info("shutting down: no new connections, finishing {} in-flight requests", inflight.load());
+  beast::error_code ec;
+  acceptor.close(ec);
+  stop_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
+  drain();
+}
+
+void Server::Impl::drain() {
+  if ((inflight.load() == 0 && queued.load() == 0) || std::chrono::steady_clock::now() > stop_deadline) {
+    if (inflight.load() != 0) spdlog::warn("grace period over with {} requests in flight", inflight.load());
+    ioc.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(10));
+  drain_timer.async_wait([this](beast::error_code) { drain(); });
+}
+
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics, Authenticator authenticate)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(authenticate))) {}
+
+Server::~Server() {
+  stop();
+  for (auto& t : impl_->io_threads)
+    if (t.joinable()) t.join();
+  impl_->workers.join();
+}
+
+uint16_t Server::start() {
+  auto& i = *impl_;
+  tcp::endpoint ep(asio::ip::make_address(i.options.host), i.options.port);
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  i.signals.async_wait([&i](beast::error_code ec, int) {
+    if (!ec) i.begin_shutdown();
+  });
+  i.accept();
+  for (int n = 0; n < std::max(1, i.options.io_threads); ++n) i.io_threads.emplace_back([&i] { i.ioc.run(); });
+  return i.acceptor.local_endpoint().port();
+}
+
+void Server::wait() {
+  for (auto& t : impl_->io_threads)
+    if (t.joinable()) t.join();
+  impl_->workers.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
+}
+
+int64_t Server::worker_queue_depth() const { return impl_->queued.load(); }
+int64_t Server::in_flight() const { return impl_->inflight.load(); }
+
+}  // namespace kefu::http

@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include "modules/org/model.h"
+
+namespace kefu::org {
+
+TEST(OrgModel, UnitKindsHangOnlyWhereTheyBelong) {
+  EXPECT_TRUE(may_hang_under(UnitKind::kRegion, UnitKind::kHeadOffice));
+  EXPECT_FALSE(may_hang_under(UnitKind::kRegion, UnitKind::kBranch));
+  EXPECT_TRUE(may_hang_under(UnitKind::kBranch, UnitKind::kRegion));
+  EXPECT_TRUE(may_hang_under(UnitKind::kStore, UnitKind::kBranch));
+  EXPECT_FALSE(may_hang_under(UnitKind::kStore, UnitKind::kStore));
+  EXPECT_FALSE(may_hang_under(UnitKind::kDepartment, UnitKind::kStore));
+  EXPECT_FALSE(may_hang_under(UnitKind::kHeadOffice, UnitKind::kHeadOffice));
+}
+
+TEST(OrgModel, MovingUnderOwnSubtreeIsACycle) {
+  EXPECT_TRUE(would_cycle("/1/4/", "/1/4/"));
+  EXPECT_TRUE(would_cycle("/1/4/", "/1/4/9/"));
+  EXPECT_FALSE(would_cycle("/1/4/", "/1/40/"));
+  EXPECT_FALSE(would_cycle("/1/4/", "/1/"));
+  EXPECT_EQ(child_path("/1/4/", 9), "/1/4/9/");
+}
+
+TEST(OrgModel, PermissionsFollowRoles) {
+  auto admin = permissions_of({"admin"});
+  EXPECT_NE(std::find(admin.begin(), admin.end(), "org.unit.write"), admin.end());
+  auto agent = permissions_of({"agent"});
+  EXPECT_EQ(agent, std::vector<std::string>{"org.unit.read"});
+  auto both = permissions_of({"supervisor", "agent"});
+  EXPECT_EQ(both, (std::vector<std::string>{"org.unit.read", "org.user.read"}));
+  EXPECT_TRUE(permissions_of({"nonsense"}).empty());
+}
+
+TEST(OrgModel, ManagersMayNotGrantAdmin) {
+  EXPECT_TRUE(may_grant({"admin"}, "admin"));
+  EXPECT_TRUE(may_grant({"manager"}, "agent"));
+  EXPECT_FALSE(may_grant({"manager"}, "admin"));
+  EXPECT_FALSE(may_grant({"supervisor"}, "agent"));
+}
+
+TEST(OrgModel, PhonesAreMaskedTheChineseWay) {
+  EXPECT_EQ(mask_phone("13812345678"), "138****5678");
+  EXPECT_EQ(mask_phone("010-12345678"), "010*****5678");
+  EXPECT_EQ(mask_phone("123"), "***");
+}
+
+TEST(OrgModel, ValidatesContactsAndNames) {
+  EXPECT_TRUE(valid_phone("13812345678"));
+  EXPECT_FALSE(valid_phone("12812345678"));
+  EXPECT_FALSE(valid_phone("1381234567"));
+  EXPECT_TRUE(valid_phone("010-12345678"));
+  EXPECT_TRUE(valid_phone("0571-8765432"));
+  EXPECT_FALSE(valid_phone("10-12345678"));
+  EXPECT_TRUE(valid_email("li@example.cn"));
+  EXPECT_FALSE(valid_email("li@example"));
+  EXPECT_FALSE(valid_email("@example.cn"));
+  EXPECT_TRUE(valid_code("SH-XH_01"));
+  EXPECT_FALSE(valid_code("上海"));
+  EXPECT_FALSE(valid_code(""));
+  EXPECT_TRUE(valid_username("agent.zhang"));
+  EXPECT_FALSE(valid_username("a"));
+  EXPECT_TRUE(strong_enough("kefu2026"));
+  EXPECT_FALSE(strong_enough("password"));
+  EXPECT_FALSE(strong_enough("k1"));
+}
+
+TEST(OrgModel, LockoutAfterTheFifthFailure) {
+  LockoutPolicy p{5, 900000};
+  int failures = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto o = after_failure(failures, 1000, p);
+    EXPECT_EQ(o.locked_until, 0);
+    failures = o.failures;
+  }
+  auto o = after_failure(failures, 1000, p);
+  EXPECT_EQ(o.locked_until, 901000);
+  EXPECT_EQ(o.failures, 0);
+}
+
+}  // namespace kefu::org
