@@ -70,6 +70,10 @@ void App::add_routes() {
                                         }});
   org::add_routes(router_, *org_,
                   {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
+  static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
+  if (static_files_->enabled()) {
+    router_.set_fallback([files = static_files_.get()](http::Context& c) { return files->serve(c.req); });
+  }
 }
 
 int App::serve() {

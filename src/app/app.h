@@ -9,6 +9,7 @@
 #include "platform/db/database.h"
 #include "platform/http/metrics.h"
 #include "platform/http/router.h"
+#include "platform/http/static_files.h"
 
 namespace kefu {
 
@@ -37,6 +38,7 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   http::Router router_;
   http::Metrics metrics_;
+  std::unique_ptr<http::StaticFiles> static_files_;
   std::function<int64_t()> worker_queue_depth_;
 };
 

@@ -67,6 +67,15 @@ SignIn OrgService::sign_in(const std::string& username, const std::string& passw
   return out;
 }
 
+OrgService::Me OrgService::me(const auth::Principal& p) {
+  return db_.reading([&](db::Session& s) {
+    auto u = store::find_user(s, p.user_id);
+    auto unit = u ? store::find_unit(s, u->unit_id) : std::nullopt;
+    if (!u || !unit) throw Error(ErrorKind::kUnauthenticated, "auth.required");
+    return Me{*u, *unit};
+  });
+}
+
 void OrgService::sign_out(const auth::Principal& p) {
   if (p.via_token) return;  // tokens are revoked, not signed out
   int64_t now = clock_.now_ms();

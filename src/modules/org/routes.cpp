@@ -29,8 +29,9 @@ boost::json::array unit_array(const std::vector<Unit>& units) {
 
 boost::json::object me_json(OrgService& svc, const auth::Principal& p) {
   boost::json::object o;
-  o["user"] = user_json(svc.get_user(p, p.user_id));
-  o["unit"] = unit_json(svc.get_unit(p, p.unit_id));
+  auto me = svc.me(p);
+  o["user"] = user_json(me.user);
+  o["unit"] = unit_json(me.unit);
   boost::json::array perms;
   for (const auto& x : p.permissions) perms.emplace_back(x);
   o["permissions"] = std::move(perms);

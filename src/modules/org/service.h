@@ -115,6 +115,13 @@ class OrgService {
   void change_own_password(const auth::Principal& p, const std::string& current, const std::string& next);
   User find_user_by_name(const auth::Principal& p, const std::string& username);
 
+  struct Me {
+    User user;
+    Unit unit;
+  };
+  // The caller's own record and home unit, read together.
+  Me me(const auth::Principal& p);
+
   SignIn sign_in(const std::string& username, const std::string& password, const std::string& ip,
                  const std::string& user_agent);
   void sign_out(const auth::Principal& p);

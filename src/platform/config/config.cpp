@@ -18,7 +18,7 @@ Config::Config() {
       {"server.idle_timeout_ms", "60000"},
       {"server.request_timeout_ms", "30000"},
       {"server.shutdown_grace_ms", "10000"},
-      {"server.static_dir", ""},
+      {"server.static_dir", "web/dist"},  // the console's build; ignored when missing
       {"server.secure_cookies", "false"},
       {"database.url", "sqlite://data/kefu.db"},
       {"database.pool_size", "4"},

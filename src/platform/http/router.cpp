@@ -60,6 +60,9 @@ Match Router::match(Request& req) const {
     m.route = r.get();
     return m;
   }
+  bool page_request = (req.method == "GET" || req.method == "HEAD") && req.path.rfind("/api/", 0) != 0 &&
+                      req.path != "/api";
+  if (!m.path_known && fallback_.handler && page_request) m.route = &fallback_;
   return m;
 }
 

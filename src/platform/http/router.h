@@ -33,9 +33,17 @@ class Router {
   // Fills req.path_params on success.
   Match match(Request& req) const;
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
+  // Answers GET/HEAD requests outside /api/ that no route matched (the console's files).
+  void set_fallback(Handler handler) {
+    fallback_.handler = std::move(handler);
+    fallback_.pattern = "(static)";
+    fallback_.method = "GET";
+    fallback_.options = {.auth = false};
+  }
 
  private:
   std::vector<std::unique_ptr<Route>> routes_;
+  Route fallback_;
 };
 
 }  // namespace kefu::http

@@ -250,7 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
 Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang lang) {
   Context ctx{req, lang, std::nullopt};
   try {
-    if (route.options.blocking && authenticate) ctx.principal = authenticate(req);
+    if (route.options.auth && authenticate) ctx.principal = authenticate(req);
     if (ctx.principal) ctx.principal->request_id = req.request_id;
     if (route.options.auth) {
       const auto& p = ctx.user();
