@@ -65,8 +65,8 @@ void add_system_routes(http::Router& r, SystemDeps d) {
     f.scope_path = p.unit_path;
     f.entity = http::query_text(c.req, "entity", 32);
     f.entity_id = http::query_text(c.req, "entity_id", 64);
-    f.before_id = http::query_int(c.req, "before").value_or(0);
-    auto page = http::page_request(c.req);
+    auto page = http::page_request(c.req);  // newest first: the cursor is the oldest id seen
+    f.before_id = page.after;
     f.limit = page.limit + 1;
     auto rows = db.reading([&](db::Session& s) { return audit::list(s, f); });
     std::optional<int64_t> next;
