@@ -43,15 +43,15 @@ void append(db::Session& s, int64_t now_ms, const Entry& e) {
   auto head = s.query_one(head_sql);
   if (!head) throw db::DatabaseError("audit_head is missing");
   std::string prev = head->str(1);
-  auto row = s.query_one(
-      "INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_id, unit_path, "
-      "before_json, after_json, request_id, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '') RETURNING id",
-      {now_ms, e.actor_id, e.actor, e.action, e.entity, e.entity_id, e.unit_path, e.before_json,
-       e.after_json, e.request_id, prev});
-  int64_t id = row->i64(0);
+  // Ids follow the head one by one (appenders are serialised), so the hash can be computed
+  // before the insert and a deleted row leaves a visible gap.
+  int64_t id = head->i64(0) + 1;
   std::string hash = row_hash(id, now_ms, e, prev);
-  s.exec("UPDATE audit_log SET hash = ? WHERE id = ?", {hash, id});
+  s.exec(
+      "INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, unit_path, "
+      "before_json, after_json, request_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {id, now_ms, e.actor_id, e.actor, e.action, e.entity, e.entity_id, e.unit_path, e.before_json, e.after_json,
+       e.request_id, prev, hash});
   s.exec("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", {id, hash});
 }
 
@@ -72,6 +72,10 @@ VerifyResult verify(db::Database& db) {
                 r.str(9), r.str(10)};
         int64_t id = r.i64(0);
         ++result.checked;
+        if (id != last_id + 1) {
+          result = {false, result.checked, id, "rows before this one are missing (deleted)"};
+          return;
+        }
         if (r.str(11) != prev) {
           result = {false, result.checked, id, "row does not follow the previous one (a row before it was deleted or edited)"};
           return;
