@@ -145,8 +145,8 @@ Ratios compare each endpoint with `GET /healthz` in the same run; absolute numbe
 {table}
 
 - `GET /api/v1/me`: bearer token lookup (hashed token) plus the user and unit read.
-- `POST /api/v1/org/units`: one durable write (WAL, synchronous=FULL, group commit) plus its audit row,
-  unique codes per request (`bench/write.lua`).
+- `POST /api/v1/org/units`: one durable write plus its audit row, a unique code per request
+  (`bench/write.lua`).
 - kefu serve exit code after SIGTERM: {rc}.
 """.format(date=time.strftime("%Y-%m-%d %H:%M"), version=version, threads=threads, conns=conns,
            duration=duration, ncpu=os.cpu_count(), cpu=cpu, kernel=platform.platform(), table=table, rc=rc)
@@ -155,8 +155,13 @@ with open(out, "w") as f:
 print()
 print(table)
 print()
-for r in rows:
-    if r["non2xx"]:
-        print("NON-2XX: %s answered %d non-2xx responses" % (r["label"], r["non2xx"]))
+bad = [r for r in rows if r["non2xx"]]
+for r in bad:
+    print("NON-2XX: %s answered %d non-2xx responses" % (r["label"], r["non2xx"]))
+if bad:
+    with open(out, "a") as f:
+        f.write("\n**Warning:** non-2xx answers in this run (see the table): its numbers do not measure "
+                "successful requests.\n")
 print("written to %s" % out)
+sys.exit(3 if bad else 0)
 PY

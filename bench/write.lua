@@ -1,6 +1,7 @@
 -- wrk script: POST /api/v1/org/units with a unique code per request.
 -- Usage: wrk ... -s bench/write.lua <url> -- <parent_id> <run_tag>
--- The Authorization header comes from wrk's -H option (wrk.format merges wrk.headers).
+-- The Authorization header comes from wrk's -H option, which fills wrk.headers; wrk.format
+-- uses wrk.headers only when given no header table, so Content-Type is added to it here.
 -- Codes are <run_tag>-t<thread>-<counter>: unique per thread and across threads.
 
 local threads = {}
@@ -21,6 +22,7 @@ bad = 0
 function init(args)
   parent_id = args[1] or "1"
   tag = args[2] or "bench"
+  wrk.headers["Content-Type"] = "application/json"
 end
 
 function request()
@@ -28,7 +30,7 @@ function request()
   local code = string.format("%s-t%d-%d", tag, tid, counter)
   local body = string.format('{"parent_id":%s,"code":"%s","name":"压测 %s","kind":"department"}',
                              parent_id, code, code)
-  return wrk.format("POST", "/api/v1/org/units", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/v1/org/units", nil, body)
 end
 
 -- remember the first refusal, so a broken run says why

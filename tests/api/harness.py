@@ -318,8 +318,9 @@ class ServerError(RuntimeError):
 class KefuServer:
     """The kefu binary with its own config and fresh database."""
 
-    def __init__(self, name="kefu", pg_url=_MISSING, log_level="info"):
+    def __init__(self, name="kefu", pg_url=_MISSING, log_level="info", config=None):
         self.name = name
+        self.extra_config = config or {}  # {"clock": {"adjustable": True}} -> [clock] adjustable = true
         self.pg_url = PG_URL if pg_url is _MISSING else pg_url
         self.dir = tempfile.mkdtemp(prefix="kefu-api-%s-" % name.lower()[:40])
         self.db_path = os.path.join(self.dir, "kefu.db")
@@ -345,8 +346,15 @@ class KefuServer:
         return env
 
     def write_config(self):
+        sections = {"server": {"listen": "%s:%d" % (self.host, self.port)}, "database": {"url": self.db_url}}
+        for sec, kv in self.extra_config.items():
+            sections.setdefault(sec, {}).update(kv)
         with open(self.config_path, "w") as f:
-            f.write('[server]\nlisten = "%s:%d"\n\n[database]\nurl = "%s"\n' % (self.host, self.port, self.db_url))
+            for sec, kv in sections.items():
+                f.write("[%s]\n" % sec)
+                for k, v in kv.items():
+                    f.write("%s = %s\n" % (k, jsonlib.dumps(v)))  # JSON literals are TOML literals here
+                f.write("\n")
 
     def cli(self, *args, check=True, timeout=60):
         """Runs `kefu --config <file> args...`; returns CompletedProcess (text)."""
@@ -504,10 +512,11 @@ class ServerTestCase(unittest.TestCase):
     admin = None
     head = None
     maxDiff = 4000
+    server_config = None  # extra configuration sections for this class's server
 
     @classmethod
     def setUpClass(cls):
-        cls.server = KefuServer(cls.__name__)
+        cls.server = KefuServer(cls.__name__, config=cls.server_config)
         try:
             cls.server.start()
             cls.admin = cls.server.login()

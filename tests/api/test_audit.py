@@ -110,7 +110,7 @@ class AuditApiTest(ServerTestCase):
     def test_paging(self):
         for i in range(12):
             self.admin.create_unit(self.branch["id"], "au-p%d" % i, "分页 %d" % i, "store")
-        seen, after = [], None
+        seen, after, cursors = [], None, []
         while True:
             q = {"limit": 5}
             if after:
@@ -121,6 +121,9 @@ class AuditApiTest(ServerTestCase):
             after = r.body["next"]
             if not after:
                 break
+            self.assertIsInstance(after, str)
+            self.assertNotIn(after, cursors, "?after=%s does not advance: cursors %s, ids %s" % (after, cursors, seen))
+            cursors.append(after)
         self.assertEqual(len(seen), len(set(seen)))
         self.assertEqual(len(seen), self.admin.audit_count())
         self.assertGreaterEqual(len(seen), 12)

@@ -116,7 +116,7 @@ class SessionTest(ServerTestCase):
         other = self.server.login(ADMIN_USER, ADMIN_PASSWORD)  # sign-ins are audited: before the snapshot
         before = c.list_all("/api/v1/org/units")
         audit_before = c.audit_count()
-        body = {"parent_id": self.head["id"], "code": "csrf-x", "name": "csrf", "kind": "store"}
+        body = {"parent_id": self.head["id"], "code": "csrf-x", "name": "csrf", "kind": "branch"}
         c.send_csrf = False
         self.assertProblem(c.post("/api/v1/org/units", body), 403, "auth.csrf", msg="no X-CSRF-Token")
         self.assertProblem(c.post("/api/v1/org/units", body, headers={"X-CSRF-Token": "wrong-token"}),

@@ -74,12 +74,23 @@ class SystemTest(ServerTestCase):
         self.assertIn("no-store", (api.header("Cache-Control") or "").lower(), "private API answers are not cached")
 
     def test_unknown_route(self):
-        for path in ("/nope", "/api/v1/nope", "/api/v2/org/units", "/api/v1/org/units/1/zzz", "/api/v1/../etc/passwd"):
+        for path in ("/api/v1/nope", "/api/nope", "/missing-file.js", "/api/v2/org/units", "/api/v1/org/units/1/zzz", "/api/v1/../etc/passwd"):
             r = self.admin.get(path)
             self.assertProblem(r, 404, msg=path)
         r = self.server.client(lang="en").get("/api/v1/nope")
         b = self.assertProblem(r, 404, "route.not_found")
         self.assertNotRegex(b["detail"], r"[\u4e00-\u9fff]")
+
+    def test_console_fallback(self):
+        # Paths outside /api/ are the console's: index.html (never cached) when it is built.
+        r = self.admin.get("/admin/users")
+        if r.status == 404:
+            self.skipTest("console not built (web/dist missing)")
+        self.assertEqual(r.status, 200)
+        self.assertIn("text/html", r.header("Content-Type") or "")
+        self.assertIn("no-cache", r.header("Cache-Control") or "")
+        for path in ("/../../etc/passwd", "/assets/nope-123.js"):
+            self.assertEqual(self.admin.get(path).status, 404, path)
 
     def test_wrong_method(self):
         for method, path, allow in (("DELETE", "/api/v1/org/units", {"GET", "POST"}),
@@ -88,9 +99,12 @@ class SystemTest(ServerTestCase):
                                     ("POST", "/healthz", {"GET"}),
                                     ("PATCH", "/api/v1/me", {"GET"})):
             r = self.admin.request(method, path, json={})
-            self.assertProblem(r, 405, "route.method_not_allowed", msg="%s %s" % (method, path))
-            got = {m.strip().upper() for m in (r.header("Allow") or "").split(",") if m.strip()}
-            self.assertTrue(allow <= got, "%s %s: Allow %r" % (method, path, r.header("Allow")))
+            with self.subTest("problem", method=method, path=path):
+                self.assertProblem(r, 405, "route.method_not_allowed", msg="%s %s" % (method, path))
+            with self.subTest("Allow header (RFC 9110)", method=method, path=path):
+                got = {m.strip().upper() for m in (r.header("Allow") or "").split(",") if m.strip()}
+                self.assertTrue(allow <= got, "%s %s: Allow %r, expected %s" % (method, path, r.header("Allow"),
+                                                                                sorted(allow)))
 
     def test_keep_alive_and_pipelining(self):
         import http.client

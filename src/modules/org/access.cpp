@@ -128,7 +128,7 @@ std::optional<auth::Principal> OrgService::authenticate(const std::string& sessi
   return p;
 }
 
-IssuedToken OrgService::create_token(const auth::Principal& p, const NewToken& in) {
+std::vector<FieldError> OrgService::check(const NewToken& in) {
   std::vector<FieldError> errors;
   if (in.name.empty()) errors.push_back({"name", "field.required", {}});
   if (in.scopes.empty()) errors.push_back({"scopes", "org.scopes_empty", {}});
@@ -137,7 +137,11 @@ IssuedToken OrgService::create_token(const auth::Principal& p, const NewToken& i
       errors.push_back({"scopes[" + std::to_string(i) + "]", "org.scope_unknown", {{"scope", in.scopes[i]}}});
   if (in.expires_in_days && (*in.expires_in_days < 1 || *in.expires_in_days > 3650))
     errors.push_back({"expires_in_days", "field.out_of_range", {}});
-  if (!errors.empty()) throw Error::validation(std::move(errors));
+  return errors;
+}
+
+IssuedToken OrgService::create_token(const auth::Principal& p, const NewToken& in) {
+  if (auto errors = check(in); !errors.empty()) throw Error::validation(std::move(errors));
   if (p.via_token) throw Error::forbidden();  // a token cannot mint tokens
   int64_t now = clock_.now_ms();
   IssuedToken out;

@@ -100,6 +100,7 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     u.code = in.text("code", kCode);
     u.name = in.text("name", kName);
     u.kind = read_kind(in);
+    in.add_errors(OrgService::check(u));
     in.finish();
     return Response::json(unit_json(svc.create_unit(c.user(), u)), 201);
   });
@@ -117,6 +118,7 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     p.code = in.optional_text("code", kCode);
     p.parent_id = in.optional_integer("parent_id");
     p.active = in.optional_boolean("active");
+    in.add_errors(OrgService::check(p));
     in.finish();
     return Response::json(unit_json(svc.update_unit(c.user(), id, p)));
   });
@@ -143,6 +145,7 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     u.roles = in.text_list("roles", {1, 32});
     u.phone = in.optional_text("phone", {0, 20}).value_or("");
     u.email = in.optional_text("email", {0, 254}).value_or("");
+    in.add_errors(OrgService::check(u));
     in.finish();
     return Response::json(user_json(svc.create_user(c.user(), u)), 201);
   });
@@ -162,6 +165,7 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     p.active = in.optional_boolean("active");
     p.phone = in.optional_text("phone", {0, 20});
     p.email = in.optional_text("email", {0, 254});
+    in.add_errors(OrgService::check(p));
     in.finish();
     return Response::json(user_json(svc.update_user(c.user(), id, p)));
   });
@@ -190,6 +194,7 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     t.name = in.text("name", kName);
     t.scopes = in.text_list("scopes", {1, 16});
     t.expires_in_days = in.optional_integer("expires_in_days");
+    in.add_errors(OrgService::check(t));
     in.finish();
     IssuedToken issued = svc.create_token(c.user(), t);
     boost::json::object o;

@@ -12,6 +12,7 @@
 #include "platform/auth/principal.h"
 #include "platform/auth/throttle.h"
 #include "platform/core/clock.h"
+#include "platform/core/error.h"
 #include "platform/db/database.h"
 
 namespace kefu::org {
@@ -100,6 +101,13 @@ class OrgService {
   // The identity the CLI acts as: every permission, the whole tree.
   static auth::Principal system_principal(std::string actor = "cli");
   static void register_messages();
+
+  // Input rules, also used by routes so that one answer lists every bad field.
+  static std::vector<FieldError> check(const NewUnit& in);
+  static std::vector<FieldError> check(const UnitPatch& in);
+  static std::vector<FieldError> check(const NewUser& in);
+  static std::vector<FieldError> check(const UserPatch& in);
+  static std::vector<FieldError> check(const NewToken& in);
 
   Unit create_unit(const auth::Principal& p, const NewUnit& in);
   Unit get_unit(const auth::Principal& p, int64_t id);

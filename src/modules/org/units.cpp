@@ -11,11 +11,19 @@ namespace {
 
 const char* const kUnit = "@entity.org_unit";
 
-void check_fields(const std::optional<std::string>& code, const std::optional<std::string>& name) {
-  std::vector<FieldError> errors;
+void check_fields(const std::optional<std::string>& code, const std::optional<std::string>& name,
+                  std::vector<FieldError>& errors) {
   if (code && !valid_code(*code)) errors.push_back({"code", "org.code_invalid", {}});
   if (name && name->empty()) errors.push_back({"name", "field.required", {}});
+}
+
+void throw_if(std::vector<FieldError> errors) {
   if (!errors.empty()) throw Error::validation(std::move(errors));
+}
+
+bool same(const Unit& a, const Unit& b) {
+  return a.name == b.name && a.code == b.code && a.parent_id == b.parent_id && a.path == b.path &&
+         a.active == b.active;
 }
 
 void record(db::Session& s, int64_t now, const auth::Principal& p, std::string_view action,
@@ -38,10 +46,22 @@ Unit scoped_unit(db::Session& s, const auth::Principal& p, int64_t id, const cha
 
 }  // namespace
 
+std::vector<FieldError> OrgService::check(const NewUnit& in) {
+  std::vector<FieldError> errors;
+  if (!in.parent_id) errors.push_back({"parent_id", "field.required", {}});
+  check_fields(in.code, in.name, errors);
+  return errors;
+}
+
+std::vector<FieldError> OrgService::check(const UnitPatch& in) {
+  std::vector<FieldError> errors;
+  check_fields(in.code, in.name, errors);
+  return errors;
+}
+
 Unit OrgService::create_unit(const auth::Principal& p, const NewUnit& in) {
   require(p, perm::kUnitWrite);
-  check_fields(in.code, in.name);
-  if (!in.parent_id) throw Error::validation({{"parent_id", "field.required", {}}});
+  throw_if(check(in));
   int64_t now = clock_.now_ms();
   return db_.writing([&](db::Session& s) {
     Unit parent = scoped_unit(s, p, *in.parent_id, "@entity.parent_unit");
@@ -79,6 +99,7 @@ Unit OrgService::get_unit_by_code(const auth::Principal& p, const std::string& c
 
 Page<Unit> OrgService::list_units(const auth::Principal& p, const UnitQuery& q) {
   require(p, perm::kUnitRead);
+  if (q.kind && !parse_unit_kind(*q.kind)) throw Error::validation({{"kind", "field.invalid", {}}});
   store::UnitFilter f{p.unit_path, q.q, q.kind, q.parent_id, q.active, q.after, q.limit + 1};
   auto items = db_.reading([&](db::Session& s) { return store::list_units(s, f); });
   Page<Unit> page;
@@ -92,7 +113,7 @@ Page<Unit> OrgService::list_units(const auth::Principal& p, const UnitQuery& q) 
 
 Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPatch& patch) {
   require(p, perm::kUnitRead);
-  check_fields(patch.code, patch.name);
+  throw_if(check(patch));
   int64_t now = clock_.now_ms();
   return db_.writing([&](db::Session& s) {
     Unit before = scoped_unit(s, p, id);
@@ -129,6 +150,7 @@ Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPat
       }
       u.active = *patch.active;
     }
+    if (same(u, before)) return before;  // nothing to change, nothing to record
     u.updated_at = now;
     store::update_unit(s, u);
     record(s, now, p, "org.unit.update", before, u);

@@ -42,7 +42,7 @@ Unit scoped_active_unit(db::Session& s, const auth::Principal& p, int64_t id) {
   return *unit;
 }
 
-void check_roles(const auth::Principal& p, const std::vector<std::string>& roles, std::vector<FieldError>& errors) {
+void check_roles(const std::vector<std::string>& roles, std::vector<FieldError>& errors) {
   if (roles.empty()) errors.push_back({"roles", "org.roles_empty", {}});
   std::set<std::string> seen;
   for (size_t i = 0; i < roles.size(); ++i) {
@@ -50,7 +50,6 @@ void check_roles(const auth::Principal& p, const std::vector<std::string>& roles
     if (!valid_role(roles[i])) errors.push_back({field, "org.role_unknown", {{"role", roles[i]}}});
     else if (!seen.insert(roles[i]).second) errors.push_back({field, "org.role_duplicate", {{"role", roles[i]}}});
   }
-  (void)p;
 }
 
 void check_contact(const std::optional<std::string>& phone, const std::optional<std::string>& email,
@@ -66,17 +65,35 @@ void check_grants(const auth::Principal& p, const std::vector<std::string>& role
     if (!may_grant(p.roles, r)) throw Error(ErrorKind::kForbidden, "org.role_not_grantable", {{"role", r}});
 }
 
+bool same(const User& a, const User& b) {
+  return a.display_name == b.display_name && a.unit_id == b.unit_id && a.roles == b.roles && a.active == b.active &&
+         a.phone == b.phone && a.email == b.email;
+}
+
 }  // namespace
 
-User OrgService::create_user(const auth::Principal& p, const NewUser& in) {
-  require(p, perm::kUserWrite);
+std::vector<FieldError> OrgService::check(const NewUser& in) {
   std::vector<FieldError> errors;
   if (!valid_username(in.username)) errors.push_back({"username", "org.username_invalid", {}});
   if (in.display_name.empty()) errors.push_back({"display_name", "field.required", {}});
   if (!strong_enough(in.password)) errors.push_back({"password", "org.password_weak", {}});
-  check_roles(p, in.roles, errors);
+  if (in.unit_id <= 0) errors.push_back({"unit_id", "field.required", {}});
+  check_roles(in.roles, errors);
   check_contact(in.phone, in.email, errors);
-  if (!errors.empty()) throw Error::validation(std::move(errors));
+  return errors;
+}
+
+std::vector<FieldError> OrgService::check(const UserPatch& in) {
+  std::vector<FieldError> errors;
+  if (in.display_name && in.display_name->empty()) errors.push_back({"display_name", "field.required", {}});
+  if (in.roles) check_roles(*in.roles, errors);
+  check_contact(in.phone, in.email, errors);
+  return errors;
+}
+
+User OrgService::create_user(const auth::Principal& p, const NewUser& in) {
+  require(p, perm::kUserWrite);
+  if (auto errors = check(in); !errors.empty()) throw Error::validation(std::move(errors));
   check_grants(p, in.roles);
   std::string hash = auth::hash_password(in.password);  // slow: outside the transaction
   int64_t now = clock_.now_ms();
@@ -134,11 +151,7 @@ Page<User> OrgService::list_users(const auth::Principal& p, const UserQuery& q) 
 }
 
 User OrgService::update_user(const auth::Principal& p, int64_t id, const UserPatch& patch) {
-  std::vector<FieldError> errors;
-  if (patch.display_name && patch.display_name->empty()) errors.push_back({"display_name", "field.required", {}});
-  if (patch.roles) check_roles(p, *patch.roles, errors);
-  check_contact(patch.phone, patch.email, errors);
-  if (!errors.empty()) throw Error::validation(std::move(errors));
+  if (auto errors = check(patch); !errors.empty()) throw Error::validation(std::move(errors));
   int64_t now = clock_.now_ms();
   return visible(p, db_.writing([&](db::Session& s) {
     User before = scoped_user(s, p, id);
@@ -164,8 +177,9 @@ User OrgService::update_user(const auth::Principal& p, int64_t id, const UserPat
     if (patch.roles) {
       u.roles = *patch.roles;
       std::sort(u.roles.begin(), u.roles.end());
-      store::set_roles(s, u.id, u.roles);
     }
+    if (same(u, before)) return before;  // nothing to change, nothing to record
+    if (u.roles != before.roles) store::set_roles(s, u.id, u.roles);
     u.updated_at = now;
     store::update_user(s, u);
     if (!u.active && before.active) store::revoke_user_sessions(s, u.id, now);

@@ -8,6 +8,7 @@ int http_status(ErrorKind kind) {
     case ErrorKind::kUnauthenticated: return 401;
     case ErrorKind::kForbidden: return 403;
     case ErrorKind::kNotFound: return 404;
+    case ErrorKind::kMethodNotAllowed: return 405;
     case ErrorKind::kConflict: return 409;
     case ErrorKind::kPayloadTooLarge: return 413;
     case ErrorKind::kUnsupportedMedia: return 415;

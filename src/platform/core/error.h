@@ -13,6 +13,7 @@ enum class ErrorKind {
   kUnauthenticated,  // 401
   kForbidden,        // 403: visible record, action not allowed
   kNotFound,         // 404: unknown id or outside the caller's scope
+  kMethodNotAllowed, // 405
   kConflict,         // 409: duplicate, illegal state change
   kPayloadTooLarge,  // 413
   kUnsupportedMedia, // 415

@@ -51,6 +51,20 @@ const boost::json::value* JsonInput::find(std::string_view key) {
   return &it->value();
 }
 
+std::nullopt_t JsonInput::null_given(std::string_view key) {
+  // null is not "leave it as it is": a field that cannot be cleared refuses it.
+  add_error(std::string(key), "field.not_nullable");
+  return std::nullopt;
+}
+
+void JsonInput::add_errors(const std::vector<FieldError>& errors) {
+  for (const auto& e : errors) {
+    bool already = false;
+    for (const auto& have : errors_) already = already || have.field == e.field;
+    if (!already) errors_.push_back(e);
+  }
+}
+
 void JsonInput::add_error(std::string field, std::string code,
                           std::vector<std::pair<std::string, std::string>> params) {
   errors_.push_back({std::move(field), std::move(code), std::move(params)});
@@ -91,7 +105,8 @@ std::string JsonInput::text(std::string_view key, TextRule rule) {
 
 std::optional<std::string> JsonInput::optional_text(std::string_view key, TextRule rule) {
   const auto* v = find(key);
-  if (!v || v->is_null()) return std::nullopt;
+  if (!v) return std::nullopt;
+  if (v->is_null()) return null_given(key);
   return read_text(key, *v, rule);
 }
 
@@ -126,7 +141,8 @@ int64_t JsonInput::integer(std::string_view key) {
 
 std::optional<int64_t> JsonInput::optional_integer(std::string_view key) {
   const auto* v = find(key);
-  if (!v || v->is_null()) return std::nullopt;
+  if (!v) return std::nullopt;
+  if (v->is_null()) return null_given(key);
   auto i = as_int(*v);
   if (!i) add_error(std::string(key), "field.wrong_type", {{"expected", "integer"}});
   return i;
@@ -146,7 +162,8 @@ std::optional<std::optional<int64_t>> JsonInput::nullable_integer(std::string_vi
 
 std::optional<bool> JsonInput::optional_boolean(std::string_view key) {
   const auto* v = find(key);
-  if (!v || v->is_null()) return std::nullopt;
+  if (!v) return std::nullopt;
+  if (v->is_null()) return null_given(key);
   if (!v->is_bool()) {
     add_error(std::string(key), "field.wrong_type", {{"expected", "boolean"}});
     return std::nullopt;
@@ -157,7 +174,8 @@ std::optional<bool> JsonInput::optional_boolean(std::string_view key) {
 std::optional<std::vector<std::string>> JsonInput::optional_text_list(std::string_view key,
                                                                       TextRule rule) {
   const auto* v = find(key);
-  if (!v || v->is_null()) return std::nullopt;
+  if (!v) return std::nullopt;
+  if (v->is_null()) return null_given(key);
   if (!v->is_array()) {
     add_error(std::string(key), "field.wrong_type", {{"expected", "array"}});
     return std::nullopt;
@@ -172,7 +190,8 @@ std::optional<std::vector<std::string>> JsonInput::optional_text_list(std::strin
 }
 
 std::vector<std::string> JsonInput::text_list(std::string_view key, TextRule rule) {
-  if (!obj_.contains(key)) {
+  auto it = obj_.find(key);
+  if (it == obj_.end() || it->value().is_null()) {
     seen_.emplace(key);
     add_error(std::string(key), "field.required");
     return {};

@@ -40,12 +40,16 @@ class JsonInput {
 
   void add_error(std::string field, std::string code,
                  std::vector<std::pair<std::string, std::string>> params = {});
+  // Adds domain errors found after parsing, skipping fields that already have one, so that
+  // one answer lists every bad field.
+  void add_errors(const std::vector<FieldError>& errors);
   bool ok() const { return errors_.empty(); }
   // Adds an error for every field that was not read, then throws if anything is wrong.
   void finish();
 
  private:
   const boost::json::value* find(std::string_view key);
+  std::nullopt_t null_given(std::string_view key);
   std::optional<std::string> read_text(std::string_view key, const boost::json::value& v, TextRule rule);
 
   const boost::json::object& obj_;

@@ -31,6 +31,7 @@ void add_platform_messages() {
       {"field.too_short", "至少 {min} 个字符", "must have at least {min} characters"},
       {"field.too_long", "最多 {max} 个字符", "must have at most {max} characters"},
       {"field.wrong_type", "类型错误，应为 {expected}", "has the wrong type; expected {expected}"},
+      {"field.not_nullable", "不能为 null", "cannot be null"},
       {"field.unknown", "不认识的字段", "is not a known field"},
       {"field.invalid", "格式无效", "is invalid"},
       {"field.out_of_range", "超出允许范围", "is out of range"},

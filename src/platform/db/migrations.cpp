@@ -1,7 +1,7 @@
 #include "platform/db/migrations.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 #include <spdlog/spdlog.h>
 
@@ -10,11 +10,22 @@ namespace {
 
 std::string component_of(const std::string& path) {
   // src/platform/db/migrations/... → platform; src/modules/org/migrations/... → org
-  static const std::regex module_re(R"(^src/modules/([a-z_]+)/migrations/)");
-  std::smatch m;
-  if (std::regex_search(path, m, module_re)) return m[1];
+  constexpr std::string_view kModules = "src/modules/";
+  if (path.rfind(kModules, 0) == 0) {
+    size_t end = path.find('/', kModules.size());
+    return end == std::string::npos ? std::string() : path.substr(kModules.size(), end - kModules.size());
+  }
   if (path.rfind("src/platform/", 0) == 0) return "platform";
   return {};
+}
+
+// "0001_org.sql" → {1, "org"}; anything else → version 0.
+std::pair<int, std::string> parse_name(const std::string& path) {
+  std::string file = path.substr(path.rfind('/') + 1);
+  if (file.size() < 10 || file[4] != '_' || file.substr(file.size() - 4) != ".sql") return {0, {}};
+  for (int i = 0; i < 4; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(file[i]))) return {0, {}};
+  return {std::stoi(file.substr(0, 4)), file.substr(5, file.size() - 9)};
 }
 
 void ensure_table(Database& db) {
@@ -46,13 +57,12 @@ std::vector<Migration> select_migrations(const std::map<std::string, std::string
                                          Dialect dialect,
                                          const std::vector<std::string>& components) {
   const std::string dir = dialect == Dialect::kSqlite ? "/migrations/sqlite/" : "/migrations/postgres/";
-  static const std::regex name_re(R"((\d{4})_([a-z0-9_]+)\.sql$)");
   std::vector<Migration> out;
   for (const auto& [path, sql] : files) {
     if (path.find(dir) == std::string::npos) continue;
-    std::smatch m;
-    if (!std::regex_search(path, m, name_re)) continue;
-    out.push_back({component_of(path), std::stoi(m[1]), m[2], sql});
+    auto [version, name] = parse_name(path);
+    if (version == 0) continue;
+    out.push_back({component_of(path), version, name, sql});
   }
   auto rank = [&](const std::string& c) {
     auto it = std::find(components.begin(), components.end(), c);

@@ -54,6 +54,7 @@ Match Router::match(Request& req) const {
     if (!ok) continue;
     if (r->method != req.method && !(req.method == "HEAD" && r->method == "GET")) {
       m.path_known = true;
+      m.allow += (m.allow.empty() ? "" : ", ") + r->method;
       continue;
     }
     req.path_params = std::move(params);

@@ -25,6 +25,7 @@ struct Route {
 struct Match {
   const Route* route = nullptr;
   bool path_known = false;  // some route has this path but not this method (→ 405)
+  std::string allow;        // the methods that path accepts, for the Allow header
 };
 
 class Router {

@@ -179,10 +179,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
     Match m = server_.router.match(*req);
     if (!m.route) {
-      Error e = m.path_known ? Error(ErrorKind::kBadRequest, "route.method_not_allowed")
+      Error e = m.path_known ? Error(ErrorKind::kMethodNotAllowed, "route.method_not_allowed")
                              : Error(ErrorKind::kNotFound, "route.not_found");
       Response r = problem(e, lang, req->request_id);
-      r.status = m.path_known ? 405 : 404;
+      if (m.path_known) r.headers.emplace_back("Allow", m.allow);
       return finish(*req, "(none)", std::move(r));
     }
     const Route* route = m.route;
@@ -265,7 +265,9 @@ Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang 
     }
     if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.body.empty()) {
       std::string_view ct = req.header("content-type");
-      if (ct.substr(0, 16) != "application/json") {
+      ct = ct.substr(0, ct.find(';'));
+      while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
+      if (!beast::iequals(ct, "application/json")) {
         throw Error(ErrorKind::kUnsupportedMedia, "request.unsupported_media_type");
       }
     }

@@ -1,0 +1,106 @@
+// Shared pieces of the console's end-to-end tests: Chromium through playwright-core (the
+// copy installed in web/node_modules), sign-in helpers, screenshots, and a plain HTTP
+// client for setting up server state.
+import { createRequire } from 'node:module'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const require = createRequire(join(here, '../../web/package.json'))
+const { chromium } = require('playwright-core')
+
+export const BASE = process.env.KEFU_E2E_URL ?? 'http://127.0.0.1:8080'
+export const PASSWORD = 'kefu2026'
+export const SHOTS = join(here, 'screenshots')
+mkdirSync(SHOTS, { recursive: true })
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+// One Chromium for the whole run, with its own empty profile.
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'kefu-e2e-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1366, height: 820 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  })
+  const browser = context.browser() ?? null
+  return {
+    // A fresh, cookie-less page for each test: close the persistent context's pages and
+    // clear its cookies and storage between tests.
+    async page() {
+      for (const p of context.pages()) await p.close()
+      await context.clearCookies()
+      const page = await context.newPage()
+      watch(page)
+      await page.goto(`${BASE}/404-warmup-never-used`, { waitUntil: 'commit' }).catch(() => {})
+      await page.evaluate(() => localStorage.clear()).catch(() => {})
+      return page
+    },
+    context,
+    browser,
+    async close() {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+// Problems the page reports by itself: script errors and Content-Security-Policy refusals.
+export const pageProblems = []
+function watch(page) {
+  page.on('pageerror', (e) => pageProblems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Refused to|Content Security Policy|Uncaught/.test(m.text())) pageProblems.push(`console: ${m.text()}`)
+  })
+}
+
+export async function shot(page, name) {
+  await page.waitForTimeout(250) // let transitions settle
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false })
+}
+
+export async function signIn(page, username, password = PASSWORD, { expectHome = true } = {}) {
+  if (!page.url().includes('/login')) await page.goto(`${BASE}/login`)
+  await page.getByTestId('login-username').locator('input').fill(username)
+  await page.getByTestId('login-password').locator('input').fill(password)
+  await page.getByTestId('login-submit').click()
+  if (expectHome) await page.getByTestId('user-menu').waitFor()
+}
+
+// A signed-in HTTP session outside the browser (for moving the test clock).
+export async function apiSession(username, password = PASSWORD) {
+  const res = await fetch(`${BASE}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (!res.ok) throw new Error(`sign-in as ${username}: ${res.status}`)
+  const cookie = res.headers.get('set-cookie').split(';')[0]
+  const { csrf_token } = await res.json()
+  return {
+    async post(path, body) {
+      const r = await fetch(`${BASE}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf_token },
+        body: JSON.stringify(body),
+      })
+      if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`)
+      return r.json()
+    },
+  }
+}
