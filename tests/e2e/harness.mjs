@@ -2,8 +2,7 @@
 // copy installed in web/node_modules), sign-in helpers, screenshots, and a plain HTTP
 // client for setting up server state.
 import { createRequire } from 'node:module'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -27,36 +26,24 @@ const ARGS = [
   '--disable-sync',
 ]
 
-// One Chromium for the whole run, with its own empty profile.
+// One Chromium for the whole run. Playwright starts it with a fresh, empty profile
+// (a new temporary --user-data-dir) and removes it at the end.
 export async function launch() {
-  const profile = mkdtempSync(join(tmpdir(), 'kefu-e2e-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
+  const browser = await chromium.launch({
     executablePath: process.env.KEFU_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ARGS,
-    viewport: { width: 1366, height: 820 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
   })
-  const browser = context.browser() ?? null
   return {
-    // A fresh, cookie-less page for each test: close the persistent context's pages and
-    // clear its cookies and storage between tests.
+    browser,
+    // A new browser context per test: no cookies, no storage, an empty cache.
     async page() {
-      for (const p of context.pages()) await p.close()
-      await context.clearCookies()
+      const context = await browser.newContext({ viewport: { width: 1366, height: 820 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
       const page = await context.newPage()
       watch(page)
-      await page.goto(`${BASE}/404-warmup-never-used`, { waitUntil: 'commit' }).catch(() => {})
-      await page.evaluate(() => localStorage.clear()).catch(() => {})
       return page
     },
-    context,
-    browser,
-    async close() {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    },
+    close: () => browser.close(),
   }
 }
 

@@ -85,6 +85,9 @@ class Session : public std::enable_shared_from_this<Session> {
     auto ep = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? "" : ep.address().to_string();
     stream_.socket().set_option(tcp::no_delay(true), ec);
+    // A new connection counts as in flight until its first request is read: a client that
+    // connected just before SIGTERM still gets its answer.
+    server_.inflight.fetch_add(1);
   }
 
   void start() {
@@ -93,7 +96,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read_header() {
-    if (server_.stopping.load()) return close();
     parser_.emplace();
     parser_->header_limit(server_.options.max_header_bytes);
     parser_->body_limit(server_.options.max_body_bytes);
@@ -109,7 +111,15 @@ class Session : public std::enable_shared_from_this<Session> {
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
+  void first_request_seen() {
+    if (awaiting_first_) {
+      awaiting_first_ = false;
+      server_.inflight.fetch_sub(1);
+    }
+  }
+
   void on_read_error(beast::error_code ec) {
+    first_request_seen();
     started_ = std::chrono::steady_clock::now();
     if (ec == bhttp::error::header_limit) {
       return refuse(431, Error(ErrorKind::kBadRequest, "request.headers_too_large"));
@@ -151,6 +161,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return on_read_error(ec);
     started_ = std::chrono::steady_clock::now();
     server_.inflight.fetch_add(1);
+    first_request_seen();
     auto msg = parser_->release();
     keep_alive_ = msg.keep_alive() && !server_.stopping.load();
 
@@ -242,6 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Impl& server_;
   std::string remote_;
   bool keep_alive_ = true;
+  bool awaiting_first_ = true;
   std::chrono::steady_clock::time_point started_;
 };
 
