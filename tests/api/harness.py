@@ -37,14 +37,16 @@ UNIT_FIELDS = {"id", "parent_id", "code", "name", "kind", "active", "depth", "cr
 USER_FIELDS = {"id", "username", "display_name", "unit_id", "roles", "active", "phone", "email",
                "created_at", "updated_at"}
 # Permission table of the contract (docs/api-contract.md).
+CUSTOMER_ALL = {"customer.read", "customer.write", "customer.pii"}
 PERMISSIONS = {
-    "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii"},
-    "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii"},
-    "supervisor": {"org.unit.read", "org.user.read"},
-    "agent": {"org.unit.read"},
-    "inspector": {"org.unit.read"},
-    "handler": {"org.unit.read"},
-    "viewer": {"org.unit.read"},
+    "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
+              "audit.read", "customer.admin"} | CUSTOMER_ALL,
+    "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii"} | CUSTOMER_ALL,
+    "supervisor": {"org.unit.read", "org.user.read"} | CUSTOMER_ALL,
+    "agent": {"org.unit.read", "customer.read", "customer.write"},
+    "inspector": {"org.unit.read", "customer.read"},
+    "handler": {"org.unit.read", "customer.read"},
+    "viewer": {"org.unit.read", "customer.read"},
 }
 
 _MISSING = object()

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from './harness.mjs'
 
 const T = { timeout: 60_000 }
-const NEW_UNIT = { name: '浦东门店', code: 'SH-PD' }
+const NEW_UNIT = { name: '上海张江店', code: 'SH-ZJ' }
 const NEW_USER = { username: 'e2e.agent', name: '测试客服', password: 'Kefu2026x', phone: '13812345678' }
 
 let chrome
@@ -130,7 +130,7 @@ describe('kefu web console', () => {
     await page.getByTestId('user-form-password').fill(NEW_USER.password)
     // the unit: open the tree select, filter by name, pick the new store
     await dialog.locator('.el-form-item', { hasText: '所属单元' }).locator('.el-select__wrapper').click()
-    await page.keyboard.type('浦东')
+    await page.keyboard.type('张江')
     await page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: NEW_UNIT.name }).click()
     // a bad phone number is caught in the browser
     await page.getByTestId('user-form-phone').fill('12345')
@@ -142,7 +142,7 @@ describe('kefu web console', () => {
     await dialog.waitFor({ state: 'hidden' })
     await page.getByTestId('user-table').getByText(NEW_USER.username).waitFor()
     const row = page.locator('.el-table__row', { hasText: NEW_USER.username }).first()
-    assert.match(await row.innerText(), /浦东门店/)
+    assert.match(await row.innerText(), new RegExp(NEW_UNIT.name))
     assert.match(await row.innerText(), /13812345678/) // admin has org.user.pii: unmasked
     await shot(page, '07-users-list')
     await page.context().close()

@@ -63,8 +63,8 @@ export async function shot(page, name) {
 
 export async function signIn(page, username, password = PASSWORD, { expectHome = true } = {}) {
   if (!page.url().includes('/login')) await page.goto(`${BASE}/login`)
-  await page.getByTestId('login-username').locator('input').fill(username)
-  await page.getByTestId('login-password').locator('input').fill(password)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
   await page.getByTestId('login-submit').click()
   if (expectHome) await page.getByTestId('user-menu').waitFor()
 }

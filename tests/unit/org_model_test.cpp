@@ -26,9 +26,12 @@ TEST(OrgModel, PermissionsFollowRoles) {
   auto admin = permissions_of({"admin"});
   EXPECT_NE(std::find(admin.begin(), admin.end(), "org.unit.write"), admin.end());
   auto agent = permissions_of({"agent"});
-  EXPECT_EQ(agent, std::vector<std::string>{"org.unit.read"});
+  EXPECT_EQ(agent, (std::vector<std::string>{"customer.read", "customer.write", "org.unit.read"}));
+  auto viewer = permissions_of({"viewer"});
+  EXPECT_EQ(viewer, (std::vector<std::string>{"customer.read", "org.unit.read"}));
   auto both = permissions_of({"supervisor", "agent"});
-  EXPECT_EQ(both, (std::vector<std::string>{"org.unit.read", "org.user.read"}));
+  EXPECT_EQ(both, (std::vector<std::string>{"customer.pii", "customer.read", "customer.write", "org.unit.read",
+                                            "org.user.read"}));
   EXPECT_TRUE(permissions_of({"nonsense"}).empty());
 }
 

@@ -51,13 +51,18 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
   for (const auto& r : roles) {
     if (r == "admin") {
       grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
-             perm::kAuditRead});
+             perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
+             perm::kCustomerAdmin});
     } else if (r == "manager") {
-      grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii});
+      grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii, perm::kCustomerRead,
+             perm::kCustomerWrite, perm::kCustomerPii});
     } else if (r == "supervisor") {
-      grant({perm::kUnitRead, perm::kUserRead});
+      grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii});
+    } else if (r == "agent") {
+      // Agents see the phone numbers of the customers they own, masked for the rest.
+      grant({perm::kUnitRead, perm::kCustomerRead, perm::kCustomerWrite});
     } else if (valid_role(r)) {
-      grant({perm::kUnitRead});
+      grant({perm::kUnitRead, perm::kCustomerRead});
     }
   }
   return {out.begin(), out.end()};

@@ -59,6 +59,10 @@ inline constexpr std::string_view kUserRead = "org.user.read";
 inline constexpr std::string_view kUserWrite = "org.user.write";
 inline constexpr std::string_view kUserPii = "org.user.pii";  // sees phone numbers unmasked
 inline constexpr std::string_view kAuditRead = "audit.read";
+inline constexpr std::string_view kCustomerRead = "customer.read";
+inline constexpr std::string_view kCustomerWrite = "customer.write";
+inline constexpr std::string_view kCustomerPii = "customer.pii";  // every customer's phone unmasked
+inline constexpr std::string_view kCustomerAdmin = "customer.admin";  // asset types, rules
 }  // namespace perm
 
 // The union of the permissions of `roles`, sorted and unique.

@@ -113,7 +113,12 @@ std::map<std::string, std::vector<std::string>> describe_schema(Database& db) {
           "SELECT table_name, column_name, data_type FROM information_schema.columns "
           "WHERE table_schema = current_schema() ORDER BY table_name, column_name");
     }
-    for (const auto& r : rows) out[r.str(0)].push_back(r.str(1) + " " + family(r.str(2)));
+    for (const auto& r : rows) {
+      std::string table = r.str(0);
+      // Full-text indexes are dialect-specific by design (FTS5 vs a tsvector table).
+      if (table.size() > 4 && table.substr(table.size() - 4) == "_fts") continue;
+      out[table].push_back(r.str(1) + " " + family(r.str(2)));
+    }
   });
   return out;
 }
