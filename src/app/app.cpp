@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/system_routes.h"
+#include "modules/customers/routes.h"
 #include "modules/org/routes.h"
 #include "platform/core/i18n.h"
 #include "platform/db/migrations.h"
@@ -12,6 +13,7 @@
 
 namespace kefu::embedded {
 const std::map<std::string, std::string>& org_migrations();
+const std::map<std::string, std::string>& customers_migrations();
 const std::map<std::string, std::string>& app_files();
 }  // namespace kefu::embedded
 
@@ -19,11 +21,12 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org"};
+const std::vector<std::string> kComponents = {"platform", "org", "customers"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
   for (const auto& kv : embedded::org_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
   return files;
 }
 
@@ -43,6 +46,7 @@ org::Settings org_settings(const Config& c) {
 App::App(Config config) : config_(std::move(config)) {
   i18n::add_platform_messages();
   org::OrgService::register_messages();
+  customers::CustomerService::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
     adjustable_ = c.get();
@@ -54,6 +58,7 @@ App::App(Config config) : config_(std::move(config)) {
   opts.pool_size = static_cast<int>(config_.integer("database.pool_size"));
   db_ = db::open(config_.str("database.url"), opts);
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
+  customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
   add_routes();
 }
 
@@ -61,7 +66,9 @@ App::~App() = default;
 
 int App::migrate() {
   auto migrations = db::select_migrations(all_migration_files(), db_->dialect(), kComponents);
-  return db::migrate(*db_, migrations, clock_->now_ms());
+  int applied = db::migrate(*db_, migrations, clock_->now_ms());
+  customers_->ensure_presets();
+  return applied;
 }
 
 void App::add_routes() {
@@ -70,6 +77,7 @@ void App::add_routes() {
                                         }});
   org::add_routes(router_, *org_,
                   {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
+  customers::add_routes(router_, *customers_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
     router_.set_fallback([files = static_files_.get()](http::Context& c) { return files->serve(c.req); });

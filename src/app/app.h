@@ -3,6 +3,7 @@
 // New modules plug in here (see docs/architecture.md, "Adding a module").
 #include <memory>
 
+#include "modules/customers/service.h"
 #include "modules/org/service.h"
 #include "platform/config/config.h"
 #include "platform/core/clock.h"
@@ -22,6 +23,7 @@ class App {
   db::Database& db() { return *db_; }
   const Clock& clock() const { return *clock_; }
   org::OrgService& org() { return *org_; }
+  customers::CustomerService& customers() { return *customers_; }
   http::Router& router() { return router_; }
 
   int migrate();
@@ -36,6 +38,7 @@ class App {
   AdjustableClock* adjustable_ = nullptr;  // set when clock.adjustable = true
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<org::OrgService> org_;
+  std::unique_ptr<customers::CustomerService> customers_;
   http::Router router_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;

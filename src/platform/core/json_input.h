@@ -37,6 +37,8 @@ class JsonInput {
   std::vector<std::string> text_list(std::string_view key, TextRule rule = {});
   std::optional<std::vector<std::string>> optional_text_list(std::string_view key, TextRule rule = {});
   bool has(std::string_view key) const { return obj_.contains(key); }
+  // The raw value of a nested field (arrays of objects), marked as read; null when absent.
+  const boost::json::value* raw(std::string_view key) { return find(key); }
 
   void add_error(std::string field, std::string code,
                  std::vector<std::pair<std::string, std::string>> params = {});

@@ -1,0 +1,16 @@
+#pragma once
+// JSON shapes of the customer archive (API bodies and audit before/after).
+#include <boost/json.hpp>
+
+#include "modules/customers/service.h"
+
+namespace kefu::customers {
+
+boost::json::object customer_json(const CustomerView& v, bool with_details);
+boost::json::object asset_json(const AssetView& a);
+boost::json::object asset_type_json(const AssetType& t);
+boost::json::object event_json(const EventView& e);
+// Attributes of an asset as the checker wants them; a non-object gives nullopt.
+std::optional<std::vector<AttrValue>> attr_values(const std::string& json);
+
+}  // namespace kefu::customers

@@ -1,0 +1,264 @@
+// HTTP for the customer archive: parse, call the service, render.
+#include "modules/customers/routes.h"
+
+#include "modules/customers/json.h"
+#include "platform/core/json_input.h"
+#include "platform/http/params.h"
+
+namespace kefu::customers {
+namespace {
+
+using http::Context;
+using http::Response;
+
+std::vector<Phone> read_phones(JsonInput& in) {
+  std::vector<Phone> out;
+  const auto* v = in.raw("phones");
+  if (!v || !v->is_array()) {
+    if (v) in.add_error("phones", "field.wrong_type", {{"expected", "array"}});
+    return out;
+  }
+  const auto& arr = v->as_array();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    std::string at = "phones[" + std::to_string(i) + "]";
+    if (!arr[i].is_object()) {
+      in.add_error(at, "field.wrong_type", {{"expected", "object"}});
+      continue;
+    }
+    JsonInput item(arr[i].as_object());
+    Phone p;
+    p.number = item.text("number", {1, 30});
+    p.label = item.optional_text("label", {0, 20}).value_or("");
+    p.primary = item.optional_boolean("primary").value_or(false);
+    try {
+      item.finish();
+      out.push_back(p);
+    } catch (const Error& e) {
+      for (auto f : e.fields()) in.add_error(at + "." + f.field, f.code, f.params);
+    }
+  }
+  return out;
+}
+
+CustomerInput read_customer(JsonInput& in) {
+  CustomerInput c;
+  c.kind = in.optional_text("kind", {1, 20});
+  c.name = in.optional_text("name", {0, 100});
+  c.gender = in.optional_text("gender", {1, 10});
+  c.birthday = in.optional_text("birthday", {0, 10});
+  c.email = in.optional_text("email", {0, 254});
+  c.address = in.optional_text("address", {0, 300});
+  c.source = in.optional_text("source", {1, 20});
+  c.unit_id = in.optional_integer("unit_id");
+  c.owner_id = in.nullable_integer("owner_id");
+  c.tags = in.optional_text_list("tags", {1, 60});
+  c.may_call = in.optional_boolean("may_call");
+  c.may_text = in.optional_boolean("may_text");
+  c.quiet_start = in.optional_text("quiet_start", {0, 5});
+  c.quiet_end = in.optional_text("quiet_end", {0, 5});
+  c.notes = in.optional_text("notes", {0, 2000});
+  if (in.has("phones")) c.phones = read_phones(in);
+  return c;
+}
+
+std::string attrs_text(JsonInput& in, const char* key, bool required) {
+  const auto* v = in.raw(key);
+  if (!v || v->is_null()) {
+    if (required) in.add_error(key, "field.required");
+    return "{}";
+  }
+  if (!v->is_object()) {
+    in.add_error(key, "field.wrong_type", {{"expected", "object"}});
+    return "{}";
+  }
+  return boost::json::serialize(*v);
+}
+
+EventInput read_event(JsonInput& in) {
+  EventInput e;
+  e.customer_id = in.optional_integer("customer_id");
+  e.customer_code = in.optional_text("customer_code", {1, 20});
+  e.kind = in.text("kind", {1, 40});
+  e.occurred_at = in.integer("occurred_at");
+  e.unit_id = in.optional_integer("unit_id");
+  e.staff_id = in.optional_integer("staff_id");
+  e.amount_fen = in.optional_integer("amount_fen").value_or(0);
+  e.asset_id = in.optional_integer("asset_id");
+  e.external_id = in.optional_text("external_id", {1, 100});
+  e.attrs_json = attrs_text(in, "attrs", false);
+  return e;
+}
+
+}  // namespace
+
+void add_routes(http::Router& r, CustomerService& svc) {
+  r.add("GET", "/api/v1/customers", [&svc](Context& c) {
+    auto page = http::page_request(c.req);
+    CustomerQuery q;
+    q.q = http::query_text(c.req, "q", 100);
+    q.unit_id = http::query_int(c.req, "unit_id");
+    q.owner_id = http::query_int(c.req, "owner_id");
+    q.kind = http::query_text(c.req, "kind", 20);
+    q.source = http::query_text(c.req, "source", 20);
+    q.tag = http::query_text(c.req, "tag", 60);
+    q.incomplete = http::query_bool(c.req, "incomplete").value_or(false);
+    q.after = page.after;
+    q.limit = page.limit;
+    auto result = svc.list(c.user(), q);
+    boost::json::array items;
+    for (const auto& v : result.items) items.push_back(customer_json(v, false));
+    return Response::json(http::page_json(std::move(items), result.next_after));
+  });
+
+  r.add("POST", "/api/v1/customers", [&svc](Context& c) {
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    CustomerInput ci = read_customer(in);
+    in.add_errors(CustomerService::check(ci, true));
+    in.finish();
+    return Response::json(customer_json(svc.create(c.user(), ci), true), 201);
+  });
+
+  r.add("GET", "/api/v1/customers/duplicates", [&svc](Context& c) {
+    boost::json::array items;
+    for (const auto& g : svc.duplicates(c.user())) {
+      boost::json::array ids;
+      for (auto id : g.customer_ids) ids.emplace_back(id);
+      items.push_back(boost::json::object{{"reason", g.reason}, {"value", g.value}, {"customer_ids", std::move(ids)}});
+    }
+    return Response::json(http::page_json(std::move(items), std::nullopt));
+  });
+
+  r.add("GET", "/api/v1/customers/{id}", [&svc](Context& c) {
+    return Response::json(customer_json(svc.get(c.user(), c.id_param("id", "@entity.customer")), true));
+  });
+
+  r.add("PATCH", "/api/v1/customers/{id}", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    CustomerInput ci = read_customer(in);
+    in.add_errors(CustomerService::check(ci, false));
+    in.finish();
+    return Response::json(customer_json(svc.update(c.user(), id, ci), true));
+  });
+
+  r.add("POST", "/api/v1/customers/{id}/assets", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    std::string type = in.text("type", {1, 32});
+    std::string attrs = attrs_text(in, "attrs", true);
+    in.finish();
+    return Response::json(asset_json(svc.add_asset(c.user(), id, type, attrs)), 201);
+  });
+
+  r.add("PATCH", "/api/v1/customers/{id}/assets/{asset_id}", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    int64_t asset_id = c.id_param("asset_id", "@entity.asset");
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    std::string attrs = attrs_text(in, "attrs", true);
+    in.finish();
+    return Response::json(asset_json(svc.update_asset(c.user(), id, asset_id, attrs)));
+  });
+
+  r.add("GET", "/api/v1/customers/{id}/events", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    auto page = http::page_request(c.req);
+    auto result = svc.events(c.user(), id, page.after, page.limit);
+    boost::json::array items;
+    for (const auto& e : result.items) items.push_back(event_json(e));
+    return Response::json(http::page_json(std::move(items), result.next_after));
+  });
+
+  r.add("POST", "/api/v1/customers/{id}/events", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    EventInput e = read_event(in);
+    in.finish();
+    if (e.customer_id && *e.customer_id != id) throw Error::validation({{"customer_id", "field.invalid", {}}});
+    e.customer_id = id;
+    return Response::json(event_json(svc.record_event(c.user(), e)), 201);
+  });
+
+  r.add("POST", "/api/v1/customer-events/batch", [&svc](Context& c) {
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    std::vector<EventInput> events;
+    const auto* list = in.raw("events");
+    if (!list || !list->is_array()) {
+      in.add_error("events", !list ? "field.required" : "field.wrong_type", {{"expected", "array"}});
+    } else {
+      const auto& arr = list->as_array();
+      for (size_t i = 0; i < arr.size(); ++i) {
+        std::string at = "events[" + std::to_string(i) + "]";
+        if (!arr[i].is_object()) {
+          in.add_error(at, "field.wrong_type", {{"expected", "object"}});
+          continue;
+        }
+        JsonInput item(arr[i].as_object());
+        EventInput e = read_event(item);
+        try {
+          item.finish();
+          events.push_back(std::move(e));
+        } catch (const Error& err) {
+          for (const auto& f : err.fields()) in.add_error(at + "." + f.field, f.code, f.params);
+        }
+      }
+    }
+    in.finish();
+    BatchResult result = svc.record_events(c.user(), events);
+    boost::json::array ids;
+    for (auto id : result.created) ids.emplace_back(id ? boost::json::value(id) : boost::json::value(nullptr));
+    return Response::json(boost::json::object{{"created", std::move(ids)}, {"skipped", result.skipped}}, 201);
+  });
+
+  r.add("GET", "/api/v1/asset-types", [&svc](Context& c) {
+    boost::json::array items;
+    for (const auto& t : svc.asset_types(c.user())) items.push_back(asset_type_json(t));
+    return Response::json(http::page_json(std::move(items), std::nullopt));
+  });
+
+  r.add("PUT", "/api/v1/asset-types/{code}", [&svc](Context& c) {
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    AssetType t;
+    t.code = c.req.path_param("code");
+    t.name_zh = in.text("name_zh", {1, 40});
+    t.name_en = in.text("name_en", {1, 40});
+    t.active = in.optional_boolean("active").value_or(true);
+    const auto* fields = in.raw("fields");
+    if (!fields || !fields->is_array()) {
+      in.add_error("fields", !fields ? "field.required" : "field.wrong_type", {{"expected", "array"}});
+    } else {
+      const auto& arr = fields->as_array();
+      for (size_t i = 0; i < arr.size(); ++i) {
+        std::string at = "fields[" + std::to_string(i) + "]";
+        if (!arr[i].is_object()) {
+          in.add_error(at, "field.wrong_type", {{"expected", "object"}});
+          continue;
+        }
+        JsonInput fi(arr[i].as_object());
+        AssetField f;
+        f.key = fi.text("key", {1, 32});
+        f.label_zh = fi.text("label_zh", {1, 40});
+        f.label_en = fi.optional_text("label_en", {0, 40}).value_or("");
+        f.type = fi.text("type", {1, 10});
+        f.required = fi.optional_boolean("required").value_or(false);
+        f.options = fi.optional_text_list("options", {1, 40}).value_or(std::vector<std::string>{});
+        try {
+          fi.finish();
+          t.fields.push_back(std::move(f));
+        } catch (const Error& err) {
+          for (const auto& fe : err.fields()) in.add_error(at + "." + fe.field, fe.code, fe.params);
+        }
+      }
+    }
+    in.finish();
+    return Response::json(asset_type_json(svc.save_asset_type(c.user(), t)));
+  });
+}
+
+}  // namespace kefu::customers

@@ -1,0 +1,130 @@
+#pragma once
+// The customer archive's use cases: customers with phones and consent, typed assets, the
+// history of events (each also published on the outbox), search, duplicates and
+// completeness. Permissions and data scope (the caller's unit subtree) are checked here.
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "modules/customers/model.h"
+#include "modules/org/service.h"
+#include "platform/auth/principal.h"
+#include "platform/core/clock.h"
+#include "platform/core/error.h"
+#include "platform/db/database.h"
+
+namespace kefu::customers {
+
+struct CustomerInput {  // create: required fields must be set; patch: only what changes
+  std::optional<std::string> kind, name, gender, birthday, email, address, source, quiet_start, quiet_end, notes;
+  std::optional<int64_t> unit_id;
+  std::optional<std::optional<int64_t>> owner_id;  // present null = no owner
+  std::optional<std::vector<std::string>> tags;
+  std::optional<bool> may_call, may_text;
+  std::optional<std::vector<Phone>> phones;  // raw numbers; normalised by the service
+};
+
+struct AssetView {
+  int64_t id = 0;
+  std::string type;
+  std::string label;
+  std::string attrs_json;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct CustomerView {
+  Customer customer;
+  Completeness completeness;
+  std::vector<AssetView> assets;
+  bool phones_masked = false;
+};
+
+struct CustomerQuery {
+  std::optional<std::string> q;
+  std::optional<int64_t> unit_id, owner_id;
+  std::optional<std::string> kind, source, tag;
+  bool incomplete = false;
+  int64_t after = 0;
+  int limit = 50;
+};
+
+struct EventInput {
+  std::optional<int64_t> customer_id;
+  std::optional<std::string> customer_code;
+  std::string kind;
+  int64_t occurred_at = 0;
+  std::optional<int64_t> unit_id;
+  std::optional<int64_t> staff_id;
+  int64_t amount_fen = 0;
+  std::optional<int64_t> asset_id;
+  std::string attrs_json = "{}";
+  std::optional<std::string> external_id;  // the source system's id: a second delivery is skipped
+};
+
+struct EventView {
+  int64_t id = 0;
+  int64_t customer_id = 0;
+  std::string kind;
+  int64_t occurred_at = 0;
+  int64_t unit_id = 0;
+  std::optional<int64_t> staff_id;
+  int64_t amount_fen = 0;
+  std::optional<int64_t> asset_id;
+  std::string attrs_json;
+  std::optional<std::string> external_id;
+};
+
+struct BatchResult {
+  std::vector<int64_t> created;  // event ids, in input order; 0 where skipped
+  int skipped = 0;               // already recorded (same external_id)
+};
+
+struct DuplicateGroup {
+  std::string reason;  // "phone", "plate", "vin"
+  std::string value;   // masked when the caller may not see phone numbers
+  std::vector<int64_t> customer_ids;
+};
+
+class CustomerService {
+ public:
+  CustomerService(db::Database& db, const Clock& clock, org::OrgService& org);
+  static void register_messages();
+  // Makes sure the preset asset types exist (first start, and after upgrades).
+  void ensure_presets();
+
+  static std::vector<FieldError> check(const CustomerInput& in, bool creating);
+
+  CustomerView create(const auth::Principal& p, const CustomerInput& in);
+  CustomerView get(const auth::Principal& p, int64_t id);
+  CustomerView update(const auth::Principal& p, int64_t id, const CustomerInput& in);
+  org::Page<CustomerView> list(const auth::Principal& p, const CustomerQuery& q);
+
+  std::vector<AssetType> asset_types(const auth::Principal& p);
+  AssetType save_asset_type(const auth::Principal& p, const AssetType& t);
+  AssetView add_asset(const auth::Principal& p, int64_t customer_id, const std::string& type,
+                      const std::string& attrs_json);
+  AssetView update_asset(const auth::Principal& p, int64_t customer_id, int64_t asset_id,
+                         const std::string& attrs_json);
+
+  EventView record_event(const auth::Principal& p, const EventInput& in);
+  BatchResult record_events(const auth::Principal& p, const std::vector<EventInput>& in);
+  org::Page<EventView> events(const auth::Principal& p, int64_t customer_id, int64_t after, int limit);
+
+  std::vector<DuplicateGroup> duplicates(const auth::Principal& p);
+
+ private:
+  CustomerView view(const auth::Principal& p, db::Session& s, Customer c) const;
+  std::vector<FieldError> validate_event(db::Session& s, const auth::Principal& p, const EventInput& in,
+                                         const std::string& prefix, int64_t now,
+                                         const std::set<int64_t>& units_in_scope, Customer* customer_out,
+                                         std::string* asset_type_out);
+
+  db::Database& db_;
+  const Clock& clock_;
+  org::OrgService& org_;
+};
+
+}  // namespace kefu::customers

@@ -1,0 +1,336 @@
+#include "modules/customers/store.h"
+
+#include <map>
+
+#include <boost/json.hpp>
+
+namespace kefu::customers::store {
+namespace {
+
+constexpr const char* kCols =
+    "c.id, c.code, c.kind, c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id, c.unit_path, "
+    "c.owner_id, c.tags, c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes, c.created_at, c.updated_at, "
+    "(SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id)";
+
+std::vector<std::string> tags_from(const std::string& json) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& t : v.as_array())
+    if (t.is_string()) out.emplace_back(t.as_string());
+  return out;
+}
+
+std::string tags_json(const std::vector<std::string>& tags) {
+  boost::json::array a;
+  for (const auto& t : tags) a.emplace_back(t);
+  return boost::json::serialize(a);
+}
+
+Customer from(const db::Row& r) {
+  Customer c;
+  c.id = r.i64(0);
+  c.code = r.str(1);
+  c.kind = parse_kind(r.str(2)).value_or(Kind::kPerson);
+  c.name = r.str(3);
+  c.gender = r.str(4);
+  c.birthday = r.str(5);
+  c.email = r.str(6);
+  c.address = r.str(7);
+  c.source = r.str(8);
+  c.unit_id = r.i64(9);
+  c.unit_path = r.str(10);
+  c.owner_id = r.opt_i64(11);
+  c.tags = tags_from(r.str(12));
+  c.may_call = r.boolean(13);
+  c.may_text = r.boolean(14);
+  c.quiet_start = r.str(15);
+  c.quiet_end = r.str(16);
+  c.notes = r.str(17);
+  c.created_at = r.i64(18);
+  c.updated_at = r.i64(19);
+  c.asset_count = r.i64(20);
+  return c;
+}
+
+void load_phones(db::Session& s, std::vector<Customer>& cs) {
+  if (cs.empty()) return;
+  std::string sql = "SELECT customer_id, number, label, is_primary FROM customer_phones WHERE customer_id IN (";
+  db::Params p;
+  std::map<int64_t, Customer*> by_id;
+  for (auto& c : cs) {
+    sql += p.empty() ? "?" : ", ?";
+    p.emplace_back(c.id);
+    by_id[c.id] = &c;
+  }
+  sql += ") ORDER BY customer_id, is_primary DESC, number";
+  for (const auto& r : s.query(sql, p)) by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2), r.boolean(3)});
+}
+
+std::string like_prefix(const std::string& path) { return path + "%"; }
+
+Asset asset_from(const db::Row& r) {
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.i64(7), r.i64(8)};
+}
+constexpr const char* kAssetCols = "id, customer_id, type, label, attrs, plate, vin, created_at, updated_at";
+
+}  // namespace
+
+std::optional<Customer> find(db::Session& s, int64_t id) {
+  auto rows = s.query(std::string("SELECT ") + kCols + " FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL", {id});
+  if (rows.empty()) return std::nullopt;
+  std::vector<Customer> cs{from(rows.front())};
+  load_phones(s, cs);
+  return cs.front();
+}
+
+void insert(db::Session& s, Customer& c) {
+  auto r = s.query_one(
+      "INSERT INTO customers (code, kind, name, gender, birthday, email, address, source, unit_id, unit_path, "
+      "owner_id, tags, may_call, may_text, quiet_start, quiet_end, notes, completeness, created_at, updated_at) "
+      "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id,
+       c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes,
+       completeness(c).score, c.created_at, c.updated_at});
+  c.id = r->i64(0);
+  c.code = customer_code(c.id);
+  s.exec("UPDATE customers SET code = ? WHERE id = ?", {c.code, c.id});
+}
+
+void update(db::Session& s, const Customer& c) {
+  s.exec(
+      "UPDATE customers SET kind = ?, name = ?, gender = ?, birthday = ?, email = ?, address = ?, source = ?, "
+      "unit_id = ?, unit_path = ?, owner_id = ?, tags = ?, may_call = ?, may_text = ?, quiet_start = ?, "
+      "quiet_end = ?, notes = ?, completeness = ?, updated_at = ? WHERE id = ?",
+      {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id,
+       c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes,
+       completeness(c).score, c.updated_at, c.id});
+}
+
+void set_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones) {
+  s.exec("DELETE FROM customer_phones WHERE customer_id = ?", {customer_id});
+  for (const auto& p : phones)
+    s.exec("INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES (?, ?, ?, ?)",
+           {customer_id, p.number, p.label, p.primary});
+}
+
+std::vector<std::pair<std::string, int64_t>> owners_of_phones(db::Session& s, const std::vector<std::string>& numbers) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  for (const auto& n : numbers) {
+    for (const auto& r : s.query(
+             "SELECT p.customer_id FROM customer_phones p JOIN customers c ON c.id = p.customer_id "
+             "WHERE p.number = ? AND c.deleted_at IS NULL",
+             {n}))
+      out.emplace_back(n, r.i64(0));
+  }
+  return out;
+}
+
+std::vector<Customer> list(db::Session& s, const Filter& f) {
+  std::string sql = std::string("SELECT ") + kCols + " FROM customers c";
+  db::Params p;
+  if (!f.fts_query.empty()) {
+    if (s.dialect() == db::Dialect::kSqlite) {
+      sql += " JOIN customer_fts ON customer_fts.rowid = c.id WHERE customer_fts MATCH ?";
+    } else {
+      sql += " JOIN customer_fts ft ON ft.rowid = c.id WHERE ft.tokens @@ to_tsquery('simple', ?)";
+    }
+    p.emplace_back(f.fts_query);
+  } else {
+    sql += " WHERE 1 = 1";
+  }
+  sql += " AND c.deleted_at IS NULL AND c.unit_path LIKE ?";
+  p.emplace_back(like_prefix(f.scope_path));
+  if (f.unit_path) {
+    sql += " AND c.unit_path LIKE ?";
+    p.emplace_back(like_prefix(*f.unit_path));
+  }
+  if (f.owner_id) {
+    sql += " AND c.owner_id = ?";
+    p.emplace_back(*f.owner_id);
+  }
+  if (f.kind) {
+    sql += " AND c.kind = ?";
+    p.emplace_back(*f.kind);
+  }
+  if (f.source) {
+    sql += " AND c.source = ?";
+    p.emplace_back(*f.source);
+  }
+  if (f.tag) {
+    sql += " AND c.tags LIKE ?";
+    std::string quoted = boost::json::serialize(boost::json::value(*f.tag));
+    p.emplace_back("%" + quoted + "%");
+  }
+  if (f.max_completeness) {
+    sql += " AND c.completeness < ?";
+    p.emplace_back(*f.max_completeness);
+  }
+  if (f.before_id > 0) {
+    sql += " AND c.id < ?";
+    p.emplace_back(f.before_id);
+  }
+  sql += " ORDER BY c.id DESC LIMIT ?";
+  p.emplace_back(f.limit);
+  std::vector<Customer> out;
+  for (const auto& r : s.query(sql, p)) out.push_back(from(r));
+  load_phones(s, out);
+  return out;
+}
+
+namespace {
+AssetType type_from(const db::Row& r) {
+  AssetType t;
+  t.code = r.str(0);
+  t.name_zh = r.str(1);
+  t.name_en = r.str(2);
+  t.active = r.boolean(4);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.str(3), ec);
+  if (!ec && v.is_array()) {
+    for (const auto& fv : v.as_array()) {
+      if (!fv.is_object()) continue;
+      const auto& o = fv.as_object();
+      AssetField f;
+      auto get = [&](const char* k) {
+        auto it = o.find(k);
+        return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+      };
+      f.key = get("key");
+      f.label_zh = get("label_zh");
+      f.label_en = get("label_en");
+      f.type = get("type");
+      if (auto it = o.find("required"); it != o.end() && it->value().is_bool()) f.required = it->value().as_bool();
+      if (auto it = o.find("options"); it != o.end() && it->value().is_array())
+        for (const auto& op : it->value().as_array())
+          if (op.is_string()) f.options.emplace_back(op.as_string());
+      t.fields.push_back(std::move(f));
+    }
+  }
+  return t;
+}
+
+std::string fields_json(const std::vector<AssetField>& fields) {
+  boost::json::array a;
+  for (const auto& f : fields) {
+    boost::json::array opts;
+    for (const auto& o : f.options) opts.emplace_back(o);
+    a.push_back(boost::json::object{{"key", f.key},
+                                    {"label_zh", f.label_zh},
+                                    {"label_en", f.label_en},
+                                    {"type", f.type},
+                                    {"required", f.required},
+                                    {"options", std::move(opts)}});
+  }
+  return boost::json::serialize(a);
+}
+}  // namespace
+
+std::vector<AssetType> asset_types(db::Session& s) {
+  std::vector<AssetType> out;
+  for (const auto& r : s.query("SELECT code, name_zh, name_en, fields, active FROM asset_types ORDER BY code"))
+    out.push_back(type_from(r));
+  return out;
+}
+
+std::optional<AssetType> asset_type(db::Session& s, const std::string& code) {
+  auto r = s.query_one("SELECT code, name_zh, name_en, fields, active FROM asset_types WHERE code = ?", {code});
+  if (!r) return std::nullopt;
+  return type_from(*r);
+}
+
+void upsert_asset_type(db::Session& s, const AssetType& t, int64_t now) {
+  s.exec(
+      "INSERT INTO asset_types (code, name_zh, name_en, fields, active, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, "
+      "fields = excluded.fields, active = excluded.active, updated_at = excluded.updated_at",
+      {t.code, t.name_zh, t.name_en, fields_json(t.fields), t.active, now});
+}
+
+std::vector<Asset> assets_of(db::Session& s, int64_t customer_id) {
+  std::vector<Asset> out;
+  for (const auto& r :
+       s.query(std::string("SELECT ") + kAssetCols + " FROM assets WHERE customer_id = ? ORDER BY id", {customer_id}))
+    out.push_back(asset_from(r));
+  return out;
+}
+
+std::optional<Asset> find_asset(db::Session& s, int64_t id) {
+  auto r = s.query_one(std::string("SELECT ") + kAssetCols + " FROM assets WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return asset_from(*r);
+}
+
+void insert_asset(db::Session& s, Asset& a) {
+  a.id = s.query_one(
+              "INSERT INTO assets (customer_id, type, label, attrs, plate, vin, created_at, updated_at) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              {a.customer_id, a.type, a.label, a.attrs_json, a.plate, a.vin, a.created_at, a.updated_at})
+             ->i64(0);
+}
+
+void update_asset(db::Session& s, const Asset& a) {
+  s.exec("UPDATE assets SET label = ?, attrs = ?, plate = ?, vin = ?, updated_at = ? WHERE id = ?",
+         {a.label, a.attrs_json, a.plate, a.vin, a.updated_at, a.id});
+}
+
+std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate, const std::string& vin) {
+  std::vector<int64_t> out;
+  auto rows = s.query(
+      "SELECT DISTINCT a.customer_id FROM assets a JOIN customers c ON c.id = a.customer_id "
+      "WHERE c.deleted_at IS NULL AND ((a.plate <> '' AND a.plate = ?) OR (a.vin <> '' AND a.vin = ?))",
+      {plate, vin});
+  for (const auto& r : rows) out.push_back(r.i64(0));
+  return out;
+}
+
+void insert_event(db::Session& s, Event& e) {
+  e.id = s.query_one(
+              "INSERT INTO customer_events (customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, "
+              "attrs, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+              {e.customer_id, e.kind, e.occurred_at, e.unit_id, e.staff_id, e.amount_fen, e.asset_id, e.attrs_json,
+               e.external_id, e.created_at})
+             ->i64(0);
+}
+
+bool event_exists(db::Session& s, const std::string& external_id) {
+  return s.query_one("SELECT 1 FROM customer_events WHERE external_id = ?", {external_id}).has_value();
+}
+
+std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before_id, int limit) {
+  std::vector<Event> out;
+  std::string sql =
+      "SELECT id, customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, attrs, external_id, "
+      "created_at FROM customer_events WHERE customer_id = ?";
+  db::Params p{customer_id};
+  if (before_id > 0) {
+    sql += " AND id < ?";
+    p.emplace_back(before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  p.emplace_back(limit);
+  for (const auto& r : s.query(sql, p)) {
+    out.push_back({r.i64(0), r.i64(1), r.str(2), r.i64(3), r.i64(4), r.opt_i64(5), r.i64(6), r.opt_i64(7), r.str(8),
+                   r.opt_str(9), r.i64(10)});
+  }
+  return out;
+}
+
+void set_completeness(db::Session& s, int64_t customer_id, int score) {
+  s.exec("UPDATE customers SET completeness = ? WHERE id = ?", {score, customer_id});
+}
+
+void reindex(db::Session& s, int64_t customer_id, const std::string& tokens) {
+  if (s.dialect() == db::Dialect::kSqlite) {
+    s.exec("DELETE FROM customer_fts WHERE rowid = ?", {customer_id});
+    s.exec("INSERT INTO customer_fts (rowid, tokens) VALUES (?, ?)", {customer_id, tokens});
+  } else {
+    s.exec(
+        "INSERT INTO customer_fts (rowid, tokens) VALUES (?, to_tsvector('simple', ?)) "
+        "ON CONFLICT (rowid) DO UPDATE SET tokens = excluded.tokens",
+        {customer_id, tokens});
+  }
+}
+
+}  // namespace kefu::customers::store
