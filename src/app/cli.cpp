@@ -67,7 +67,9 @@ int run_cli(int argc, char** argv) {
   init->add_option("--org-code", org_code, "Code of the head office");
   init->add_option("--admin-user", admin_user, "First admin's user name");
   init->add_option("--admin-password", admin_password, "First admin's password (generated when omitted)");
-  init->add_flag("--demo", demo, "Also create a demo organisation and users");
+  init->add_flag("--demo", demo, "Also create a demo organisation, users and customers");
+  int demo_customers = 300;
+  init->add_option("--demo-customers", demo_customers, "How many demo customers (default 300)");
   bool if_needed = false;
   init->add_flag("--if-needed", if_needed, "Do nothing when already initialised");
 
@@ -169,7 +171,11 @@ int run_cli(int argc, char** argv) {
       app.org().initialise(org_name, org_code, admin_user, admin_password);
       std::cout << "Initialised: head office " << org_name << " (" << org_code << ")\n"
                 << "Sign in as " << admin_user << " with password " << admin_password << "\n";
-      if (demo) create_demo_organisation(app.org(), admin_password);
+      if (demo) {
+        create_demo_organisation(app.org(), admin_password);
+        create_demo_customers(app.org(), app.customers(), demo_customers, app.clock().now_ms());
+        std::cout << "Demo customers: " << demo_customers << " (with vehicles, deliveries and services)\n";
+      }
       return 0;
     }
     if (auto* u = cli.get_subcommand("user"); u->parsed()) {
