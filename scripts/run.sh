@@ -7,7 +7,7 @@ scripts/build.sh build
 if [ -x scripts/build-web.sh ]; then scripts/build-web.sh; fi
 export KEFU_DATABASE_URL=${KEFU_DATABASE_URL:-sqlite://data/kefu.db}
 password=${KEFU_DEMO_PASSWORD:-kefu2026}
-build/src/kefu init --if-needed --demo --demo-customers 3000 --org-name "示例集团" --org-code HQ --admin-user admin --admin-password "$password"
+build/src/kefu init --if-needed --demo --demo-customers 2000 --org-name "示例集团" --org-code HQ --admin-user admin --admin-password "$password"
 cat <<TXT
 
   kefu is starting on http://127.0.0.1:8080
