@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --run
 scripts/build.sh build
-if [ -x scripts/build-web.sh ]; then scripts/build-web.sh; fi
+scripts/build-web.sh
 export KEFU_DATABASE_URL=${KEFU_DATABASE_URL:-sqlite://data/kefu.db}
 password=${KEFU_DEMO_PASSWORD:-kefu2026}
 build/src/kefu init --if-needed --demo --demo-customers 2000 --org-name "示例集团" --org-code HQ --admin-user admin --admin-password "$password"

@@ -17,7 +17,8 @@ echo "[test] PostgreSQL: $KEFU_TEST_PG_URL"
 status=0
 echo "[test] build (RelWithDebInfo)"
 scripts/build.sh build
-if [ -x scripts/build-web.sh ]; then scripts/build-web.sh; fi
+echo "[test] console: install, API client check, build, unit tests (Vitest)"
+scripts/build-web.sh --test || status=1
 (cd build && ctest --output-on-failure -j2) || status=1
 
 echo "[test] build (ASan+UBSan): unit and API suites"

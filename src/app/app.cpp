@@ -38,6 +38,7 @@ org::Settings org_settings(const Config& c) {
   s.session_idle_ms = c.integer("auth.session_idle_minutes") * 60 * 1000;
   s.ip_max_failures = static_cast<int>(c.integer("auth.ip_max_failures"));
   s.ip_window_ms = c.integer("auth.ip_window_minutes") * 60 * 1000;
+  s.credential_cache_ms = c.integer("auth.cache_ms");
   return s;
 }
 

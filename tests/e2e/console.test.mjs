@@ -23,27 +23,35 @@ const menuKeys = (page) =>
 
 describe('kefu web console', () => {
   test('first page load is fast on loopback (printed, not asserted)', T, async () => {
-    const page = await chrome.page()
-    const started = Date.now()
-    await page.goto(`${BASE}/`, { waitUntil: 'load' })
-    await page.getByTestId('login-form').waitFor({ state: 'visible' })
-    const cold = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0]
-      const mark = performance.getEntriesByName('kefu:login-form')[0]
-      return { load: nav.loadEventEnd - nav.startTime, dcl: nav.domContentLoadedEventEnd - nav.startTime, form: mark?.startTime ?? NaN, visible: performance.now() }
-    })
-    const wall = Date.now() - started
+    // Three first visits, each in a new browser context (empty cache, no cookies), to
+    // http://host/ which the console sends on to /login; then one reload with a warm cache.
+    const ms = (v) => `${Math.round(v)} ms`
+    const measure = (page) =>
+      page.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0]
+        const mark = (name) => performance.getEntriesByName(name)[0]?.startTime ?? NaN
+        return { load: nav.loadEventEnd - nav.startTime, form: mark('kefu:login-form'), painted: mark('kefu:login-painted') }
+      })
+    const cold = []
+    let page
+    for (let i = 0; i < 3; i++) {
+      if (page) await page.context().close()
+      page = await chrome.page()
+      await page.goto(`${BASE}/`, { waitUntil: 'load' })
+      await page.getByTestId('login-form').waitFor({ state: 'visible' })
+      await page.waitForFunction(() => performance.getEntriesByName('kefu:login-painted').length > 0)
+      cold.push(await measure(page))
+    }
     await page.reload({ waitUntil: 'load' })
     await page.getByTestId('login-form').waitFor({ state: 'visible' })
-    const warm = await page.evaluate(() => {
-      const nav = performance.getEntriesByType('navigation')[0]
-      return { load: nav.loadEventEnd - nav.startTime, form: performance.getEntriesByName('kefu:login-form')[0]?.startTime ?? NaN }
-    })
-    const ms = (v) => `${Math.round(v)} ms`
+    await page.waitForFunction(() => performance.getEntriesByName('kefu:login-painted').length > 0)
+    const warm = await measure(page)
+    const median = (k) => [...cold.map((c) => c[k])].sort((a, b) => a - b)[1]
     console.log(
-      `[e2e] first page load (cold cache, ${BASE}/ → /login): navigation start → load event ${ms(cold.load)}, ` +
-        `DOMContentLoaded ${ms(cold.dcl)}, sign-in form mounted ${ms(cold.form)}, form seen visible by the test ${ms(cold.visible)} ` +
-        `(wall clock incl. redirect ${ms(wall)}); warm cache reload: load event ${ms(warm.load)}, form mounted ${ms(warm.form)}`,
+      `[e2e] first page load on loopback, from navigation start (GET / → /login):\n` +
+        cold.map((c, i) => `[e2e]   empty cache #${i + 1}: load event ${ms(c.load)}, sign-in form on screen ${ms(c.painted)} (in the DOM ${ms(c.form)})`).join('\n') +
+        `\n[e2e]   median, empty cache: load event ${ms(median('load'))}, sign-in form on screen ${ms(median('painted'))}` +
+        `\n[e2e]   reload, warm cache: load event ${ms(warm.load)}, sign-in form on screen ${ms(warm.painted)}`,
     )
     assert.match(page.url(), /\/login$/)
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
@@ -113,6 +121,22 @@ describe('kefu web console', () => {
     await page.getByTestId('unit-name').getByText(NEW_UNIT.name).waitFor()
     await page.locator(`[data-unit-code="${NEW_UNIT.code}"]`).waitFor()
     await shot(page, '05-unit-created')
+    // move it under 杭州分部 and back: the parent changes in the details
+    const move = async (toName) => {
+      await page.getByTestId('unit-move').click()
+      await page.locator('.el-dialog:visible .el-select__wrapper').click()
+      await page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: toName }).first().click()
+      await page.getByTestId('unit-move-submit').click()
+      await page.getByTestId('unit-details').getByText(`示例集团 / 华东大区 / ${toName}`).waitFor()
+    }
+    await move('杭州分部')
+    await move('上海分部')
+    // a unit with active sub-units cannot be deactivated: the server says why (409)
+    await page.locator('[data-unit-code="SH"]').click()
+    await page.getByTestId('unit-name').getByText('上海分部').waitFor()
+    await page.getByTestId('unit-deactivate').click()
+    await page.locator('.el-message-box').getByRole('button', { name: '停用' }).click()
+    await page.locator('.el-message--error').getByText('该单元下还有启用的下级单元或用户').waitFor()
     await page.context().close()
   })
 
@@ -145,6 +169,12 @@ describe('kefu web console', () => {
     assert.match(await row.innerText(), new RegExp(NEW_UNIT.name))
     assert.match(await row.innerText(), /13812345678/) // admin has org.user.pii: unmasked
     await shot(page, '07-users-list')
+    // edit: add an e-mail address
+    await page.getByTestId(`user-edit-${NEW_USER.username}`).click()
+    await page.getByTestId('user-form-email').fill('e2e.agent@example.com')
+    await page.getByTestId('user-form-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await row.getByText('e2e.agent@example.com').waitFor()
     await page.context().close()
   })
 
@@ -164,6 +194,7 @@ describe('kefu web console', () => {
     await shot(page, '09-agent-403')
     await page.goto(`${BASE}/no/such/page`)
     await page.getByTestId('page-404').waitFor()
+    await shot(page, '10-not-found')
     await page.context().close()
   })
 
@@ -176,14 +207,13 @@ describe('kefu web console', () => {
     const row = page.locator('.el-table__row', { hasText: 'agent.zhang' }).first()
     assert.match(await row.innerText(), /\d{3}\*{4}\d{4}/)
     assert.equal(await page.getByTestId('user-create').count(), 0)
-    await shot(page, '10-supervisor-users')
+    await shot(page, '11-supervisor-users')
     await page.context().close()
   })
 
   test('switch to English and back', T, async () => {
     const page = await chrome.page()
     await signIn(page, 'admin')
-    await page.getByTestId('lang-switch').click()
     await page.getByTestId('lang-en').click()
     await page.getByTestId('side-menu').getByText('Administration').waitFor()
     assert.equal(await page.locator('html').getAttribute('lang'), 'en')
@@ -191,7 +221,7 @@ describe('kefu web console', () => {
     await page.getByTestId('side-menu').getByText('Organisation').click()
     await page.getByTestId('units-page').waitFor()
     await page.getByRole('heading', { name: 'Organisation', exact: true }).waitFor()
-    await shot(page, '11-english-units')
+    await shot(page, '12-english-units')
     // the language survives a reload, and server messages follow it
     await page.reload()
     await page.getByTestId('side-menu').getByText('Users').click()
@@ -201,14 +231,13 @@ describe('kefu web console', () => {
     await page.getByTestId('user-form-password').fill('Kefu2026x')
     await page.getByTestId('user-form-submit').click()
     await page.getByTestId('user-dialog').getByText('The user name agent.zhang is taken.').waitFor()
-    await shot(page, '12-english-server-error')
+    await shot(page, '13-english-server-error')
     await page.keyboard.press('Escape')
     await page.getByTestId('user-dialog').waitFor({ state: 'hidden' })
-    await page.getByTestId('lang-switch').click()
     await page.getByTestId('lang-zh-CN').click()
     await page.getByTestId('side-menu').getByText('系统管理').waitFor()
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN')
-    await shot(page, '13-back-to-chinese')
+    await shot(page, '14-back-to-chinese')
     await page.context().close()
   })
 
@@ -219,7 +248,7 @@ describe('kefu web console', () => {
     await page.getByTestId('sign-out').click()
     await page.getByTestId('login-form').waitFor()
     assert.match(await text(page, 'login-notice'), /已退出登录/)
-    await shot(page, '14-signed-out')
+    await shot(page, '15-signed-out')
     // the session is gone on the server too: a protected page goes back to sign-in
     await page.goto(`${BASE}/admin/units`)
     await page.getByTestId('login-form').waitFor()
@@ -241,7 +270,7 @@ describe('kefu web console', () => {
     assert.equal(url.pathname, '/login')
     assert.equal(url.searchParams.get('redirect'), '/admin/users')
     assert.match(await text(page, 'login-notice'), /登录已过期/)
-    await shot(page, '15-session-expired')
+    await shot(page, '16-session-expired')
     await signIn(page, 'admin', PASSWORD, { expectHome: false })
     await page.getByTestId('users-page').waitFor()
     assert.equal(new URL(page.url()).pathname, '/admin/users')
@@ -257,7 +286,7 @@ describe('kefu web console', () => {
     await page.getByTestId('token-form-submit').click()
     const value = await page.getByTestId('token-value').inputValue()
     assert.match(value, /^kefu_[0-9a-f]{48}$/)
-    await shot(page, '16-token-issued')
+    await shot(page, '17-token-issued')
     await page.getByTestId('token-issued').getByRole('button', { name: '关闭' }).last().click()
     const row = page.locator('.el-table__row', { hasText: '呼叫中心对接' })
     await row.waitFor()
@@ -265,6 +294,13 @@ describe('kefu web console', () => {
     await row.getByRole('button', { name: '吊销' }).click()
     await page.locator('.el-message-box').getByRole('button', { name: '吊销' }).click()
     await row.getByText('已吊销').waitFor()
+    // ... and both show in the audit log, newest first
+    await page.getByTestId('menu-admin').getByText('审计日志').click()
+    const audit = page.getByTestId('audit-table')
+    await audit.locator('.el-table__row').first().waitFor()
+    assert.match(await audit.locator('.el-table__row').first().innerText(), /auth\.token\.revoke|api_token/)
+    await audit.locator('.el-table__row').first().locator('.el-table__expand-icon').click()
+    await shot(page, '18-audit-log')
     await page.context().close()
   })
 

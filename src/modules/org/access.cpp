@@ -7,6 +7,8 @@
 #include "platform/core/error.h"
 #include "platform/core/ids.h"
 
+#include <climits>
+
 namespace kefu::org {
 namespace {
 
@@ -23,7 +25,7 @@ constexpr std::string_view kTokenPrefix = "kefu_";
 }  // namespace
 
 SignIn OrgService::sign_in(const std::string& username, const std::string& password, const std::string& ip,
-                           const std::string& user_agent) {
+                           const std::string& user_agent, const std::string& request_id) {
   int64_t now = clock_.now_ms();
   if (!ip_throttle_.allowed(ip, now)) throw Error(ErrorKind::kTooManyRequests, "auth.throttled");
   auto user = db_.reading([&](db::Session& s) { return store::find_user_by_name(s, username); });
@@ -42,7 +44,7 @@ SignIn OrgService::sign_in(const std::string& username, const std::string& passw
       store::set_login_failures(s, user->id, outcome.failures, outcome.locked_until);
       if (outcome.locked_until) {
         audit::append(s, now, {user->id, user->username, "auth.locked", "user", std::to_string(user->id),
-                               user->unit_path, "", "", ""});
+                               user->unit_path, "", "", request_id});
       }
       return outcome.locked_until;
     });
@@ -54,13 +56,14 @@ SignIn OrgService::sign_in(const std::string& username, const std::string& passw
   out.user = *user;
   out.principal = principal_for(*user);
   out.principal.csrf_token = random_hex(16);
+  out.principal.request_id = request_id;
   out.session_token = token;
   out.principal.credential_id = db_.writing([&](db::Session& s) {
     if (user->failed_logins || user->locked_until) store::set_login_failures(s, user->id, 0, 0);
     int64_t id = store::insert_session(s, sha256_hex(token), user->id, out.principal.csrf_token, now,
                                        now + settings_.session_ms, ip, user_agent);
     audit::append(s, now, {user->id, user->username, "auth.sign_in", "session", std::to_string(id), user->unit_path,
-                           "", "", ""});
+                           "", "", request_id});
     return id;
   });
   ip_throttle_.reset(ip);
@@ -81,6 +84,7 @@ void OrgService::sign_out(const auth::Principal& p) {
   int64_t now = clock_.now_ms();
   db_.write([&](db::Session& s) {
     store::revoke_session(s, p.credential_id, now);
+    credentials_.forget_credential(false, p.credential_id);
     audit::append(s, now, {p.user_id, p.username, "auth.sign_out", "session", std::to_string(p.credential_id),
                            p.unit_path, "", "", p.request_id});
   });
@@ -89,6 +93,8 @@ void OrgService::sign_out(const auth::Principal& p) {
 std::optional<auth::Principal> OrgService::authenticate(const std::string& session_token, const std::string& bearer) {
   if (session_token.empty() && bearer.empty()) return std::nullopt;
   int64_t now = clock_.now_ms();
+  const std::string cache_key = bearer.empty() ? "s:" + sha256_hex(session_token) : "b:" + sha256_hex(bearer);
+  if (auto cached = credentials_.get(cache_key, now)) return cached;
   struct Found {
     std::optional<User> user;
     std::optional<store::SessionRow> session;
@@ -115,6 +121,7 @@ std::optional<auth::Principal> OrgService::authenticate(const std::string& sessi
     p.credential_id = f.token->id;
     if (!f.token->last_used_at || *f.token->last_used_at + kTouchEveryMs < now)
       db_.write([&](db::Session& s) { store::touch_token(s, f.token->id, now); });
+    credentials_.put(cache_key, p, now, f.token->expires_at.value_or(INT64_MAX));
     return p;
   }
   if (!f.session || !f.user || !f.user->active || f.session->expires_at <= now ||
@@ -125,6 +132,7 @@ std::optional<auth::Principal> OrgService::authenticate(const std::string& sessi
   p.credential_id = f.session->id;
   if (f.session->last_seen_at + kTouchEveryMs < now)
     db_.write([&](db::Session& s) { store::touch_session(s, f.session->id, now); });
+  credentials_.put(cache_key, p, now, std::min(f.session->expires_at, now + settings_.session_idle_ms));
   return p;
 }
 
@@ -171,6 +179,7 @@ void OrgService::revoke_token(const auth::Principal& p, int64_t id) {
     if (!t || t->user_id != p.user_id) throw Error::not_found("@entity.api_token");
     if (t->revoked_at) return;
     store::revoke_token(s, id, now);
+    credentials_.forget_credential(true, id);
     ApiToken after = *t;
     after.revoked_at = now;
     audit::append(s, now, {p.user_id, p.username, "auth.token.revoke", "api_token", std::to_string(id), p.unit_path,

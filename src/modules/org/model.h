@@ -28,7 +28,8 @@ struct Unit {
   bool active = true;
   int64_t created_at = 0;
   int64_t updated_at = 0;
-  int depth() const { return static_cast<int>(std::count(path.begin(), path.end(), '/')) - 1; }
+  // The head office is at depth 0, its regions at 1, and so on.
+  int depth() const { return static_cast<int>(std::count(path.begin(), path.end(), '/')) - 2; }
 };
 
 inline std::string child_path(const std::string& parent_path, int64_t id) {

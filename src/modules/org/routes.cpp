@@ -57,7 +57,8 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     std::string username = in.text("username", {1, 64});
     std::string password = in.text("password", {1, 128});
     in.finish();
-    SignIn s = svc.sign_in(username, password, c.req.remote_addr, std::string(c.req.header("user-agent")));
+    SignIn s = svc.sign_in(username, password, c.req.remote_addr, std::string(c.req.header("user-agent")),
+                           c.req.request_id);
     boost::json::object o = me_json(svc, s.principal);
     Response resp = Response::json(o);
     resp.headers.emplace_back("Set-Cookie", session_cookie(s.session_token, cookies, cookies.max_age_s));

@@ -10,7 +10,11 @@
 namespace kefu::org {
 
 OrgService::OrgService(db::Database& db, const Clock& clock, Settings settings)
-    : db_(db), clock_(clock), settings_(settings), ip_throttle_(settings.ip_max_failures, settings.ip_window_ms) {}
+    : db_(db),
+      clock_(clock),
+      settings_(settings),
+      ip_throttle_(settings.ip_max_failures, settings.ip_window_ms),
+      credentials_(settings.credential_cache_ms, 100000) {}
 
 auth::Principal OrgService::system_principal(std::string actor) {
   auth::Principal p;

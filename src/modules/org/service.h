@@ -10,6 +10,7 @@
 
 #include "modules/org/model.h"
 #include "platform/auth/principal.h"
+#include "platform/auth/credential_cache.h"
 #include "platform/auth/throttle.h"
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
@@ -23,6 +24,7 @@ struct Settings {
   int64_t session_idle_ms = 2 * 3600 * 1000LL;
   int ip_max_failures = 30;
   int64_t ip_window_ms = 10 * 60 * 1000LL;
+  int64_t credential_cache_ms = 2000;
 };
 
 template <class T>
@@ -131,7 +133,7 @@ class OrgService {
   Me me(const auth::Principal& p);
 
   SignIn sign_in(const std::string& username, const std::string& password, const std::string& ip,
-                 const std::string& user_agent);
+                 const std::string& user_agent, const std::string& request_id = "");
   void sign_out(const auth::Principal& p);
   // Resolves a session cookie value or a bearer token; nullopt when neither is given or
   // the session is over. A bad bearer token is refused with 401.
@@ -155,6 +157,7 @@ class OrgService {
   const Clock& clock_;
   Settings settings_;
   auth::Throttle ip_throttle_;
+  auth::CredentialCache credentials_;
 };
 
 }  // namespace kefu::org

@@ -137,6 +137,7 @@ Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPat
       }
       std::string new_path = child_path(parent.path, u.id);
       store::move_subtree(s, u.path, new_path);
+      credentials_.forget_all();  // the scopes of everyone below the moved unit changed
       u.parent_id = parent.id;
       u.path = new_path;
     }

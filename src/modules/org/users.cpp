@@ -183,6 +183,7 @@ User OrgService::update_user(const auth::Principal& p, int64_t id, const UserPat
     u.updated_at = now;
     store::update_user(s, u);
     if (!u.active && before.active) store::revoke_user_sessions(s, u.id, now);
+    credentials_.forget_user(u.id);
     record(s, now, p, "org.user.update", before, u);
     return u;
   }));
@@ -198,6 +199,7 @@ void OrgService::reset_password(const auth::Principal& p, int64_t id, const std:
     check_grants(p, u.roles);
     store::set_password(s, u.id, hash, now);
     store::revoke_user_sessions(s, u.id, now);
+    credentials_.forget_user(u.id);
     audit::append(s, now, {actor_id(p), p.username, "org.user.reset_password", "user", std::to_string(u.id),
                            u.unit_path, "", "", p.request_id});
   });
@@ -213,6 +215,7 @@ void OrgService::change_own_password(const auth::Principal& p, const std::string
   db_.write([&](db::Session& s) {
     store::set_password(s, p.user_id, hash, now);
     store::revoke_user_sessions(s, p.user_id, now, p.via_token ? 0 : p.credential_id);
+    credentials_.forget_user(p.user_id);
     audit::append(s, now, {actor_id(p), p.username, "org.user.change_password", "user", std::to_string(p.user_id),
                            p.unit_path, "", "", p.request_id});
   });

@@ -30,6 +30,7 @@ Config::Config() {
       {"auth.lock_minutes", "15"},
       {"auth.ip_max_failures", "30"},
       {"auth.ip_window_minutes", "10"},
+      {"auth.cache_ms", "2000"},  // resolved credentials kept per node; 0 = always ask the database
       {"clock.adjustable", "false"},  // test deployments only: lets testers move "now"
       {"company.time_zone", "Asia/Shanghai"},
   };

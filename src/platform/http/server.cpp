@@ -222,9 +222,13 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!r.content_type.empty()) res->set(bhttp::field::content_type, r.content_type);
     res->set("X-Request-Id", req.request_id);
     for (auto& [k, v] : r.headers) res->insert(k, v);
-    if (req.method != "HEAD") res->body() = std::move(r.body);
     res->keep_alive(keep_alive_);
-    res->prepare_payload();
+    if (req.method == "HEAD") {
+      res->content_length(r.body.size());  // what GET would send, without sending it
+    } else {
+      res->body() = std::move(r.body);
+      res->prepare_payload();
+    }
 
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     server_.metrics.observe(req.method.empty() ? "-" : req.method, route, r.status, seconds);
@@ -313,9 +317,18 @@ void Server::Impl::accept() {
 
 void Server::Impl::begin_shutdown() {
   if (stopping.exchange(true)) return;
-  spdlog::info("shutting down: no new connections, finishing {} in-flight requests", inflight.load());
+  // Connections the kernel already accepted are waiting in the backlog: take them in and
+  // answer their requests too, or closing the acceptor would reset them.
   beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  for (;;) {
+    tcp::socket socket(asio::make_strand(ioc));
+    acceptor.accept(socket, ec);
+    if (ec) break;
+    std::make_shared<Session>(std::move(socket), *this)->start();
+  }
   acceptor.close(ec);
+  spdlog::info("shutting down: no new connections, finishing {} in-flight requests", inflight.load());
   stop_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
   drain();
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import zhCN from './locales/zh-CN'
+import en from './locales/en'
+import openapi from '../../../src/app/openapi.json'
+import { PERMISSIONS, ROLES, UNIT_KINDS } from '@/api/types'
+import { permKey } from './index'
+
+type Tree = { [k: string]: string | Tree }
+function flat(tree: Tree, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k
+    if (typeof v === 'string') out[key] = v
+    else Object.assign(out, flat(v, key))
+  }
+  return out
+}
+const zh = flat(zhCN as Tree)
+const enFlat = flat(en as Tree)
+
+// Every source file of the console, as text.
+const sources = import.meta.glob(['../**/*.vue', '../**/*.ts', '!../**/*.test.ts', '!../**/*.d.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+}) as Record<string, string>
+
+describe('messages', () => {
+  it('both languages have the same keys and no empty text', () => {
+    expect(Object.keys(enFlat).sort()).toEqual(Object.keys(zh).sort())
+    for (const [k, v] of Object.entries({ ...zh, ...enFlat })) expect(v.trim(), k).not.toBe('')
+  })
+
+  it('every literal t("…") key in the sources exists', () => {
+    const used = new Set<string>()
+    for (const text of Object.values(sources)) {
+      for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g)) used.add(m[1])
+    }
+    expect(used.size).toBeGreaterThan(50)
+    const missing = [...used].filter((k) => !(k in zh))
+    expect(missing).toEqual([])
+  })
+
+  it('the Chinese texts are Chinese', () => {
+    for (const k of ['menu.admin', 'menu.units', 'menu.users', 'menu.tokens', 'menu.audit', 'menu.home', 'login.submit'])
+      expect(zh[k]).toMatch(/[\u4e00-\u9fff]/)
+  })
+})
+
+// The API's enums, straight from the server's OpenAPI document.
+describe('API enums', () => {
+  const schemas = (openapi as { components: { schemas: Record<string, { enum?: string[] }> } }).components.schemas
+  it('the console knows every permission, role and unit kind of the API, with a name for each', () => {
+    expect([...PERMISSIONS].sort()).toEqual([...(schemas.Permission.enum ?? [])].sort())
+    expect([...ROLES].sort()).toEqual([...(schemas.Role.enum ?? [])].sort())
+    expect([...UNIT_KINDS].sort()).toEqual([...(schemas.UnitKind.enum ?? [])].sort())
+    for (const p of PERMISSIONS) expect(zh[permKey(p)], p).toBeTruthy()
+    for (const r of ROLES) expect(zh[`role.${r}`], r).toBeTruthy()
+    for (const k of UNIT_KINDS) expect(zh[`kind.${k}`], k).toBeTruthy()
+  })
+})

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { formatTime } from './datetime'
+
+describe('times in Asia/Shanghai', () => {
+  it('formats UTC epoch milliseconds as YYYY-MM-DD HH:mm in Shanghai', () => {
+    expect(formatTime(Date.UTC(2026, 0, 1, 0, 0))).toBe('2026-01-01 08:00')
+    expect(formatTime(Date.UTC(2025, 11, 31, 16, 30))).toBe('2026-01-01 00:30') // new year in Shanghai first
+    expect(formatTime(Date.UTC(2026, 6, 15, 23, 59, 59))).toBe('2026-07-16 07:59')
+  })
+  it('does not depend on the machine time zone', () => {
+    expect(formatTime(0)).toBe('1970-01-01 08:00')
+    expect(formatTime(0, 'UTC')).toBe('1970-01-01 00:00')
+  })
+  it('shows a dash for no time', () => {
+    expect(formatTime(null)).toBe('—')
+    expect(formatTime(undefined)).toBe('—')
+    expect(formatTime(Number.NaN)).toBe('—')
+  })
+})

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { CursorPager } from './paging'
+
+describe('cursor paging with a stack for "previous"', () => {
+  it('walks forward and back', () => {
+    const p = new CursorPager()
+    expect(p.cursor).toBeNull()
+    expect(p.page).toBe(1)
+    expect(p.hasPrev).toBe(false)
+    p.loaded('20')
+    expect(p.hasNext).toBe(true)
+    expect(p.forward()).toBe('20')
+    expect(p.page).toBe(2)
+    expect(p.hasPrev).toBe(true)
+    expect(p.hasNext).toBe(false) // unknown until page 2 is loaded
+    p.loaded('40')
+    expect(p.forward()).toBe('40')
+    p.loaded(null)
+    expect(p.page).toBe(3)
+    expect(p.hasNext).toBe(false)
+    expect(p.forward()).toBeNull()
+    expect(p.page).toBe(3)
+    expect(p.back()).toBe(true)
+    expect(p.cursor).toBe('20')
+    expect(p.page).toBe(2)
+    p.loaded('40')
+    expect(p.back()).toBe(true)
+    expect(p.cursor).toBeNull()
+    expect(p.page).toBe(1)
+    expect(p.back()).toBe(false)
+  })
+  it('reset returns to the first page', () => {
+    const p = new CursorPager()
+    p.loaded('5')
+    p.forward()
+    p.reset()
+    expect(p.cursor).toBeNull()
+    expect(p.page).toBe(1)
+    expect(p.hasPrev).toBe(false)
+    expect(p.hasNext).toBe(false)
+  })
+  it('treats a missing next as the last page', () => {
+    const p = new CursorPager()
+    p.loaded(undefined)
+    expect(p.hasNext).toBe(false)
+  })
+})

@@ -1,0 +1,64 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSession } from '@/stores/session'
+import { safeRedirect } from '@/lib/redirect'
+import { i18n } from '@/i18n'
+// The sign-in page is the first page most visits show: part of the main bundle.
+import LoginView from '@/views/LoginView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    menu?: string // key in lib/menu.ts: the page needs that entry's permissions
+    title?: string // i18n key
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  {
+    path: '/',
+    component: () => import('@/layouts/AppShell.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { menu: 'home', title: 'menu.home' } },
+      { path: 'admin', redirect: '/admin/units' },
+      { path: 'admin/units', name: 'units', component: () => import('@/views/admin/UnitsView.vue'), meta: { menu: 'admin.units', title: 'menu.units' } },
+      { path: 'admin/users', name: 'users', component: () => import('@/views/admin/UsersView.vue'), meta: { menu: 'admin.users', title: 'menu.users' } },
+      { path: 'admin/tokens', name: 'tokens', component: () => import('@/views/admin/TokensView.vue'), meta: { menu: 'admin.tokens', title: 'menu.tokens' } },
+      { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { menu: 'admin.audit', title: 'menu.audit' } },
+      { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'menu.forbidden' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'menu.notFound' } },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory('/'),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  const session = useSession()
+  if (!session.loaded) {
+    try {
+      await session.load()
+    } catch {
+      /* server unreachable: treat as signed out; the sign-in page says why when used */
+    }
+  }
+  if (to.meta.public) {
+    if (to.name === 'login' && session.me) return safeRedirect(to.query.redirect)
+    return true
+  }
+  if (!session.me) return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  return true
+})
+
+export function pageTitle(key: string | undefined): string {
+  const t = i18n.global.t
+  return key ? `${t(key)} · ${t('app.name')}` : t('app.name')
+}
+
+router.afterEach((to) => {
+  document.title = pageTitle(to.meta.title)
+})
