@@ -57,7 +57,16 @@ std::vector<FieldError> CustomerService::validate_event(db::Session& s, const au
 }
 
 EventView CustomerService::record_event(const auth::Principal& p, const EventInput& in) {
-  auto result = record_events(p, {in});
+  if (!p.can(org::perm::kCustomerRead)) throw Error::forbidden();
+  if (in.customer_id) {
+    // The customer in the address must be visible before anything else is said about it.
+    bool visible = db_.reading([&](db::Session& s) {
+      auto c = store::find(s, *in.customer_id);
+      return c && p.in_scope(c->unit_path);
+    });
+    if (!visible) throw Error::not_found("@entity.customer");
+  }
+  auto result = record(p, {in}, false);
   int64_t id = result.created.front();
   if (id == 0) throw Error(ErrorKind::kConflict, "customer.event_recorded");
   return db_.reading([&](db::Session& s) {
@@ -71,6 +80,10 @@ EventView CustomerService::record_event(const auth::Principal& p, const EventInp
 }
 
 BatchResult CustomerService::record_events(const auth::Principal& p, const std::vector<EventInput>& in) {
+  return record(p, in, true);
+}
+
+BatchResult CustomerService::record(const auth::Principal& p, const std::vector<EventInput>& in, bool indexed) {
   if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
   if (in.empty() || in.size() > 1000) throw Error::validation({{"events", "customer.batch_size", {}}});
   // Units are resolved through the org service before the transaction.
@@ -91,7 +104,7 @@ BatchResult CustomerService::record_events(const auth::Principal& p, const std::
     std::vector<Customer> customers(in.size());
     std::vector<std::string> asset_types(in.size());
     for (size_t i = 0; i < in.size(); ++i) {
-      std::string prefix = in.size() == 1 ? "" : "events[" + std::to_string(i) + "].";
+      std::string prefix = indexed ? "events[" + std::to_string(i) + "]." : "";
       auto e = validate_event(s, p, in[i], prefix, now, units_in_scope, &customers[i], &asset_types[i]);
       errors.insert(errors.end(), e.begin(), e.end());
     }

@@ -11,9 +11,15 @@ namespace {
 using http::Context;
 using http::Response;
 
+// Every item keeps its place (a bad one as an empty number) so that the service's errors
+// name the same index as the caller's list.
 std::vector<Phone> read_phones(JsonInput& in) {
   std::vector<Phone> out;
   const auto* v = in.raw("phones");
+  if (v && v->is_null()) {
+    in.add_error("phones", "field.not_nullable");
+    return out;
+  }
   if (!v || !v->is_array()) {
     if (v) in.add_error("phones", "field.wrong_type", {{"expected", "array"}});
     return out;
@@ -21,21 +27,22 @@ std::vector<Phone> read_phones(JsonInput& in) {
   const auto& arr = v->as_array();
   for (size_t i = 0; i < arr.size(); ++i) {
     std::string at = "phones[" + std::to_string(i) + "]";
+    Phone p;
     if (!arr[i].is_object()) {
       in.add_error(at, "field.wrong_type", {{"expected", "object"}});
+      out.push_back(p);
       continue;
     }
     JsonInput item(arr[i].as_object());
-    Phone p;
     p.number = item.text("number", {1, 30});
     p.label = item.optional_text("label", {0, 20}).value_or("");
     p.primary = item.optional_boolean("primary").value_or(false);
     try {
       item.finish();
-      out.push_back(p);
     } catch (const Error& e) {
       for (auto f : e.fields()) in.add_error(at + "." + f.field, f.code, f.params);
     }
+    out.push_back(p);
   }
   return out;
 }

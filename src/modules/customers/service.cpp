@@ -175,7 +175,7 @@ CustomerView CustomerService::create(const auth::Principal& p, const CustomerInp
     audit::append(s, now, {actor(p), p.username, "customer.create", "customer", std::to_string(c.id), c.unit_path,
                            "", dump(full), p.request_id});
     events::publish(s, now, {"customer.created", "customer", std::to_string(c.id), c.unit_id, actor(p), dump(full)});
-    return view(p, s, c);
+    return view(p, s, *store::find(s, c.id));  // as it will read back
   });
 }
 
@@ -185,6 +185,9 @@ CustomerView CustomerService::get(const auth::Principal& p, int64_t id) {
 }
 
 CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const CustomerInput& in) {
+  // Scope (404) and permission (403) come before anything about the input.
+  db_.read([&](db::Session& s) { scoped(s, p, id); });
+  require(p, org::perm::kCustomerWrite);
   if (auto e = check(in, false); !e.empty()) throw Error::validation(std::move(e));
   std::optional<org::Unit> unit;
   if (in.unit_id) {
@@ -236,7 +239,7 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const
                            dump(was), dump(now_view), p.request_id});
     events::publish(s, now, {"customer.updated", "customer", std::to_string(c.id), c.unit_id, actor(p),
                              dump(now_view)});
-    return view(p, s, c);
+    return view(p, s, *store::find(s, c.id));  // as it will read back
   });
 }
 

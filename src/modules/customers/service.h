@@ -110,6 +110,7 @@ class CustomerService {
                          const std::string& attrs_json);
 
   EventView record_event(const auth::Principal& p, const EventInput& in);
+  // All or nothing; errors name "events[i].field".
   BatchResult record_events(const auth::Principal& p, const std::vector<EventInput>& in);
   org::Page<EventView> events(const auth::Principal& p, int64_t customer_id, int64_t after, int limit);
 
@@ -117,6 +118,7 @@ class CustomerService {
 
  private:
   CustomerView view(const auth::Principal& p, db::Session& s, Customer c) const;
+  BatchResult record(const auth::Principal& p, const std::vector<EventInput>& in, bool indexed);
   std::vector<FieldError> validate_event(db::Session& s, const auth::Principal& p, const EventInput& in,
                                          const std::string& prefix, int64_t now,
                                          const std::set<int64_t>& units_in_scope, Customer* customer_out,

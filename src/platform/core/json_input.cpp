@@ -58,11 +58,19 @@ std::nullopt_t JsonInput::null_given(std::string_view key) {
 }
 
 void JsonInput::add_errors(const std::vector<FieldError>& errors) {
-  for (const auto& e : errors) {
-    bool already = false;
-    for (const auto& have : errors_) already = already || have.field == e.field;
-    if (!already) errors_.push_back(e);
-  }
+  // A field that already has an error, or whose parent has one ("phones[0]" covers
+  // "phones[0].number"), is not reported twice.
+  auto covered = [&](const std::string& field) {
+    for (const auto& have : errors_) {
+      if (have.field == field) return true;
+      if (field.size() > have.field.size() && field.compare(0, have.field.size(), have.field) == 0 &&
+          (field[have.field.size()] == '.' || field[have.field.size()] == '['))
+        return true;
+    }
+    return false;
+  };
+  for (const auto& e : errors)
+    if (!covered(e.field)) errors_.push_back(e);
 }
 
 void JsonInput::add_error(std::string field, std::string code,
