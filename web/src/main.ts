@@ -8,6 +8,8 @@ import { router } from './router'
 import { configureApi } from './api/client'
 import { useSession } from './stores/session'
 import { useUnits } from './stores/units'
+import { usePeople } from './stores/people'
+import { useAssetTypes } from './stores/assetTypes'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -15,6 +17,8 @@ app.use(pinia).use(i18n).use(router)
 
 const session = useSession(pinia)
 const units = useUnits(pinia)
+const people = usePeople(pinia)
+const assetTypes = useAssetTypes(pinia)
 configureApi({
   language: currentLang,
   csrfToken: () => session.csrfToken,
@@ -24,6 +28,8 @@ configureApi({
     if (!session.me) return
     session.clear()
     units.reset()
+    people.reset()
+    assetTypes.reset()
     const here = router.currentRoute.value
     if (here.meta.public) return
     router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })

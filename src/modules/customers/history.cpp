@@ -90,11 +90,19 @@ BatchResult CustomerService::record(const auth::Principal& p, const std::vector<
   std::set<int64_t> units_in_scope;
   auto reader = org::OrgService::system_principal(p.username);
   reader.unit_path = p.unit_path;
+  std::set<int64_t> staff_in_scope;
   for (const auto& x : in) {
-    if (!x.unit_id || units_in_scope.count(*x.unit_id)) continue;
-    try {
-      units_in_scope.insert(org_.get_unit(reader, *x.unit_id).id);
-    } catch (const Error&) {
+    if (x.unit_id && !units_in_scope.count(*x.unit_id)) {
+      try {
+        units_in_scope.insert(org_.get_unit(reader, *x.unit_id).id);
+      } catch (const Error&) {
+      }
+    }
+    if (x.staff_id && !staff_in_scope.count(*x.staff_id)) {
+      try {
+        staff_in_scope.insert(org_.get_user(reader, *x.staff_id).id);
+      } catch (const Error&) {
+      }
     }
   }
   int64_t now = clock_.now_ms();
@@ -106,6 +114,8 @@ BatchResult CustomerService::record(const auth::Principal& p, const std::vector<
     for (size_t i = 0; i < in.size(); ++i) {
       std::string prefix = indexed ? "events[" + std::to_string(i) + "]." : "";
       auto e = validate_event(s, p, in[i], prefix, now, units_in_scope, &customers[i], &asset_types[i]);
+      if (in[i].staff_id && !staff_in_scope.count(*in[i].staff_id))
+        e.push_back({prefix + "staff_id", "customer.staff_unknown", {}});
       errors.insert(errors.end(), e.begin(), e.end());
     }
     if (!errors.empty()) throw Error::validation(std::move(errors));

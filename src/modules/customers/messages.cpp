@@ -23,6 +23,9 @@ void CustomerService::register_messages() {
       {"customer.unknown", "客户不存在或不在您的数据范围内", "unknown customer, or outside your data scope"},
       {"customer.asset_not_owned", "该资产不属于此客户", "the asset does not belong to this customer"},
       {"customer.time_out_of_range", "时间无效或在未来", "is not a valid time, or lies in the future"},
+      {"customer.tag_repeated", "标签重复", "this tag appears twice"},
+      {"customer.assign_forbidden", "您不能为客户指定其他负责人。", "You may not give a customer to another owner."},
+      {"customer.staff_unknown", "员工不存在或不在您的数据范围内", "unknown staff member, or outside your data scope"},
       {"customer.batch_size", "一次提交 1 到 1000 条记录", "send 1 to 1000 records at a time"},
       {"customer.event_recorded", "该外部编号的记录已存在，未重复写入。", "An event with this external id was already recorded."},
   });

@@ -108,10 +108,14 @@ std::vector<FieldError> CustomerService::check(const CustomerInput& in, bool cre
     if (*v && !(*v)->empty() && !valid_clock_time(**v)) e.push_back({key, "customer.time_invalid", {}});
   if ((in.quiet_start && !in.quiet_start->empty()) != (in.quiet_end && !in.quiet_end->empty()) && creating)
     e.push_back({"quiet_end", "customer.quiet_pair", {}});
-  if (in.tags)
-    for (size_t i = 0; i < in.tags->size(); ++i)
-      if ((*in.tags)[i].empty() || (*in.tags)[i].size() > 60)
-        e.push_back({"tags[" + std::to_string(i) + "]", "field.invalid", {}});
+  if (in.tags) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < in.tags->size(); ++i) {
+      const auto& t = (*in.tags)[i];
+      if (t.empty() || t.size() > 60) e.push_back({"tags[" + std::to_string(i) + "]", "field.invalid", {}});
+      else if (!seen.insert(t).second) e.push_back({"tags[" + std::to_string(i) + "]", "customer.tag_repeated", {}});
+    }
+  }
   if (in.phones) normalise_phones(*in.phones, e);
   return e;
 }
@@ -134,12 +138,17 @@ CustomerView CustomerService::create(const auth::Principal& p, const CustomerInp
   require(p, org::perm::kCustomerWrite);
   if (auto e = check(in, true); !e.empty()) throw Error::validation(std::move(e));
   // Units and owners are resolved before the write transaction (never nest reads in it).
+  // Choosing an owner decides who sees the phone numbers: only assigners may, except that
+  // anyone may make a new customer their own.
+  if (in.owner_id && *in.owner_id && **in.owner_id != p.user_id && !p.can(org::perm::kCustomerAssign))
+    throw Error(ErrorKind::kForbidden, "customer.assign_forbidden");
   org::Unit unit;
   try {
     unit = org_.get_unit(scope_reader(p), *in.unit_id);
   } catch (const Error&) {
     throw Error::validation({{"unit_id", "org.unit_unknown", {}}});
   }
+  if (!unit.active) throw Error::validation({{"unit_id", "org.parent_inactive", {}}});
   if (in.owner_id && *in.owner_id) {
     try {
       auto owner = org_.get_user(scope_reader(p), **in.owner_id);
@@ -186,9 +195,15 @@ CustomerView CustomerService::get(const auth::Principal& p, int64_t id) {
 
 CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const CustomerInput& in) {
   // Scope (404) and permission (403) come before anything about the input.
-  db_.read([&](db::Session& s) { scoped(s, p, id); });
+  Customer current = db_.reading([&](db::Session& s) { return scoped(s, p, id); });
   require(p, org::perm::kCustomerWrite);
-  if (auto e = check(in, false); !e.empty()) throw Error::validation(std::move(e));
+  if (in.owner_id && *in.owner_id != current.owner_id && !p.can(org::perm::kCustomerAssign))
+    throw Error(ErrorKind::kForbidden, "customer.assign_forbidden");
+  auto errors = check(in, false);
+  // Quiet hours are a window: after the change both ends are set, or neither.
+  std::string qs = in.quiet_start.value_or(current.quiet_start), qe = in.quiet_end.value_or(current.quiet_end);
+  if (qs.empty() != qe.empty()) errors.push_back({qs.empty() ? "quiet_start" : "quiet_end", "customer.quiet_pair", {}});
+  if (!errors.empty()) throw Error::validation(std::move(errors));
   std::optional<org::Unit> unit;
   if (in.unit_id) {
     try {
@@ -196,6 +211,7 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const
     } catch (const Error&) {
       throw Error::validation({{"unit_id", "org.unit_unknown", {}}});
     }
+    if (!unit->active && unit->id != current.unit_id) throw Error::validation({{"unit_id", "org.parent_inactive", {}}});
   }
   if (in.owner_id && *in.owner_id) {
     try {

@@ -52,12 +52,13 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
     if (r == "admin") {
       grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
-             perm::kCustomerAdmin});
+             perm::kCustomerAdmin, perm::kCustomerAssign});
     } else if (r == "manager") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii, perm::kCustomerRead,
-             perm::kCustomerWrite, perm::kCustomerPii});
+             perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign});
     } else if (r == "supervisor") {
-      grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii});
+      grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
+             perm::kCustomerAssign});
     } else if (r == "agent") {
       // Agents see the phone numbers of the customers they own, masked for the rest.
       grant({perm::kUnitRead, perm::kCustomerRead, perm::kCustomerWrite});

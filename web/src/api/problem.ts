@@ -58,3 +58,21 @@ export function unplacedErrors(errors: Record<string, string>, formFields: reado
     .filter(([field]) => !formFields.includes(field))
     .map(([field, message]) => `${field}: ${message}`)
 }
+
+// Maps a problem's field errors by path, keeping list positions the way form-item props
+// name them: "phones[1].number" → "phones.1.number", "fields[0].key" → "fields.0.key".
+// Several messages for one path are joined with "; ".
+export function fieldErrorsByPath(problem: Problem | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const e of problem?.errors ?? []) {
+    const path = e.field.replace(/\[(\d+)\]/g, '.$1')
+    out[path] = out[path] ? `${out[path]}; ${e.message}` : e.message
+  }
+  return out
+}
+
+// A member that some problems add beside the standard ones (e.g. `existing_id` of
+// customer.phone_taken).
+export function problemExtra(problem: Problem | null | undefined, name: string): unknown {
+  return problem ? (problem as unknown as Record<string, unknown>)[name] : undefined
+}

@@ -454,7 +454,7 @@ export interface paths {
         put?: never;
         /**
          * Record an event of a customer
-         * @description Needs `customer.write`. The event is also published on the outbox (see `CustomerEventKind`). An `external_id` that was already recorded → 409 `customer.event_recorded`. A customer that does not exist or is outside the caller's scope is refused as 422 `customer.unknown` on `customer_id`.
+         * @description Needs `customer.write`. The event is also published on the outbox (see `CustomerEventKind`). An `external_id` that was already recorded → 409 `customer.event_recorded`. A customer that does not exist or is outside the caller's scope → 404.
          */
         post: operations["createCustomerEvent"];
         delete?: never;
@@ -575,10 +575,10 @@ export interface components {
          */
         Role: "admin" | "manager" | "supervisor" | "agent" | "inspector" | "handler" | "viewer";
         /**
-         * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own); inspector, handler, viewer: org.unit.read, customer.read.
+         * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own); inspector, handler, viewer: org.unit.read, customer.read.
          * @enum {string}
          */
-        Permission: "audit.read" | "customer.admin" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write";
+        Permission: "audit.read" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write";
         /**
          * @description `read`: GET only; `write`: may also make changes.
          * @enum {string}

@@ -18,6 +18,26 @@ export type NewUnit = S['NewUnit']
 export type UnitPatch = S['UnitPatch']
 export type NewUser = S['NewUser']
 export type UserPatch = S['UserPatch']
+export type Customer = S['Customer']
+export type CustomerDetail = S['CustomerDetail']
+export type CustomerKind = S['CustomerKind']
+export type CustomerSource = S['CustomerSource']
+export type CustomerEventKind = S['CustomerEventKind']
+export type CustomerEvent = S['CustomerEvent']
+export type NewCustomer = S['NewCustomer']
+export type CustomerPatch = S['CustomerPatch']
+export type Phone = S['Phone']
+export type PhoneInput = S['PhoneInput']
+export type Completeness = S['Completeness']
+export type Gender = Customer['gender']
+export type MissingPart = Completeness['missing'][number]
+export type DuplicateGroup = S['DuplicateGroup']
+export type Asset = S['Asset']
+export type AssetType = S['AssetType']
+export type AssetField = S['AssetField']
+export type AssetFieldType = AssetField['type']
+export type AssetTypeInput = S['AssetTypeInput']
+export type NewCustomerEvent = S['NewCustomerEvent']
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'supervisor', 'agent', 'inspector', 'handler', 'viewer']
 export const UNIT_KINDS: readonly UnitKind[] = ['head_office', 'region', 'branch', 'store', 'department']
@@ -33,3 +53,22 @@ export const PERMISSIONS: readonly Permission[] = [
   'org.user.pii',
   'audit.read',
 ]
+
+export const CUSTOMER_KINDS: readonly CustomerKind[] = ['person', 'organisation']
+export const GENDERS: readonly Gender[] = ['male', 'female', 'unknown']
+export const CUSTOMER_SOURCES: readonly CustomerSource[] = ['walk_in', 'hotline', 'web', 'referral', 'import', 'campaign', 'partner', 'other']
+export const EVENT_KINDS: readonly CustomerEventKind[] = [
+  'purchase',
+  'delivery',
+  'repair',
+  'service',
+  'visit',
+  'visit_without_purchase',
+  'order',
+  'call',
+  'contact',
+  'other',
+]
+export const ASSET_FIELD_TYPES: readonly AssetFieldType[] = ['text', 'date', 'integer', 'money', 'phone', 'enum']
+export const MISSING_PARTS: readonly MissingPart[] = ['phone', 'address', 'birthday', 'assets', 'owner']
+export const DUPLICATE_REASONS: readonly DuplicateGroup['reason'][] = ['phone', 'plate', 'vin']

@@ -15,7 +15,17 @@ export interface MenuEntry {
 
 export const MENU: readonly MenuEntry[] = [
   { key: 'home', icon: 'HomeFilled', path: '/', exists: true },
-  { key: 'customers', icon: 'Avatar', path: '/customers', perms: ['customer.read'], exists: false },
+  {
+    key: 'customers',
+    icon: 'Avatar',
+    perms: ['customer.read'],
+    exists: true,
+    children: [
+      { key: 'customerList', icon: 'User', path: '/customers', exists: true },
+      { key: 'duplicates', icon: 'CopyDocument', path: '/customers/duplicates', exists: true },
+      { key: 'assetTypes', icon: 'Files', path: '/customers/asset-types', perms: ['customer.admin'], exists: true },
+    ],
+  },
   { key: 'tickets', icon: 'Tickets', path: '/tickets', perms: ['ticket.read'], exists: false },
   { key: 'callbacks', icon: 'PhoneFilled', path: '/callbacks', perms: ['callback.read'], exists: false },
   { key: 'quality', icon: 'Medal', path: '/quality', perms: ['quality.read'], exists: false },

@@ -68,3 +68,35 @@ export function mayHangUnder(child: UnitKind, parent: UnitKind): boolean {
 export function childKinds(parent: UnitKind): UnitKind[] {
   return (['region', 'branch', 'store', 'department'] as UnitKind[]).filter((k) => mayHangUnder(k, parent))
 }
+
+// "YYYY-MM-DD", a real calendar date in 1900–2100 (customers::valid_date). Empty is allowed.
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  if (!m) return false
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1) return false
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+  return d <= days[mo - 1]
+}
+export const calendarDate: Check = (v) => {
+  const s = str(v).trim()
+  return !s || isCalendarDate(s) ? null : 'validation.date'
+}
+
+// "HH:MM", 00:00–23:59 (customers::valid_clock_time). Empty is allowed.
+export const CLOCK_RE = /^([01]\d|2[0-3]):[0-5]\d$/
+export const clockTime: Check = (v) => {
+  const s = str(v).trim()
+  return !s || CLOCK_RE.test(s) ? null : 'validation.clockTime'
+}
+
+// Letters, digits, - and _ (asset type codes and field keys, like org codes).
+export const fieldKey: Check = (v) => (CODE_RE.test(str(v)) ? null : 'validation.fieldKey')
+
+// A customer tag: 1–60 bytes of UTF-8, as the server checks them (20 Chinese characters).
+export const TAG_MAX_BYTES = 60
+export const tagList: Check = (v) => {
+  const list = Array.isArray(v) ? (v as unknown[]).map(str) : []
+  return list.every((t) => t.trim() && new TextEncoder().encode(t.trim()).length <= TAG_MAX_BYTES) ? null : 'validation.tag'
+}

@@ -20,6 +20,10 @@ const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/AppShell.vue'),
     children: [
       { path: '', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { menu: 'home', title: 'menu.home' } },
+      { path: 'customers', name: 'customers', component: () => import('@/views/customers/CustomerListView.vue'), meta: { menu: 'customers.customerList', title: 'menu.customerList' } },
+      { path: 'customers/duplicates', name: 'customer-duplicates', component: () => import('@/views/customers/DuplicatesView.vue'), meta: { menu: 'customers.duplicates', title: 'menu.duplicates' } },
+      { path: 'customers/asset-types', name: 'asset-types', component: () => import('@/views/customers/AssetTypesView.vue'), meta: { menu: 'customers.assetTypes', title: 'menu.assetTypes' } },
+      { path: 'customers/:id(\\d+)', name: 'customer', component: () => import('@/views/customers/CustomerView.vue'), meta: { menu: 'customers.customerList', title: 'customers.detailTitle' } },
       { path: 'admin', redirect: '/admin/units' },
       { path: 'admin/units', name: 'units', component: () => import('@/views/admin/UnitsView.vue'), meta: { menu: 'admin.units', title: 'menu.units' } },
       { path: 'admin/users', name: 'users', component: () => import('@/views/admin/UsersView.vue'), meta: { menu: 'admin.users', title: 'menu.users' } },
