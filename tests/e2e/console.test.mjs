@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from './harness.mjs'
+import { customerTests } from './customers.mjs'
 
 const T = { timeout: 60_000 }
 const NEW_UNIT = { name: '上海张江店', code: 'SH-ZJ' }
@@ -89,7 +90,7 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), /系统管理员/)
     assert.match(await text(page, 'home-roles'), /管理员/)
     assert.match(await text(page, 'home-permissions'), /org\.user\.write/)
-    assert.deepEqual(await menuKeys(page), ['home', 'admin', 'units', 'users', 'tokens', 'audit'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'assetTypes', 'admin', 'units', 'users', 'tokens', 'audit'])
     await page.locator('canvas').first().waitFor() // the ECharts chart of the home page
     await shot(page, '03-admin-home')
     await page.context().close()
@@ -184,7 +185,7 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), new RegExp(NEW_USER.name))
     assert.match(await text(page, 'header-unit'), new RegExp(NEW_UNIT.name))
     assert.match(await text(page, 'home-roles'), /客服/)
-    assert.deepEqual(await menuKeys(page), ['home']) // no 系统管理
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates']) // no 系统管理
     assert.equal(await page.getByText('系统管理').count(), 0)
     await shot(page, '08-agent-home')
     await page.goto(`${BASE}/admin/users`)
@@ -201,7 +202,7 @@ describe('kefu web console', () => {
   test('a supervisor reads users with masked phones and cannot change them', T, async () => {
     const page = await chrome.page()
     await signIn(page, 'supervisor.sh')
-    assert.deepEqual(await menuKeys(page), ['home', 'admin', 'units', 'users', 'tokens'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'admin', 'units', 'users', 'tokens'])
     await page.goto(`${BASE}/admin/users`)
     await page.getByTestId('user-table').getByText('agent.zhang').waitFor()
     const row = page.locator('.el-table__row', { hasText: 'agent.zhang' }).first()
@@ -303,6 +304,8 @@ describe('kefu web console', () => {
     await shot(page, '18-audit-log')
     await page.context().close()
   })
+
+  customerTests(() => chrome)
 
   test('no script errors or Content-Security-Policy refusals on any page', () => {
     assert.deepEqual(pageProblems, [])

@@ -69,7 +69,8 @@ export async function signIn(page, username, password = PASSWORD, { expectHome =
   if (expectHome) await page.getByTestId('user-menu').waitFor()
 }
 
-// A signed-in HTTP session outside the browser (for moving the test clock).
+// A signed-in HTTP session outside the browser (for moving the test clock, and for
+// finding demo records whose ids the tests then open in the browser).
 export async function apiSession(username, password = PASSWORD) {
   const res = await fetch(`${BASE}/api/v1/session`, {
     method: 'POST',
@@ -80,6 +81,11 @@ export async function apiSession(username, password = PASSWORD) {
   const cookie = res.headers.get('set-cookie').split(';')[0]
   const { csrf_token } = await res.json()
   return {
+    async get(path) {
+      const r = await fetch(`${BASE}${path}`, { headers: { Cookie: cookie } })
+      if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`)
+      return r.json()
+    },
     async post(path, body) {
       const r = await fetch(`${BASE}${path}`, {
         method: 'POST',

@@ -68,6 +68,23 @@ boost::json::object event_json(const EventView& e) {
   return o;
 }
 
+boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang) {
+  boost::json::array columns, ignored, problems;
+  for (const auto& [title, field] : r.columns) columns.push_back(boost::json::object{{"title", title}, {"field", field}});
+  for (const auto& t : r.ignored_columns) ignored.emplace_back(t);
+  for (const auto& p : r.problems) {
+    problems.push_back(boost::json::object{{"line", p.line},
+                                           {"column", p.column},
+                                           {"code", p.code},
+                                           {"value", p.value},
+                                           {"message", i18n::render(lang, p.code, {{"value", p.value}})}});
+  }
+  return {{"encoding", r.encoding}, {"rows", r.rows},       {"valid", r.valid},
+          {"invalid", r.invalid},   {"created", r.created}, {"committed", r.committed},
+          {"columns", std::move(columns)}, {"ignored_columns", std::move(ignored)},
+          {"problems", std::move(problems)}, {"problem_count", r.problem_count}};
+}
+
 std::optional<std::vector<AttrValue>> attr_values(const std::string& json) {
   boost::system::error_code ec;
   auto v = boost::json::parse(json, ec);

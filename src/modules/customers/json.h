@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "modules/customers/service.h"
+#include "platform/core/i18n.h"
 
 namespace kefu::customers {
 
@@ -10,6 +11,8 @@ boost::json::object customer_json(const CustomerView& v, bool with_details);
 boost::json::object asset_json(const AssetView& a);
 boost::json::object asset_type_json(const AssetType& t);
 boost::json::object event_json(const EventView& e);
+// An import report with each problem's message in `lang`.
+boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang);
 // Attributes of an asset as the checker wants them; a non-object gives nullopt.
 std::optional<std::vector<AttrValue>> attr_values(const std::string& json);
 

@@ -26,6 +26,13 @@ void CustomerService::register_messages() {
       {"customer.tag_repeated", "标签重复", "this tag appears twice"},
       {"customer.assign_forbidden", "您不能为客户指定其他负责人。", "You may not give a customer to another owner."},
       {"customer.staff_unknown", "员工不存在或不在您的数据范围内", "unknown staff member, or outside your data scope"},
+      {"customer.import_unreadable", "文件无法读取（{reason}，第 {line} 行）。请另存为 UTF-8 或 GB18030 编码的 CSV。", "The file cannot be read ({reason}, line {line}); save it as CSV in UTF-8 or GB18030."},
+      {"customer.import_empty", "文件是空的。", "The file is empty."},
+      {"customer.import_no_name_column", "文件缺少“姓名”列。", "The file has no name (姓名) column."},
+      {"customer.import_no_unit", "文件缺少“门店/单元编码”列，请选择导入到哪个单元。", "The file has no unit column; choose the unit to import into."},
+      {"customer.import_has_errors", "有 {count} 行数据有误，未导入任何数据。请修正后重试，或只导入正确的行。", "{count} rows have errors, so nothing was imported. Fix them, or import only the good rows."},
+      {"customer.import_repeated", "与文件第 {value} 行重复", "repeats line {value} of the file"},
+      {"customer.vehicle_taken", "该车辆已属于另一位客户", "this vehicle already belongs to another customer"},
       {"customer.batch_size", "一次提交 1 到 1000 条记录", "send 1 to 1000 records at a time"},
       {"customer.event_recorded", "该外部编号的记录已存在，未重复写入。", "An event with this external id was already recorded."},
   });

@@ -126,6 +126,23 @@ void add_routes(http::Router& r, CustomerService& svc) {
     return Response::json(customer_json(svc.create(c.user(), ci), true), 201);
   });
 
+  // CSV upload: ?dry_run=true reports every bad row and writes nothing; without it all good
+  // rows are written, or (mode=all, the default) nothing when any row is bad.
+  r.add("POST", "/api/v1/customers/import", [&svc](Context& c) {
+    ImportOptions o;
+    o.dry_run = http::query_bool(c.req, "dry_run").value_or(false);
+    auto mode = http::query_text(c.req, "mode", 10).value_or("all");
+    if (mode != "all" && mode != "valid") throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mode"}});
+    o.only_valid = mode == "valid";
+    o.unit_id = http::query_int(c.req, "unit_id");
+    ImportReport report = svc.import_csv(c.user(), c.req.body, o);
+    if (!o.dry_run && !report.committed) {
+      throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors", {{"count", std::to_string(report.invalid)}})
+          .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
+    }
+    return Response::json(import_report_json(report, c.lang), report.committed ? 201 : 200);
+  }, {.max_body_bytes = 64ull << 20, .body_type = "text/csv"});
+
   r.add("GET", "/api/v1/customers/duplicates", [&svc](Context& c) {
     boost::json::array items;
     for (const auto& g : svc.duplicates(c.user())) {

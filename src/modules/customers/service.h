@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,32 @@ struct DuplicateGroup {
   std::vector<int64_t> customer_ids;
 };
 
+struct ImportOptions {
+  bool dry_run = true;
+  bool only_valid = false;  // false: any bad row refuses the whole file
+  std::optional<int64_t> unit_id;  // for rows without a unit column
+};
+
+struct ImportProblem {
+  size_t line = 0;      // the file's line (1 = the header)
+  std::string column;   // the file's own column title
+  std::string code;     // message code
+  std::string value;
+};
+
+struct ImportReport {
+  std::string encoding;
+  size_t rows = 0;  // data rows, without the header
+  size_t valid = 0;
+  size_t invalid = 0;
+  size_t created = 0;
+  bool committed = false;
+  std::vector<std::pair<std::string, std::string>> columns;  // file column → field
+  std::vector<std::string> ignored_columns;
+  std::vector<ImportProblem> problems;  // the first 1000
+  size_t problem_count = 0;
+};
+
 class CustomerService {
  public:
   CustomerService(db::Database& db, const Clock& clock, org::OrgService& org);
@@ -115,6 +142,10 @@ class CustomerService {
   org::Page<EventView> events(const auth::Principal& p, int64_t customer_id, int64_t after, int limit);
 
   std::vector<DuplicateGroup> duplicates(const auth::Principal& p);
+
+  // Customers (and their vehicles) from a CSV file: every bad row is reported with its
+  // line, column and reason; then all good rows are written in one transaction, or none.
+  ImportReport import_csv(const auth::Principal& p, std::string_view bytes, const ImportOptions& options);
 
  private:
   CustomerView view(const auth::Principal& p, db::Session& s, Customer c) const;

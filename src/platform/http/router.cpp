@@ -67,6 +67,14 @@ Match Router::match(Request& req) const {
   return m;
 }
 
+uint64_t Router::body_limit_for(std::string_view method, std::string_view target) const {
+  Request probe;
+  probe.method = std::string(method);
+  probe.path = std::string(target.substr(0, target.find('?')));
+  Match m = match(probe);
+  return m.route ? m.route->options.max_body_bytes : 0;
+}
+
 std::string_view Request::header(std::string_view lower_name) const {
   for (const auto& [k, v] : headers)
     if (k == lower_name) return v;

@@ -12,6 +12,8 @@ namespace kefu::http {
 struct RouteOptions {
   bool auth = true;       // needs a signed-in caller
   bool blocking = true;   // touches the database: runs on the worker pool, never an io thread
+  uint64_t max_body_bytes = 0;                  // 0 = the server's limit; uploads raise it
+  const char* body_type = "application/json";  // the media type a body must have
 };
 
 struct Route {
@@ -33,6 +35,8 @@ class Router {
   void add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
   // Fills req.path_params on success.
   Match match(Request& req) const;
+  // The body limit for a request line, known before the body is read (0 = default).
+  uint64_t body_limit_for(std::string_view method, std::string_view target) const;
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
   // Answers GET/HEAD requests outside /api/ that no route matched (the console's files).
   void set_fallback(Handler handler) {

@@ -106,6 +106,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec, size_t) {
     if (ec) return on_read_error(ec);
+    const auto& h = parser_->get();
+    if (uint64_t limit = server_.router.body_limit_for(h.method_string(), h.target()); limit > 0) {
+      parser_->body_limit(limit);  // an upload route accepts more than the default
+    }
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
@@ -283,7 +287,7 @@ Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang 
       std::string_view ct = req.header("content-type");
       ct = ct.substr(0, ct.find(';'));
       while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-      if (!beast::iequals(ct, "application/json")) {
+      if (!beast::iequals(ct, route.options.body_type)) {
         throw Error(ErrorKind::kUnsupportedMedia, "request.unsupported_media_type");
       }
     }

@@ -523,6 +523,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import customers from a CSV file (dry run, all or nothing, or only the good rows)
+         * @description 导入客户（CSV，UTF-8 或 GB18030）。列按标题识别：姓名、手机、门店/单元编码、地址、生日、性别、邮箱、来源、备注、标签、车牌、车架号、车型。 `dry_run=true` reports every bad row and writes nothing. Otherwise `mode=all` (default) writes every row or, when any row is bad, nothing (422 with the report); `mode=valid` writes the good rows. A row whose phone, plate or VIN matches an existing customer is reported and never creates a second one.
+         */
+        post: operations["importCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1296,6 +1316,35 @@ export interface components {
             created: (number | null)[];
             /** @description Events not recorded because their `external_id` was already recorded. */
             skipped: number;
+        };
+        ImportProblem: {
+            /** @description The file's line (1 = the header row). */
+            line: number;
+            /** @description The column title as written in the file. */
+            column: string;
+            code: string;
+            /** @description The offending value (for repeats: the earlier line). */
+            value: string;
+            /** @description The reason in the caller's language. */
+            message: string;
+        };
+        ImportReport: {
+            /** @enum {string} */
+            encoding: "utf-8" | "gb18030";
+            rows: number;
+            valid: number;
+            invalid: number;
+            created: number;
+            committed: boolean;
+            columns: {
+                title: string;
+                /** @enum {string} */
+                field: "name" | "phone" | "unit" | "address" | "birthday" | "gender" | "email" | "source" | "notes" | "tags" | "plate" | "vin" | "model";
+            }[];
+            ignored_columns: string[];
+            /** @description The first 1000 problems. */
+            problems: components["schemas"]["ImportProblem"][];
+            problem_count: number;
         };
     };
     responses: {
@@ -2692,6 +2741,57 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    importCustomers: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+                mode?: "all" | "valid";
+                /** @description The unit for rows without a unit column. */
+                unit_id?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Dry run: the report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Written: the report. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];

@@ -46,6 +46,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'customer.write',
   'customer.pii',
   'customer.admin',
+  'customer.assign',
   'org.unit.read',
   'org.unit.write',
   'org.user.read',
