@@ -68,7 +68,6 @@ void load_phones(db::Session& s, std::vector<Customer>& cs) {
   for (const auto& r : s.query(sql, p)) by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2), r.boolean(3)});
 }
 
-std::string like_prefix(const std::string& path) { return path + "%"; }
 
 Asset asset_from(const db::Row& r) {
   return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.i64(7), r.i64(8)};
@@ -128,11 +127,21 @@ std::vector<std::pair<std::string, int64_t>> owners_of_phones(db::Session& s, co
 }
 
 std::vector<Customer> list(db::Session& s, const Filter& f) {
-  std::string sql = std::string("SELECT ") + kCols + " FROM customers c";
+  const bool sqlite = s.dialect() == db::Dialect::kSqlite;
+  // Subtree filters: SQLite uses the (unit_path, id) index with GLOB (LIKE is case-blind
+  // there and skips it); PostgreSQL's text_pattern_ops index serves LIKE.
+  const char* prefix_op = sqlite ? " GLOB ?" : " LIKE ?";
+  auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
+  // The page's ids are chosen first and only then their columns read, so that sorting a
+  // large unit never computes columns for rows that do not make the page.
+  std::string sql = "SELECT c.id FROM customers c";
   db::Params p;
+  std::string order = " ORDER BY c.id DESC";
   if (!f.fts_query.empty()) {
-    if (s.dialect() == db::Dialect::kSqlite) {
+    if (sqlite) {
+      // FTS5 hands out matches in rowid order, so the newest come first without a sort.
       sql += " JOIN customer_fts ON customer_fts.rowid = c.id WHERE customer_fts MATCH ?";
+      order = " ORDER BY customer_fts.rowid DESC";
     } else {
       sql += " JOIN customer_fts ft ON ft.rowid = c.id WHERE ft.tokens @@ to_tsquery('simple', ?)";
     }
@@ -140,11 +149,16 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
   } else {
     sql += " WHERE 1 = 1";
   }
-  sql += " AND c.deleted_at IS NULL AND c.unit_path LIKE ?";
-  p.emplace_back(like_prefix(f.scope_path));
+  // One subtree condition: the unit asked for (always inside the caller's scope, the
+  // service resolved it through the org service) or else the scope. The scope is usually
+  // most of the table, so it is only a filter on the newest-first scan (the unary + keeps
+  // SQLite from choosing the path index for it); a chosen unit is narrow and uses the index.
   if (f.unit_path) {
-    sql += " AND c.unit_path LIKE ?";
-    p.emplace_back(like_prefix(*f.unit_path));
+    sql += std::string(" AND c.deleted_at IS NULL AND c.unit_path") + prefix_op;
+    p.emplace_back(prefix(*f.unit_path));
+  } else {
+    sql += std::string(" AND c.deleted_at IS NULL AND ") + (sqlite ? "+c.unit_path" : "c.unit_path") + prefix_op;
+    p.emplace_back(prefix(f.scope_path));
   }
   if (f.owner_id) {
     sql += " AND c.owner_id = ?";
@@ -171,10 +185,11 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
     sql += " AND c.id < ?";
     p.emplace_back(f.before_id);
   }
-  sql += " ORDER BY c.id DESC LIMIT ?";
+  sql += order + " LIMIT ?";
   p.emplace_back(f.limit);
+  std::string outer = std::string("SELECT ") + kCols + " FROM customers c WHERE c.id IN (" + sql + ") ORDER BY c.id DESC";
   std::vector<Customer> out;
-  for (const auto& r : s.query(sql, p)) out.push_back(from(r));
+  for (const auto& r : s.query(outer, p)) out.push_back(from(r));
   load_phones(s, out);
   return out;
 }

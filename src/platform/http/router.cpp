@@ -1,5 +1,6 @@
 #include "platform/http/router.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <boost/json/serialize.hpp>
@@ -36,6 +37,7 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
   r->pattern = std::move(pattern);
   r->handler = std::move(handler);
   r->options = options;
+  largest_body_limit_ = std::max(largest_body_limit_, options.max_body_bytes);
   routes_.push_back(std::move(r));
 }
 

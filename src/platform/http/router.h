@@ -37,6 +37,7 @@ class Router {
   Match match(Request& req) const;
   // The body limit for a request line, known before the body is read (0 = default).
   uint64_t body_limit_for(std::string_view method, std::string_view target) const;
+  uint64_t largest_body_limit() const { return largest_body_limit_; }
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
   // Answers GET/HEAD requests outside /api/ that no route matched (the console's files).
   void set_fallback(Handler handler) {
@@ -49,6 +50,7 @@ class Router {
  private:
   std::vector<std::unique_ptr<Route>> routes_;
   Route fallback_;
+  uint64_t largest_body_limit_ = 0;
 };
 
 }  // namespace kefu::http

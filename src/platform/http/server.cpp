@@ -98,7 +98,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     parser_.emplace();
     parser_->header_limit(server_.options.max_header_bytes);
-    parser_->body_limit(server_.options.max_body_bytes);
+    // Beast checks Content-Length against this as soon as the header is parsed, before we
+    // know the route: allow the largest upload here and apply the route's own limit below.
+    parser_->body_limit(std::max<uint64_t>(server_.options.max_body_bytes, server_.router.largest_body_limit()));
     stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::on_header, shared_from_this()));
@@ -107,9 +109,12 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec, size_t) {
     if (ec) return on_read_error(ec);
     const auto& h = parser_->get();
-    if (uint64_t limit = server_.router.body_limit_for(h.method_string(), h.target()); limit > 0) {
-      parser_->body_limit(limit);  // an upload route accepts more than the default
+    uint64_t limit = server_.router.body_limit_for(h.method_string(), h.target());
+    if (limit == 0) limit = server_.options.max_body_bytes;  // only upload routes accept more
+    if (parser_->content_length() && *parser_->content_length() > limit) {
+      return refuse(413, Error(ErrorKind::kPayloadTooLarge, "request.body_too_large", {{"limit", std::to_string(limit)}}));
     }
+    parser_->body_limit(limit);  // for chunked bodies
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
