@@ -76,12 +76,14 @@ void App::add_routes() {
   add_system_routes(router_, SystemDeps{*db_, metrics_, adjustable_, *clock_, [this] {
                                           return worker_queue_depth_ ? worker_queue_depth_() : 0;
                                         }});
-  org::add_routes(router_, *org_,
-                  {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
+  org::add_routes(
+      router_, *org_,
+      {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
   customers::add_routes(router_, *customers_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
-    router_.set_fallback([files = static_files_.get()](http::Context& c) { return files->serve(c.req); });
+    router_.set_fallback(
+        [files = static_files_.get()](http::Context& c) { return files->serve(c.req); });
   }
 }
 
@@ -89,7 +91,8 @@ int App::serve() {
   migrate();
   std::string listen = config_.str("server.listen");
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("server.listen must be host:port, got: " + listen);
+  if (colon == std::string::npos)
+    throw std::runtime_error("server.listen must be host:port, got: " + listen);
   http::ServerOptions o;
   o.host = listen.substr(0, colon);
   o.port = static_cast<uint16_t>(std::stoi(listen.substr(colon + 1)));

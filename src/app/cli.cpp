@@ -1,11 +1,12 @@
-// The `kefu` command line: serve, init, migrate, user, token, backup, audit, routes, schema, version.
+// The `kefu` command line: serve, init, migrate, user, token, backup, audit, routes, schema,
+// version.
 #include "app/cli.h"
 
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/app.h"
 #include "app/demo.h"
@@ -60,13 +61,15 @@ int run_cli(int argc, char** argv) {
   std::string listen;
   serve->add_option("--listen", listen, "host:port (default 127.0.0.1:8080)");
 
-  auto* init = cli.add_subcommand("init", "Create the database, the head office and the first admin");
+  auto* init =
+      cli.add_subcommand("init", "Create the database, the head office and the first admin");
   std::string org_name = "示例集团", org_code = "HQ", admin_user = "admin", admin_password;
   bool demo = false;
   init->add_option("--org-name", org_name, "Name of the head office");
   init->add_option("--org-code", org_code, "Code of the head office");
   init->add_option("--admin-user", admin_user, "First admin's user name");
-  init->add_option("--admin-password", admin_password, "First admin's password (generated when omitted)");
+  init->add_option("--admin-password", admin_password,
+                   "First admin's password (generated when omitted)");
   init->add_flag("--demo", demo, "Also create a demo organisation, users and customers");
   int demo_customers = 300;
   init->add_option("--demo-customers", demo_customers, "How many demo customers (default 300)");
@@ -93,7 +96,8 @@ int run_cli(int argc, char** argv) {
 
   auto* token = cli.add_subcommand("token", "Manage API tokens");
   token->require_subcommand(1);
-  auto* token_create = token->add_subcommand("create", "Create an API token for a user (printed once)");
+  auto* token_create =
+      token->add_subcommand("create", "Create an API token for a user (printed once)");
   std::string t_name, t_scopes = "read,write";
   int64_t t_days = 0, t_id = 0;
   token_create->add_option("--username", u_name)->required();
@@ -142,7 +146,8 @@ int run_cli(int argc, char** argv) {
     auto sys = org::OrgService::system_principal("cli");
 
     if (cli.got_subcommand("routes")) {
-      for (const auto& r : app.router().routes()) std::cout << r->method << " " << r->pattern << "\n";
+      for (const auto& r : app.router().routes())
+        std::cout << r->method << " " << r->pattern << "\n";
       return 0;
     }
     app.migrate();
@@ -174,7 +179,8 @@ int run_cli(int argc, char** argv) {
       if (demo) {
         create_demo_organisation(app.org(), admin_password);
         create_demo_customers(app.org(), app.customers(), demo_customers, app.clock().now_ms());
-        std::cout << "Demo customers: " << demo_customers << " (with vehicles, deliveries and services)\n";
+        std::cout << "Demo customers: " << demo_customers
+                  << " (with vehicles, deliveries and services)\n";
       }
       return 0;
     }
@@ -204,7 +210,8 @@ int run_cli(int argc, char** argv) {
       as_user.username = found.username;
       as_user.unit_path = found.unit_path;
       if (token_create->parsed()) {
-        org::NewToken nt{t_name, split_list(t_scopes), t_days > 0 ? std::optional<int64_t>(t_days) : std::nullopt};
+        org::NewToken nt{t_name, split_list(t_scopes),
+                         t_days > 0 ? std::optional<int64_t>(t_days) : std::nullopt};
         auto issued = app.org().create_token(as_user, nt);
         std::cout << issued.token << "\n";
       } else {
@@ -224,8 +231,8 @@ int run_cli(int argc, char** argv) {
         std::cout << "audit log intact: " << result.checked << " rows verified\n";
         return 0;
       }
-      std::cout << "audit log BROKEN at row " << result.bad_id << ": " << result.reason << " (" << result.checked
-                << " rows checked)\n";
+      std::cout << "audit log BROKEN at row " << result.bad_id << ": " << result.reason << " ("
+                << result.checked << " rows checked)\n";
       return 1;
     }
   } catch (const Error& e) {

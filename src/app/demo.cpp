@@ -49,7 +49,8 @@ void create_demo_organisation(org::OrgService& org, const std::string& password)
   };
   std::cout << "\nDemo users (password: " << password << "):\n";
   for (const auto& p : people) {
-    org::NewUser nu{p.username, p.name, password, org.get_unit_by_code(sys, p.unit).id, {p.role}, p.phone, ""};
+    org::NewUser nu{p.username, p.name,  password, org.get_unit_by_code(sys, p.unit).id,
+                    {p.role},   p.phone, ""};
     org.create_user(sys, nu);
     std::cout << "  " << p.username << "  (" << p.role << ", " << p.unit << ")\n";
   }

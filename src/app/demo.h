@@ -10,6 +10,7 @@ namespace kefu {
 // with `password`. Printed by `kefu init --demo` so people can sign in at once.
 void create_demo_organisation(org::OrgService& org, const std::string& password);
 // Customers with vehicles, deliveries, services and prospects across the demo stores.
-void create_demo_customers(org::OrgService& org, customers::CustomerService& cs, int count, int64_t now_ms);
+void create_demo_customers(org::OrgService& org, customers::CustomerService& cs, int count,
+                           int64_t now_ms);
 
 }  // namespace kefu

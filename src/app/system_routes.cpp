@@ -42,21 +42,29 @@ void add_system_routes(http::Router& r, SystemDeps d) {
   d.metrics.gauge("kefu_http_worker_queue_depth", "Requests waiting for a worker thread.",
                   [f = d.worker_queue_depth] { return static_cast<double>(f()); });
 
-  r.add("GET", "/healthz", [](Context&) { return Response::text("ok"); }, {.auth = false, .blocking = false});
+  r.add("GET", "/healthz", [](Context&) { return Response::text("ok"); },
+        {.auth = false, .blocking = false});
 
-  r.add("GET", "/readyz", [&db = d.db](Context&) {
-    if (!db.ping()) throw Error(ErrorKind::kUnavailable, "db.unavailable");
-    return Response::text("ready");
-  }, {.auth = false});
+  r.add("GET", "/readyz",
+        [&db = d.db](Context&) {
+          if (!db.ping()) throw Error(ErrorKind::kUnavailable, "db.unavailable");
+          return Response::text("ready");
+        },
+        {.auth = false});
 
-  r.add("GET", "/metrics", [&m = d.metrics](Context&) {
-    return Response::text(m.render(), "text/plain; version=0.0.4; charset=utf-8");
-  }, {.auth = false});
+  r.add("GET", "/metrics",
+        [&m = d.metrics](Context&) {
+          return Response::text(m.render(), "text/plain; version=0.0.4; charset=utf-8");
+        },
+        {.auth = false});
 
-  r.add("GET", "/api/v1/openapi.json", [](Context&) {
-    Response resp{200, "application/json", {{"Cache-Control", "no-cache"}}, openapi_document()};
-    return resp;
-  }, {.auth = false, .blocking = false});
+  r.add(
+      "GET", "/api/v1/openapi.json",
+      [](Context&) {
+        Response resp{200, "application/json", {{"Cache-Control", "no-cache"}}, openapi_document()};
+        return resp;
+      },
+      {.auth = false, .blocking = false});
 
   r.add("GET", "/api/v1/audit", [&db = d.db](Context& c) {
     const auto& p = c.user();
@@ -76,8 +84,12 @@ void add_system_routes(http::Router& r, SystemDeps d) {
     }
     boost::json::array items;
     for (const auto& a : rows) {
-      boost::json::object o{{"id", a.id},           {"at", a.at},         {"actor", a.actor},
-                            {"action", a.action},   {"entity", a.entity}, {"entity_id", a.entity_id},
+      boost::json::object o{{"id", a.id},
+                            {"at", a.at},
+                            {"actor", a.actor},
+                            {"action", a.action},
+                            {"entity", a.entity},
+                            {"entity_id", a.entity_id},
                             {"request_id", a.request_id}};
       o["actor_id"] = a.actor_id ? boost::json::value(*a.actor_id) : boost::json::value(nullptr);
       o["before"] = json_or_null(a.before_json);
@@ -100,7 +112,8 @@ void add_system_routes(http::Router& r, SystemDeps d) {
     auto set = in.optional_integer("set");
     auto advance = in.optional_integer("advance_ms");
     in.finish();
-    if (advance && *advance < 0) throw Error::validation({{"advance_ms", "field.out_of_range", {}}});
+    if (advance && *advance < 0)
+      throw Error::validation({{"advance_ms", "field.out_of_range", {}}});
     if (set) d.adjustable->set(*set);
     if (advance) d.adjustable->advance(*advance);
     return Response::json(clock_json(d));

@@ -12,17 +12,22 @@ std::vector<std::vector<std::string>> cells(const CsvResult& r) {
 }
 
 TEST(Csv, QuotesNewlinesAndBlankLines) {
-  auto r = parse_csv("姓名,备注\r\n张伟,\"厨房漏水,已报修\"\r\n\r\n\"李\"\"娜\",\"第一行\n第二行\"\n王强,\n");
+  auto r = parse_csv(
+      "姓名,备注\r\n张伟,\"厨房漏水,已报修\"\r\n\r\n\"李\"\"娜\",\"第一行\n第二行\"\n王强,\n");
   ASSERT_FALSE(r.error);
-  EXPECT_EQ(cells(r), (std::vector<std::vector<std::string>>{
-                          {"姓名", "备注"}, {"张伟", "厨房漏水,已报修"}, {"李\"娜", "第一行\n第二行"}, {"王强", ""}}));
+  EXPECT_EQ(cells(r), (std::vector<std::vector<std::string>>{{"姓名", "备注"},
+                                                             {"张伟", "厨房漏水,已报修"},
+                                                             {"李\"娜", "第一行\n第二行"},
+                                                             {"王强", ""}}));
   EXPECT_EQ(r.rows[1].line, 2u);
   EXPECT_EQ(r.rows[2].line, 4u);
   EXPECT_EQ(r.rows[3].line, 6u);  // the quoted newline moved the line count on
 }
 
 TEST(Csv, BomIsDropped) {
-  auto r = parse_csv("\xEF\xBB\xBF" "name\nx");
+  auto r = parse_csv(
+      "\xEF\xBB\xBF"
+      "name\nx");
   EXPECT_EQ(r.encoding, "utf-8");
   EXPECT_EQ(r.rows[0].cells[0], "name");
 }

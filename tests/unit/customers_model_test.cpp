@@ -40,7 +40,9 @@ TEST(Dates, RealCalendarDatesOnly) {
   EXPECT_FALSE(valid_clock_time("9:30"));
 }
 
-const AssetType& vehicle() { return preset_asset_types().front(); }
+const AssetType& vehicle() {
+  return preset_asset_types().front();
+}
 
 std::vector<std::string> problems(const AssetType& t, const std::vector<AttrValue>& v) {
   std::vector<std::string> out;
@@ -51,14 +53,19 @@ std::vector<std::string> problems(const AssetType& t, const std::vector<AttrValu
 TEST(Assets, VehicleFieldsAreChecked) {
   ASSERT_EQ(vehicle().code, "vehicle");
   EXPECT_TRUE(problems(vehicle(), {{"plate", "沪A12345", false, true}}).empty());
-  EXPECT_EQ(problems(vehicle(), {{"vin", "LSV", false, true}}), std::vector<std::string>{"plate:field.required"});
-  EXPECT_EQ(problems(vehicle(), {{"plate", "沪A1", false, true}, {"mileage_km", "12k", false, true}}),
-            std::vector<std::string>{"mileage_km:field.wrong_type"});
-  EXPECT_EQ(problems(vehicle(), {{"plate", "沪A1", false, true}, {"delivery_date", "2025-02-30", false, true}}),
+  EXPECT_EQ(problems(vehicle(), {{"vin", "LSV", false, true}}),
+            std::vector<std::string>{"plate:field.required"});
+  EXPECT_EQ(
+      problems(vehicle(), {{"plate", "沪A1", false, true}, {"mileage_km", "12k", false, true}}),
+      std::vector<std::string>{"mileage_km:field.wrong_type"});
+  EXPECT_EQ(problems(vehicle(), {{"plate", "沪A1", false, true},
+                                 {"delivery_date", "2025-02-30", false, true}}),
             std::vector<std::string>{"delivery_date:field.invalid"});
   EXPECT_EQ(problems(vehicle(), {{"plate", "沪A1", false, true}, {"colour", "red", false, true}}),
             std::vector<std::string>{"colour:field.unknown"});
-  EXPECT_TRUE(problems(vehicle(), {{"plate", "沪A1", false, true}, {"mileage_km", "12000", true, false}}).empty());
+  EXPECT_TRUE(
+      problems(vehicle(), {{"plate", "沪A1", false, true}, {"mileage_km", "12000", true, false}})
+          .empty());
 }
 
 TEST(Assets, EnumAndPhoneFields) {
@@ -69,14 +76,19 @@ TEST(Assets, EnumAndPhoneFields) {
     if (t.code == "phone_line") line = &t;
   }
   ASSERT_TRUE(securities && line);
-  EXPECT_TRUE(problems(*securities, {{"account_no", "A1", false, true}, {"risk_preference", "steady", false, true}}).empty());
-  EXPECT_EQ(problems(*securities, {{"account_no", "A1", false, true}, {"risk_preference", "yolo", false, true}}),
+  EXPECT_TRUE(problems(*securities, {{"account_no", "A1", false, true},
+                                     {"risk_preference", "steady", false, true}})
+                  .empty());
+  EXPECT_EQ(problems(*securities,
+                     {{"account_no", "A1", false, true}, {"risk_preference", "yolo", false, true}}),
             std::vector<std::string>{"risk_preference:field.invalid"});
-  EXPECT_EQ(problems(*line, {{"number", "12345", false, true}}), std::vector<std::string>{"number:field.invalid"});
+  EXPECT_EQ(problems(*line, {{"number", "12345", false, true}}),
+            std::vector<std::string>{"number:field.invalid"});
 }
 
 TEST(Assets, LabelsReadLikeThePaperForms) {
-  EXPECT_EQ(asset_label(vehicle(), {{"plate", "沪A12345", false, true}, {"model", "帕萨特", false, true}}),
+  EXPECT_EQ(asset_label(vehicle(),
+                        {{"plate", "沪A12345", false, true}, {"model", "帕萨特", false, true}}),
             "沪A12345 帕萨特");
   EXPECT_EQ(asset_label(vehicle(), {}), "车辆");
 }
@@ -94,7 +106,8 @@ TEST(Completeness, WeighsWhatIsMissing) {
   Customer c;
   auto empty = completeness(c);
   EXPECT_EQ(empty.score, 0);
-  EXPECT_EQ(empty.missing, (std::vector<std::string>{"phone", "address", "birthday", "assets", "owner"}));
+  EXPECT_EQ(empty.missing,
+            (std::vector<std::string>{"phone", "address", "birthday", "assets", "owner"}));
   c.phones.push_back({"13812345678", "", true});
   c.address = "上海市";
   c.birthday = "1980-05-01";
@@ -103,7 +116,8 @@ TEST(Completeness, WeighsWhatIsMissing) {
   EXPECT_EQ(completeness(c).score, 100);
   Customer org;
   org.kind = Kind::kOrganisation;
-  EXPECT_EQ(completeness(org).missing, (std::vector<std::string>{"phone", "address", "assets", "owner"}));
+  EXPECT_EQ(completeness(org).missing,
+            (std::vector<std::string>{"phone", "address", "assets", "owner"}));
 }
 
 TEST(Codes, StablePerCompany) {

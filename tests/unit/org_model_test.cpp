@@ -30,8 +30,8 @@ TEST(OrgModel, PermissionsFollowRoles) {
   auto viewer = permissions_of({"viewer"});
   EXPECT_EQ(viewer, (std::vector<std::string>{"customer.read", "org.unit.read"}));
   auto both = permissions_of({"supervisor", "agent"});
-  EXPECT_EQ(both, (std::vector<std::string>{"customer.assign", "customer.pii", "customer.read", "customer.write", "org.unit.read",
-                                            "org.user.read"}));
+  EXPECT_EQ(both, (std::vector<std::string>{"customer.assign", "customer.pii", "customer.read",
+                                            "customer.write", "org.unit.read", "org.user.read"}));
   EXPECT_TRUE(permissions_of({"nonsense"}).empty());
 }
 

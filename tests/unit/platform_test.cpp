@@ -32,8 +32,9 @@ TEST(JsonInput, CollectsEveryBadFieldAtOnce) {
     FAIL() << "expected a validation error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::kUnprocessable);
-    EXPECT_EQ(codes_of(e), (std::vector<std::string>{"name:field.wrong_type", "code:field.required",
-                                                     "roles[1]:field.wrong_type", "extra:field.unknown"}));
+    EXPECT_EQ(codes_of(e),
+              (std::vector<std::string>{"name:field.wrong_type", "code:field.required",
+                                        "roles[1]:field.wrong_type", "extra:field.unknown"}));
   }
 }
 
@@ -74,7 +75,8 @@ TEST(I18n, PicksTheCallersLanguageAndFillsParams) {
 TEST(Router, MatchesPathParamsAndTellsWrongMethodsApart) {
   http::Router r;
   r.add("GET", "/api/v1/users/{id}", [](http::Context&) { return http::Response::text("get"); });
-  r.add("PATCH", "/api/v1/users/{id}", [](http::Context&) { return http::Response::text("patch"); });
+  r.add("PATCH", "/api/v1/users/{id}",
+        [](http::Context&) { return http::Response::text("patch"); });
   http::Request req;
   req.method = "PATCH";
   req.path = "/api/v1/users/42";
@@ -153,17 +155,22 @@ class AuditChain : public ::testing::Test {
     db_ = db::open("sqlite://" + (dir_ / "a.db").string());
     db_->write([](db::Session& s) {
       s.exec_script(
-          "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor_id INTEGER, actor TEXT NOT "
-          "NULL, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL, unit_path TEXT NOT NULL, "
-          "before_json TEXT, after_json TEXT, request_id TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT "
+          "CREATE TABLE audit_log (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor_id INTEGER, "
+          "actor TEXT NOT "
+          "NULL, action TEXT NOT NULL, entity TEXT NOT NULL, entity_id TEXT NOT NULL, unit_path "
+          "TEXT NOT NULL, "
+          "before_json TEXT, after_json TEXT, request_id TEXT NOT NULL, prev_hash TEXT NOT NULL, "
+          "hash TEXT NOT "
           "NULL);"
-          "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, last_hash TEXT NOT NULL);"
+          "CREATE TABLE audit_head (id INTEGER PRIMARY KEY, last_id INTEGER NOT NULL, last_hash "
+          "TEXT NOT NULL);"
           "INSERT INTO audit_head VALUES (1, 0, '');");
     });
     for (int i = 1; i <= 5; ++i) {
       db_->write([i](db::Session& s) {
-        audit::append(s, 1000 + i, {i, "admin", "org.unit.update", "org_unit", std::to_string(i), "/1/", "{}",
-                                    "{\"name\":\"店" + std::to_string(i) + "\"}", "rid"});
+        audit::append(s, 1000 + i,
+                      {i, "admin", "org.unit.update", "org_unit", std::to_string(i), "/1/", "{}",
+                       "{\"name\":\"店" + std::to_string(i) + "\"}", "rid"});
       });
     }
   }

@@ -25,7 +25,8 @@ bool matches(std::string_view doc, std::string_view query) {
 
 TEST(Tokenizer, HanTextGivesUnigramsAndBigrams) {
   auto t = index_tokens("厨房漏水");
-  for (const char* w : {"厨", "房", "漏", "水", "厨房", "房漏", "漏水"}) EXPECT_TRUE(has(t, w)) << w;
+  for (const char* w : {"厨", "房", "漏", "水", "厨房", "房漏", "漏水"})
+    EXPECT_TRUE(has(t, w)) << w;
   EXPECT_FALSE(has(t, "厨房漏"));
 }
 

@@ -3,10 +3,10 @@
 #include <cctype>
 
 #include "modules/customers/json.h"
+#include "modules/customers/search_index.h"
 #include "modules/customers/service.h"
 #include "modules/customers/store.h"
 #include "platform/audit/audit.h"
-#include "modules/customers/search_index.h"
 
 namespace kefu::customers {
 namespace {
@@ -18,7 +18,8 @@ std::optional<int64_t> actor(const auth::Principal& p) {
 std::string upper_compact(std::string s) {
   std::string out;
   for (char c : s)
-    if (c != ' ' && c != '-' && c != '.') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c != ' ' && c != '-' && c != '.')
+      out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -33,7 +34,8 @@ store::Asset build(const AssetType& type, const std::string& attrs_json) {
   auto values = attr_values(attrs_json);
   if (!values) throw Error::validation({{"attrs", "field.wrong_type", {{"expected", "object"}}}});
   std::vector<FieldError> errors;
-  for (const auto& pr : check_attributes(type, *values)) errors.push_back({"attrs." + pr.key, pr.code, {}});
+  for (const auto& pr : check_attributes(type, *values))
+    errors.push_back({"attrs." + pr.key, pr.code, {}});
   if (!errors.empty()) throw Error::validation(std::move(errors));
   store::Asset a;
   a.type = type.code;
@@ -44,7 +46,9 @@ store::Asset build(const AssetType& type, const std::string& attrs_json) {
   return a;
 }
 
-AssetView as_view(const store::Asset& a) { return {a.id, a.type, a.label, a.attrs_json, a.created_at, a.updated_at}; }
+AssetView as_view(const store::Asset& a) {
+  return {a.id, a.type, a.label, a.attrs_json, a.created_at, a.updated_at};
+}
 
 }  // namespace
 
@@ -60,33 +64,38 @@ AssetType CustomerService::save_asset_type(const auth::Principal& p, const Asset
   if (t.name_zh.empty()) errors.push_back({"name_zh", "field.required", {}});
   if (t.name_en.empty()) errors.push_back({"name_en", "field.required", {}});
   if (t.fields.empty()) errors.push_back({"fields", "customer.fields_empty", {}});
-  static const std::vector<std::string> kinds = {"text", "date", "integer", "money", "phone", "enum"};
+  static const std::vector<std::string> kinds = {"text",  "date",  "integer",
+                                                 "money", "phone", "enum"};
   std::vector<std::string> keys;
   for (size_t i = 0; i < t.fields.size(); ++i) {
     const auto& f = t.fields[i];
     std::string at = "fields[" + std::to_string(i) + "]";
     if (!org::valid_code(f.key)) errors.push_back({at + ".key", "org.code_invalid", {}});
-    if (std::find(keys.begin(), keys.end(), f.key) != keys.end()) errors.push_back({at + ".key", "customer.key_repeated", {}});
+    if (std::find(keys.begin(), keys.end(), f.key) != keys.end())
+      errors.push_back({at + ".key", "customer.key_repeated", {}});
     keys.push_back(f.key);
     if (f.label_zh.empty()) errors.push_back({at + ".label_zh", "field.required", {}});
     if (!one_of(kinds, f.type)) errors.push_back({at + ".type", "field.invalid", {}});
-    if (f.type == "enum" && f.options.empty()) errors.push_back({at + ".options", "customer.options_empty", {}});
+    if (f.type == "enum" && f.options.empty())
+      errors.push_back({at + ".options", "customer.options_empty", {}});
   }
   if (!errors.empty()) throw Error::validation(std::move(errors));
   int64_t now = clock_.now_ms();
   db_.write([&](db::Session& s) {
     auto before = store::asset_type(s, t.code);
     store::upsert_asset_type(s, t, now);
-    audit::append(s, now, {actor(p), p.username, before ? "customer.asset_type.update" : "customer.asset_type.create",
-                           "asset_type", t.code, p.unit_path,
-                           before ? boost::json::serialize(asset_type_json(*before)) : "",
-                           boost::json::serialize(asset_type_json(t)), p.request_id});
+    audit::append(
+        s, now,
+        {actor(p), p.username, before ? "customer.asset_type.update" : "customer.asset_type.create",
+         "asset_type", t.code, p.unit_path,
+         before ? boost::json::serialize(asset_type_json(*before)) : "",
+         boost::json::serialize(asset_type_json(t)), p.request_id});
   });
   return t;
 }
 
-AssetView CustomerService::add_asset(const auth::Principal& p, int64_t customer_id, const std::string& type,
-                                     const std::string& attrs_json) {
+AssetView CustomerService::add_asset(const auth::Principal& p, int64_t customer_id,
+                                     const std::string& type, const std::string& attrs_json) {
   int64_t now = clock_.now_ms();
   return db_.writing([&](db::Session& s) {
     auto c = store::find(s, customer_id);
@@ -99,14 +108,15 @@ AssetView CustomerService::add_asset(const auth::Principal& p, int64_t customer_
     a.created_at = a.updated_at = now;
     store::insert_asset(s, a);
     reindex(s, customer_id);
-    audit::append(s, now, {actor(p), p.username, "customer.asset.create", "asset", std::to_string(a.id), c->unit_path,
-                           "", boost::json::serialize(asset_json(as_view(a))), p.request_id});
+    audit::append(s, now,
+                  {actor(p), p.username, "customer.asset.create", "asset", std::to_string(a.id),
+                   c->unit_path, "", boost::json::serialize(asset_json(as_view(a))), p.request_id});
     return as_view(a);
   });
 }
 
-AssetView CustomerService::update_asset(const auth::Principal& p, int64_t customer_id, int64_t asset_id,
-                                        const std::string& attrs_json) {
+AssetView CustomerService::update_asset(const auth::Principal& p, int64_t customer_id,
+                                        int64_t asset_id, const std::string& attrs_json) {
   int64_t now = clock_.now_ms();
   return db_.writing([&](db::Session& s) {
     auto c = store::find(s, customer_id);
@@ -123,9 +133,10 @@ AssetView CustomerService::update_asset(const auth::Principal& p, int64_t custom
     a.updated_at = now;
     store::update_asset(s, a);
     reindex(s, customer_id);
-    audit::append(s, now, {actor(p), p.username, "customer.asset.update", "asset", std::to_string(a.id), c->unit_path,
-                           boost::json::serialize(asset_json(as_view(*before))),
-                           boost::json::serialize(asset_json(as_view(a))), p.request_id});
+    audit::append(s, now,
+                  {actor(p), p.username, "customer.asset.update", "asset", std::to_string(a.id),
+                   c->unit_path, boost::json::serialize(asset_json(as_view(*before))),
+                   boost::json::serialize(asset_json(as_view(a))), p.request_id});
     return as_view(a);
   });
 }

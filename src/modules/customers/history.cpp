@@ -18,40 +18,50 @@ std::optional<int64_t> actor(const auth::Principal& p) {
 }
 
 EventView as_view(const store::Event& e) {
-  return {e.id, e.customer_id, e.kind, e.occurred_at, e.unit_id, e.staff_id, e.amount_fen, e.asset_id, e.attrs_json,
-          e.external_id};
+  return {e.id,       e.customer_id, e.kind,     e.occurred_at, e.unit_id,
+          e.staff_id, e.amount_fen,  e.asset_id, e.attrs_json,  e.external_id};
 }
 
 }  // namespace
 
 // Validates one event inside the transaction; problems are reported under `prefix`.
-std::vector<FieldError> CustomerService::validate_event(db::Session& s, const auth::Principal& p, const EventInput& in,
+std::vector<FieldError> CustomerService::validate_event(db::Session& s, const auth::Principal& p,
+                                                        const EventInput& in,
                                                         const std::string& prefix, int64_t now,
                                                         const std::set<int64_t>& units_in_scope,
-                                                        Customer* customer_out, std::string* asset_type_out) {
+                                                        Customer* customer_out,
+                                                        std::string* asset_type_out) {
   std::vector<FieldError> e;
   auto at = [&](const char* f) { return prefix + f; };
   if (!one_of(event_kinds(), in.kind)) e.push_back({at("kind"), "field.invalid", {}});
-  if (in.occurred_at <= 0 || in.occurred_at > now + kDayMs) e.push_back({at("occurred_at"), "customer.time_out_of_range", {}});
+  if (in.occurred_at <= 0 || in.occurred_at > now + kDayMs)
+    e.push_back({at("occurred_at"), "customer.time_out_of_range", {}});
   if (in.amount_fen < 0) e.push_back({at("amount_fen"), "field.out_of_range", {}});
   if (in.external_id && (in.external_id->empty() || in.external_id->size() > 100))
     e.push_back({at("external_id"), "field.invalid", {}});
   std::optional<Customer> c;
-  if (in.customer_id) c = store::find(s, *in.customer_id);
+  if (in.customer_id)
+    c = store::find(s, *in.customer_id);
   else if (in.customer_code) {
-    auto r = s.query_one("SELECT id FROM customers WHERE code = ? AND deleted_at IS NULL", {*in.customer_code});
+    auto r = s.query_one("SELECT id FROM customers WHERE code = ? AND deleted_at IS NULL",
+                         {*in.customer_code});
     if (r) c = store::find(s, r->i64(0));
   }
   if (!c || !p.in_scope(c->unit_path)) {
-    e.push_back({at(in.customer_code && !in.customer_id ? "customer_code" : "customer_id"), "customer.unknown", {}});
+    e.push_back({at(in.customer_code && !in.customer_id ? "customer_code" : "customer_id"),
+                 "customer.unknown",
+                 {}});
     return e;
   }
   if (in.asset_id) {
     auto a = store::find_asset(s, *in.asset_id);
-    if (!a || a->customer_id != c->id) e.push_back({at("asset_id"), "customer.asset_not_owned", {}});
-    else if (asset_type_out) *asset_type_out = a->type;
+    if (!a || a->customer_id != c->id)
+      e.push_back({at("asset_id"), "customer.asset_not_owned", {}});
+    else if (asset_type_out)
+      *asset_type_out = a->type;
   }
-  if (in.unit_id && !units_in_scope.count(*in.unit_id)) e.push_back({at("unit_id"), "org.unit_unknown", {}});
+  if (in.unit_id && !units_in_scope.count(*in.unit_id))
+    e.push_back({at("unit_id"), "org.unit_unknown", {}});
   if (customer_out) *customer_out = *c;
   return e;
 }
@@ -71,21 +81,25 @@ EventView CustomerService::record_event(const auth::Principal& p, const EventInp
   if (id == 0) throw Error(ErrorKind::kConflict, "customer.event_recorded");
   return db_.reading([&](db::Session& s) {
     auto r = s.query_one(
-        "SELECT id, customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, attrs, external_id "
+        "SELECT id, customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, "
+        "attrs, external_id "
         "FROM customer_events WHERE id = ?",
         {id});
-    return EventView{r->i64(0), r->i64(1), r->str(2), r->i64(3), r->i64(4), r->opt_i64(5),
-                     r->i64(6), r->opt_i64(7), r->str(8), r->opt_str(9)};
+    return EventView{r->i64(0),     r->i64(1), r->str(2),     r->i64(3), r->i64(4),
+                     r->opt_i64(5), r->i64(6), r->opt_i64(7), r->str(8), r->opt_str(9)};
   });
 }
 
-BatchResult CustomerService::record_events(const auth::Principal& p, const std::vector<EventInput>& in) {
+BatchResult CustomerService::record_events(const auth::Principal& p,
+                                           const std::vector<EventInput>& in) {
   return record(p, in, true);
 }
 
-BatchResult CustomerService::record(const auth::Principal& p, const std::vector<EventInput>& in, bool indexed) {
+BatchResult CustomerService::record(const auth::Principal& p, const std::vector<EventInput>& in,
+                                    bool indexed) {
   if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
-  if (in.empty() || in.size() > 1000) throw Error::validation({{"events", "customer.batch_size", {}}});
+  if (in.empty() || in.size() > 1000)
+    throw Error::validation({{"events", "customer.batch_size", {}}});
   // Units are resolved through the org service before the transaction.
   std::set<int64_t> units_in_scope;
   auto reader = org::OrgService::system_principal(p.username);
@@ -113,7 +127,8 @@ BatchResult CustomerService::record(const auth::Principal& p, const std::vector<
     std::vector<std::string> asset_types(in.size());
     for (size_t i = 0; i < in.size(); ++i) {
       std::string prefix = indexed ? "events[" + std::to_string(i) + "]." : "";
-      auto e = validate_event(s, p, in[i], prefix, now, units_in_scope, &customers[i], &asset_types[i]);
+      auto e =
+          validate_event(s, p, in[i], prefix, now, units_in_scope, &customers[i], &asset_types[i]);
       if (in[i].staff_id && !staff_in_scope.count(*in[i].staff_id))
         e.push_back({prefix + "staff_id", "customer.staff_unknown", {}});
       errors.insert(errors.end(), e.begin(), e.end());
@@ -142,23 +157,27 @@ BatchResult CustomerService::record(const auth::Principal& p, const std::vector<
       auto body = event_json(as_view(e));
       body["asset_type"] = asset_types[i];
       std::string payload = boost::json::serialize(body);
-      events::publish(s, now, {outbox_type(e.kind, asset_types[i]), "customer_event", std::to_string(e.id), e.unit_id,
-                               actor(p), payload});
-      audit::append(s, now, {actor(p), p.username, "customer.event.create", "customer_event", std::to_string(e.id),
-                             customers[i].unit_path, "", payload, p.request_id});
+      events::publish(s, now,
+                      {outbox_type(e.kind, asset_types[i]), "customer_event", std::to_string(e.id),
+                       e.unit_id, actor(p), payload});
+      audit::append(s, now,
+                    {actor(p), p.username, "customer.event.create", "customer_event",
+                     std::to_string(e.id), customers[i].unit_path, "", payload, p.request_id});
       result.created.push_back(e.id);
     }
     return result;
   });
 }
 
-org::Page<EventView> CustomerService::events(const auth::Principal& p, int64_t customer_id, int64_t after, int limit) {
+org::Page<EventView> CustomerService::events(const auth::Principal& p, int64_t customer_id,
+                                             int64_t after, int limit) {
   if (!p.can(org::perm::kCustomerRead)) throw Error::forbidden();
   org::Page<EventView> page;
   db_.read([&](db::Session& s) {
     auto c = store::find(s, customer_id);
     if (!c || !p.in_scope(c->unit_path)) throw Error::not_found("@entity.customer");
-    for (const auto& e : store::events_of(s, customer_id, after, limit + 1)) page.items.push_back(as_view(e));
+    for (const auto& e : store::events_of(s, customer_id, after, limit + 1))
+      page.items.push_back(as_view(e));
   });
   if (static_cast<int>(page.items.size()) > limit) {
     page.items.resize(limit);

@@ -21,16 +21,19 @@ constexpr size_t kMaxProblems = 1000;
 // Column titles people use, mapped to the fields they fill.
 const std::map<std::string, std::string>& known_columns() {
   static const std::map<std::string, std::string> m = {
-      {"姓名", "name"},        {"客户姓名", "name"},   {"客户名称", "name"},   {"name", "name"},
-      {"手机", "phone"},       {"手机号", "phone"},    {"电话", "phone"},      {"联系电话", "phone"},
-      {"phone", "phone"},      {"mobile", "phone"},    {"门店", "unit"},       {"单元编码", "unit"},
-      {"归属单元", "unit"},    {"unit", "unit"},       {"unit_code", "unit"},  {"地址", "address"},
-      {"address", "address"},  {"生日", "birthday"},   {"出生日期", "birthday"}, {"birthday", "birthday"},
-      {"性别", "gender"},      {"gender", "gender"},   {"邮箱", "email"},      {"email", "email"},
-      {"来源", "source"},      {"source", "source"},   {"备注", "notes"},      {"notes", "notes"},
-      {"标签", "tags"},        {"tags", "tags"},       {"车牌", "plate"},      {"车牌号", "plate"},
-      {"plate", "plate"},      {"车架号", "vin"},      {"vin", "vin"},         {"VIN", "vin"},
-      {"车型", "model"},       {"model", "model"},
+      {"姓名", "name"},         {"客户姓名", "name"},     {"客户名称", "name"},
+      {"name", "name"},         {"手机", "phone"},        {"手机号", "phone"},
+      {"电话", "phone"},        {"联系电话", "phone"},    {"phone", "phone"},
+      {"mobile", "phone"},      {"门店", "unit"},         {"单元编码", "unit"},
+      {"归属单元", "unit"},     {"unit", "unit"},         {"unit_code", "unit"},
+      {"地址", "address"},      {"address", "address"},   {"生日", "birthday"},
+      {"出生日期", "birthday"}, {"birthday", "birthday"}, {"性别", "gender"},
+      {"gender", "gender"},     {"邮箱", "email"},        {"email", "email"},
+      {"来源", "source"},       {"source", "source"},     {"备注", "notes"},
+      {"notes", "notes"},       {"标签", "tags"},         {"tags", "tags"},
+      {"车牌", "plate"},        {"车牌号", "plate"},      {"plate", "plate"},
+      {"车架号", "vin"},        {"vin", "vin"},           {"VIN", "vin"},
+      {"车型", "model"},        {"model", "model"},
   };
   return m;
 }
@@ -57,11 +60,14 @@ std::vector<std::string> split_tags(const std::string& v) {
     cur.clear();
   };
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == ',' || v[i] == ';' || v[i] == '|') flush();
-    else if (v.compare(i, 3, "，") == 0 || v.compare(i, 3, "；") == 0 || v.compare(i, 3, "、") == 0) {
+    if (v[i] == ',' || v[i] == ';' || v[i] == '|')
+      flush();
+    else if (v.compare(i, 3, "，") == 0 || v.compare(i, 3, "；") == 0 ||
+             v.compare(i, 3, "、") == 0) {
       flush();
       i += 2;
-    } else cur += v[i];
+    } else
+      cur += v[i];
   }
   flush();
   return out;
@@ -75,12 +81,15 @@ struct Planned {
 
 }  // namespace
 
-ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_view bytes, const ImportOptions& options) {
+ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_view bytes,
+                                         const ImportOptions& options) {
   if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
   ImportReport report;
-  auto problem = [&](size_t line, const std::string& column, const std::string& code, const std::string& value) {
+  auto problem = [&](size_t line, const std::string& column, const std::string& code,
+                     const std::string& value) {
     ++report.problem_count;
-    if (report.problems.size() < kMaxProblems) report.problems.push_back({line, column, code, value.substr(0, 100)});
+    if (report.problems.size() < kMaxProblems)
+      report.problems.push_back({line, column, code, value.substr(0, 100)});
   };
   text::CsvResult csv = text::parse_csv(bytes);
   report.encoding = csv.encoding;
@@ -105,15 +114,18 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
     title_of[it->second] = title;
     report.columns.emplace_back(title, it->second);
   }
-  if (!field_col.count("name")) throw Error(ErrorKind::kUnprocessable, "customer.import_no_name_column");
-  if (!field_col.count("unit") && !options.unit_id) throw Error(ErrorKind::kUnprocessable, "customer.import_no_unit");
+  if (!field_col.count("name"))
+    throw Error(ErrorKind::kUnprocessable, "customer.import_no_name_column");
+  if (!field_col.count("unit") && !options.unit_id)
+    throw Error(ErrorKind::kUnprocessable, "customer.import_no_unit");
 
   // Units the caller may import into, by code and by id (through the org service).
   auto reader = org::OrgService::system_principal(p.username);
   reader.unit_path = p.unit_path;
   std::map<std::string, org::Unit> units;
   for (int64_t after = 0;;) {
-    auto page = org_.list_units(reader, {std::nullopt, std::nullopt, std::nullopt, true, after, 200});
+    auto page =
+        org_.list_units(reader, {std::nullopt, std::nullopt, std::nullopt, true, after, 200});
     for (auto& u : page.items) units[u.code] = u;
     if (!page.next_after) break;
     after = *page.next_after;
@@ -130,7 +142,9 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
     if (it == field_col.end() || it->second >= row.size()) return {};
     return trim(row[it->second]);
   };
-  auto col = [&](const char* field) { return title_of.count(field) ? title_of[field] : std::string(field); };
+  auto col = [&](const char* field) {
+    return title_of.count(field) ? title_of[field] : std::string(field);
+  };
 
   std::vector<Planned> planned;
   std::map<std::string, size_t> phone_line, plate_line, vin_line;
@@ -144,12 +158,15 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
       Planned plan{line, {}, {}, {}, {}};
       Customer& c = plan.customer;
       c.name = cell(row, "name");
-      if (c.name.empty()) problem(line, col("name"), "field.required", "");
-      else if (c.name.size() > 100) problem(line, col("name"), "field.too_long", c.name);
+      if (c.name.empty())
+        problem(line, col("name"), "field.required", "");
+      else if (c.name.size() > 100)
+        problem(line, col("name"), "field.too_long", c.name);
       std::string unit_code = cell(row, "unit");
       if (!unit_code.empty()) {
         auto it = units.find(unit_code);
-        if (it == units.end()) problem(line, col("unit"), "org.unit_unknown", unit_code);
+        if (it == units.end())
+          problem(line, col("unit"), "org.unit_unknown", unit_code);
         else {
           c.unit_id = it->second.id;
           c.unit_path = it->second.path;
@@ -163,7 +180,8 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
       std::string phone = cell(row, "phone");
       if (!phone.empty()) {
         auto n = normalise_phone(phone);
-        if (!n) problem(line, col("phone"), "customer.phone_invalid", phone);
+        if (!n)
+          problem(line, col("phone"), "customer.phone_invalid", phone);
         else if (auto seen = phone_line.find(*n); seen != phone_line.end())
           problem(line, col("phone"), "customer.import_repeated", std::to_string(seen->second));
         else if (!store::owners_of_phones(s, {*n}).empty())
@@ -174,15 +192,19 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
         }
       }
       c.birthday = cell(row, "birthday");
-      if (!c.birthday.empty() && !valid_date(c.birthday)) problem(line, col("birthday"), "customer.date_invalid", c.birthday);
+      if (!c.birthday.empty() && !valid_date(c.birthday))
+        problem(line, col("birthday"), "customer.date_invalid", c.birthday);
       std::string g = cell(row, "gender");
       c.gender = gender_of(g);
       if (c.gender.empty()) problem(line, col("gender"), "field.invalid", g);
       c.email = cell(row, "email");
-      if (!c.email.empty() && !org::valid_email(c.email)) problem(line, col("email"), "org.email_invalid", c.email);
+      if (!c.email.empty() && !org::valid_email(c.email))
+        problem(line, col("email"), "org.email_invalid", c.email);
       c.source = cell(row, "source");
-      if (c.source.empty()) c.source = "import";
-      else if (!one_of(sources(), c.source)) problem(line, col("source"), "field.invalid", c.source);
+      if (c.source.empty())
+        c.source = "import";
+      else if (!one_of(sources(), c.source))
+        problem(line, col("source"), "field.invalid", c.source);
       c.address = cell(row, "address");
       c.notes = cell(row, "notes");
       c.tags = split_tags(cell(row, "tags"));
@@ -190,21 +212,26 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
       plan.vin = cell(row, "vin");
       plan.model = cell(row, "model");
       std::string plate_key = plan.plate, vin_key = plan.vin;
-      for (auto& ch : plate_key) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      for (auto& ch : plate_key)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       for (auto& ch : vin_key) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
       if (!plate_key.empty() || !vin_key.empty()) {
         if (!plate_key.empty() && plate_line.count(plate_key))
-          problem(line, col("plate"), "customer.import_repeated", std::to_string(plate_line[plate_key]));
+          problem(line, col("plate"), "customer.import_repeated",
+                  std::to_string(plate_line[plate_key]));
         else if (!vin_key.empty() && vin_line.count(vin_key))
           problem(line, col("vin"), "customer.import_repeated", std::to_string(vin_line[vin_key]));
         else if (!store::owners_of_vehicle(s, plate_key, vin_key).empty())
-          problem(line, col(plate_key.empty() ? "vin" : "plate"), "customer.vehicle_taken", plan.plate + plan.vin);
+          problem(line, col(plate_key.empty() ? "vin" : "plate"), "customer.vehicle_taken",
+                  plan.plate + plan.vin);
         if (!plate_key.empty()) plate_line.emplace(plate_key, line);
         if (!vin_key.empty()) vin_line.emplace(vin_key, line);
       }
       c.created_at = c.updated_at = now;
-      if (report.problem_count == before) planned.push_back(std::move(plan));
-      else ++report.invalid;
+      if (report.problem_count == before)
+        planned.push_back(std::move(plan));
+      else
+        ++report.invalid;
     }
   });
   report.valid = planned.size();
@@ -227,7 +254,9 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
         if (!plan.vin.empty()) attrs["vin"] = plan.vin;
         if (!plan.model.empty()) attrs["model"] = plan.model;
         std::vector<AttrValue> values;
-        for (const auto& kv : attrs) values.push_back({std::string(kv.key()), std::string(kv.value().as_string()), false, true});
+        for (const auto& kv : attrs)
+          values.push_back(
+              {std::string(kv.key()), std::string(kv.value().as_string()), false, true});
         store::Asset a;
         a.customer_id = c.id;
         a.type = "vehicle";
@@ -235,7 +264,8 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
         a.label = asset_label(*vehicle, values);
         a.plate = plan.plate;
         a.vin = plan.vin;
-        for (auto& ch : a.plate) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        for (auto& ch : a.plate)
+          ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         for (auto& ch : a.vin) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         a.created_at = a.updated_at = now;
         store::insert_asset(s, a);
@@ -243,15 +273,20 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
       reindex(s, c.id);
       ++report.created;
     }
-    boost::json::object summary{{"rows", report.rows},         {"created", report.created},
-                                {"skipped", report.invalid},   {"encoding", report.encoding},
+    boost::json::object summary{{"rows", report.rows},
+                                {"created", report.created},
+                                {"skipped", report.invalid},
+                                {"encoding", report.encoding},
                                 {"sha256", sha256_hex(bytes)}};
     std::string body = boost::json::serialize(summary);
-    audit::append(s, now, {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username,
-                           "customer.import", "customer_import", sha256_hex(bytes).substr(0, 16), p.unit_path, "", body,
-                           p.request_id});
-    events::publish(s, now, {"customers.imported", "customer_import", sha256_hex(bytes).substr(0, 16), p.unit_id,
-                             p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, body});
+    audit::append(s, now,
+                  {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username,
+                   "customer.import", "customer_import", sha256_hex(bytes).substr(0, 16),
+                   p.unit_path, "", body, p.request_id});
+    events::publish(
+        s, now,
+        {"customers.imported", "customer_import", sha256_hex(bytes).substr(0, 16), p.unit_id,
+         p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, body});
   });
   report.committed = true;
   return report;

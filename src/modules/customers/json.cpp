@@ -14,24 +14,37 @@ boost::json::value opt(const std::optional<int64_t>& v) {
 
 boost::json::object customer_json(const CustomerView& v, bool with_details) {
   const Customer& c = v.customer;
-  boost::json::object o{{"id", c.id},           {"code", c.code},         {"kind", std::string(to_string(c.kind))},
-                        {"name", c.name},       {"gender", c.gender},     {"birthday", c.birthday},
-                        {"email", c.email},     {"address", c.address},   {"source", c.source},
-                        {"unit_id", c.unit_id}, {"may_call", c.may_call}, {"may_text", c.may_text},
-                        {"quiet_start", c.quiet_start}, {"quiet_end", c.quiet_end}, {"notes", c.notes},
-                        {"created_at", c.created_at},   {"updated_at", c.updated_at}};
+  boost::json::object o{{"id", c.id},
+                        {"code", c.code},
+                        {"kind", std::string(to_string(c.kind))},
+                        {"name", c.name},
+                        {"gender", c.gender},
+                        {"birthday", c.birthday},
+                        {"email", c.email},
+                        {"address", c.address},
+                        {"source", c.source},
+                        {"unit_id", c.unit_id},
+                        {"may_call", c.may_call},
+                        {"may_text", c.may_text},
+                        {"quiet_start", c.quiet_start},
+                        {"quiet_end", c.quiet_end},
+                        {"notes", c.notes},
+                        {"created_at", c.created_at},
+                        {"updated_at", c.updated_at}};
   o["owner_id"] = opt(c.owner_id);
   boost::json::array tags;
   for (const auto& t : c.tags) tags.emplace_back(t);
   o["tags"] = std::move(tags);
   boost::json::array phones;
   for (const auto& p : c.phones)
-    phones.push_back(boost::json::object{{"number", p.number}, {"label", p.label}, {"primary", p.primary}});
+    phones.push_back(
+        boost::json::object{{"number", p.number}, {"label", p.label}, {"primary", p.primary}});
   o["phones"] = std::move(phones);
   o["phones_masked"] = v.phones_masked;
   boost::json::array missing;
   for (const auto& m : v.completeness.missing) missing.emplace_back(m);
-  o["completeness"] = boost::json::object{{"score", v.completeness.score}, {"missing", std::move(missing)}};
+  o["completeness"] =
+      boost::json::object{{"score", v.completeness.score}, {"missing", std::move(missing)}};
   o["asset_count"] = c.asset_count;
   if (with_details) {
     boost::json::array assets;
@@ -42,8 +55,12 @@ boost::json::object customer_json(const CustomerView& v, bool with_details) {
 }
 
 boost::json::object asset_json(const AssetView& a) {
-  return {{"id", a.id},       {"type", a.type},           {"label", a.label},
-          {"attrs", parsed(a.attrs_json)}, {"created_at", a.created_at}, {"updated_at", a.updated_at}};
+  return {{"id", a.id},
+          {"type", a.type},
+          {"label", a.label},
+          {"attrs", parsed(a.attrs_json)},
+          {"created_at", a.created_at},
+          {"updated_at", a.updated_at}};
 }
 
 boost::json::object asset_type_json(const AssetType& t) {
@@ -51,38 +68,58 @@ boost::json::object asset_type_json(const AssetType& t) {
   for (const auto& f : t.fields) {
     boost::json::array opts;
     for (const auto& op : f.options) opts.emplace_back(op);
-    fields.push_back(boost::json::object{{"key", f.key},           {"label_zh", f.label_zh}, {"label_en", f.label_en},
-                                         {"type", f.type},         {"required", f.required}, {"options", std::move(opts)}});
+    fields.push_back(boost::json::object{{"key", f.key},
+                                         {"label_zh", f.label_zh},
+                                         {"label_en", f.label_en},
+                                         {"type", f.type},
+                                         {"required", f.required},
+                                         {"options", std::move(opts)}});
   }
-  return {{"code", t.code}, {"name_zh", t.name_zh}, {"name_en", t.name_en}, {"active", t.active},
+  return {{"code", t.code},
+          {"name_zh", t.name_zh},
+          {"name_en", t.name_en},
+          {"active", t.active},
           {"fields", std::move(fields)}};
 }
 
 boost::json::object event_json(const EventView& e) {
-  boost::json::object o{{"id", e.id},       {"customer_id", e.customer_id}, {"kind", e.kind},
-                        {"occurred_at", e.occurred_at}, {"unit_id", e.unit_id}, {"amount_fen", e.amount_fen},
+  boost::json::object o{{"id", e.id},
+                        {"customer_id", e.customer_id},
+                        {"kind", e.kind},
+                        {"occurred_at", e.occurred_at},
+                        {"unit_id", e.unit_id},
+                        {"amount_fen", e.amount_fen},
                         {"attrs", parsed(e.attrs_json)}};
   o["staff_id"] = opt(e.staff_id);
   o["asset_id"] = opt(e.asset_id);
-  o["external_id"] = e.external_id ? boost::json::value(*e.external_id) : boost::json::value(nullptr);
+  o["external_id"] =
+      e.external_id ? boost::json::value(*e.external_id) : boost::json::value(nullptr);
   return o;
 }
 
 boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang) {
   boost::json::array columns, ignored, problems;
-  for (const auto& [title, field] : r.columns) columns.push_back(boost::json::object{{"title", title}, {"field", field}});
+  for (const auto& [title, field] : r.columns)
+    columns.push_back(boost::json::object{{"title", title}, {"field", field}});
   for (const auto& t : r.ignored_columns) ignored.emplace_back(t);
   for (const auto& p : r.problems) {
-    problems.push_back(boost::json::object{{"line", p.line},
-                                           {"column", p.column},
-                                           {"code", p.code},
-                                           {"value", p.value},
-                                           {"message", i18n::render(lang, p.code, {{"value", p.value}})}});
+    problems.push_back(
+        boost::json::object{{"line", p.line},
+                            {"column", p.column},
+                            {"code", p.code},
+                            {"value", p.value},
+                            {"message", i18n::render(lang, p.code, {{"value", p.value}})}});
   }
-  return {{"encoding", r.encoding}, {"rows", r.rows},       {"valid", r.valid},
-          {"invalid", r.invalid},   {"created", r.created}, {"committed", r.committed},
-          {"columns", std::move(columns)}, {"ignored_columns", std::move(ignored)},
-          {"problems", std::move(problems)}, {"problem_count", r.problem_count}};
+  return {{"encoding", r.encoding},
+          {"rows", r.rows},
+          {"valid", r.valid},
+          {"invalid", r.invalid},
+          {"created", r.created},
+          {"committed", r.committed},
+          {"columns", std::move(columns)},
+          {"ignored_columns", std::move(ignored)},
+          {"problems", std::move(problems)},
+          {"problem_count", r.problem_count}};
 }
 
 std::optional<std::vector<AttrValue>> attr_values(const std::string& json) {

@@ -24,7 +24,9 @@ std::optional<Kind> parse_kind(std::string_view s) {
   return std::nullopt;
 }
 
-std::string_view to_string(Kind k) { return k == Kind::kPerson ? "person" : "organisation"; }
+std::string_view to_string(Kind k) {
+  return k == Kind::kPerson ? "person" : "organisation";
+}
 
 bool one_of(const std::vector<std::string>& allowed, std::string_view v) {
   return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
@@ -45,9 +47,12 @@ std::optional<std::string> normalise_phone(std::string_view raw) {
       return std::nullopt;  // letters, extensions: not a number we can call
     }
   }
-  if (digits.rfind("0086", 0) == 0) digits = digits.substr(4);
-  else if (digits.size() == 13 && digits.rfind("86", 0) == 0) digits = digits.substr(2);
-  if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9') return digits;
+  if (digits.rfind("0086", 0) == 0)
+    digits = digits.substr(4);
+  else if (digits.size() == 13 && digits.rfind("86", 0) == 0)
+    digits = digits.substr(2);
+  if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9')
+    return digits;
   (void)had_separator_after_area;
   if (digits.size() >= 10 && digits.size() <= 12 && digits[0] == '0') {
     size_t area = area_code_length(digits);
@@ -58,11 +63,14 @@ std::optional<std::string> normalise_phone(std::string_view raw) {
   return std::nullopt;
 }
 
-bool is_mobile(std::string_view n) { return n.size() == 11 && all_digits(n) && n[0] == '1'; }
+bool is_mobile(std::string_view n) {
+  return n.size() == 11 && all_digits(n) && n[0] == '1';
+}
 
 bool valid_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2))) return false;
+  if (!all_digits(s.substr(0, 4)) || !all_digits(s.substr(5, 2)) || !all_digits(s.substr(8, 2)))
+    return false;
   int y = std::stoi(std::string(s.substr(0, 4))), m = std::stoi(std::string(s.substr(5, 2))),
       d = std::stoi(std::string(s.substr(8, 2)));
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
@@ -72,7 +80,8 @@ bool valid_date(std::string_view s) {
 }
 
 bool valid_clock_time(std::string_view s) {
-  if (s.size() != 5 || s[2] != ':' || !all_digits(s.substr(0, 2)) || !all_digits(s.substr(3, 2))) return false;
+  if (s.size() != 5 || s[2] != ':' || !all_digits(s.substr(0, 2)) || !all_digits(s.substr(3, 2)))
+    return false;
   return std::stoi(std::string(s.substr(0, 2))) < 24 && std::stoi(std::string(s.substr(3, 2))) < 60;
 }
 
@@ -84,7 +93,9 @@ std::string customer_code(int64_t id) {
 
 const std::vector<AssetType>& preset_asset_types() {
   static const std::vector<AssetType> presets = {
-      {"vehicle", "车辆", "Vehicle",
+      {"vehicle",
+       "车辆",
+       "Vehicle",
        {{"plate", "车牌号", "Plate", "text", true, {}},
         {"vin", "车架号(VIN)", "VIN", "text", false, {}},
         {"model", "车型", "Model", "text", false, {}},
@@ -92,29 +103,44 @@ const std::vector<AssetType>& preset_asset_types() {
         {"mileage_km", "行驶里程(公里)", "Mileage (km)", "integer", false, {}},
         {"insurance_expiry", "保险到期日", "Insurance expiry", "date", false, {}}},
        true},
-      {"property_unit", "房产", "Property unit",
+      {"property_unit",
+       "房产",
+       "Property unit",
        {{"building", "楼栋", "Building", "text", true, {}},
         {"unit", "单元", "Unit", "text", false, {}},
         {"room", "房号", "Room", "text", true, {}},
         {"move_in_date", "入住日期", "Move-in date", "date", false, {}}},
        true},
-      {"phone_line", "电话号码/套餐", "Phone line",
+      {"phone_line",
+       "电话号码/套餐",
+       "Phone line",
        {{"number", "号码", "Number", "phone", true, {}},
         {"plan", "套餐", "Plan", "text", false, {}},
         {"arpu_fen", "月均消费(分)", "ARPU (fen)", "money", false, {}}},
        true},
-      {"securities_account", "证券账户", "Securities account",
+      {"securities_account",
+       "证券账户",
+       "Securities account",
        {{"account_no", "资金账号", "Account number", "text", true, {}},
-        {"risk_preference", "风险偏好", "Risk preference", "enum", false, {"conservative", "steady", "aggressive"}}},
+        {"risk_preference",
+         "风险偏好",
+         "Risk preference",
+         "enum",
+         false,
+         {"conservative", "steady", "aggressive"}}},
        true},
-      {"shop_account", "网店账号", "Shop account",
-       {{"platform", "平台", "Platform", "text", true, {}}, {"account", "账号", "Account", "text", true, {}}},
+      {"shop_account",
+       "网店账号",
+       "Shop account",
+       {{"platform", "平台", "Platform", "text", true, {}},
+        {"account", "账号", "Account", "text", true, {}}},
        true},
   };
   return presets;
 }
 
-std::vector<AttrProblem> check_attributes(const AssetType& type, const std::vector<AttrValue>& values) {
+std::vector<AttrProblem> check_attributes(const AssetType& type,
+                                          const std::vector<AttrValue>& values) {
   std::vector<AttrProblem> problems;
   auto find = [&](const std::string& key) -> const AttrValue* {
     for (const auto& v : values)
@@ -137,14 +163,19 @@ std::vector<AttrProblem> check_attributes(const AssetType& type, const std::vect
       problems.push_back({f.key, "field.wrong_type"});
       continue;
     }
-    if (f.type == "date") ok = valid_date(v->text);
-    else if (f.type == "phone") ok = normalise_phone(v->text).has_value();
-    else if (f.type == "enum") ok = one_of(f.options, v->text);
-    else ok = v->text.size() <= 200;
+    if (f.type == "date")
+      ok = valid_date(v->text);
+    else if (f.type == "phone")
+      ok = normalise_phone(v->text).has_value();
+    else if (f.type == "enum")
+      ok = one_of(f.options, v->text);
+    else
+      ok = v->text.size() <= 200;
     if (!ok) problems.push_back({f.key, "field.invalid"});
   }
   for (const auto& v : values) {
-    bool known = std::any_of(type.fields.begin(), type.fields.end(), [&](const AssetField& f) { return f.key == v.key; });
+    bool known = std::any_of(type.fields.begin(), type.fields.end(),
+                             [&](const AssetField& f) { return f.key == v.key; });
     if (!known) problems.push_back({v.key, "field.unknown"});
   }
   return problems;
@@ -166,7 +197,8 @@ std::string asset_label(const AssetType& type, const std::vector<AttrValue>& val
 
 std::string outbox_type(std::string_view kind, std::string_view asset_type) {
   if (kind == "purchase") return "sale.completed";
-  if (kind == "delivery") return asset_type == "vehicle" ? "vehicle.delivered" : "delivery.completed";
+  if (kind == "delivery")
+    return asset_type == "vehicle" ? "vehicle.delivered" : "delivery.completed";
   if (kind == "repair" || kind == "service") return "repair.closed";
   if (kind == "visit_without_purchase") return "store.visit_without_purchase";
   if (kind == "order") return "order.placed";
@@ -188,8 +220,10 @@ Completeness completeness(const Customer& c) {
       {"owner", c.owner_id.has_value(), 10},
   };
   for (const auto& p : parts) {
-    if (p.present) out.score += p.weight;
-    else out.missing.emplace_back(p.name);
+    if (p.present)
+      out.score += p.weight;
+    else
+      out.missing.emplace_back(p.name);
   }
   return out;
 }

@@ -19,7 +19,8 @@ inline const std::vector<std::string>& genders() {
   return v;
 }
 inline const std::vector<std::string>& sources() {
-  static const std::vector<std::string> v = {"walk_in", "hotline", "web", "referral", "import", "campaign", "partner", "other"};
+  static const std::vector<std::string> v = {"walk_in", "hotline",  "web",     "referral",
+                                             "import",  "campaign", "partner", "other"};
   return v;
 }
 bool one_of(const std::vector<std::string>& allowed, std::string_view v);
@@ -101,15 +102,17 @@ struct AttrValue {
   bool is_number = false;
   bool is_string = false;
 };
-std::vector<AttrProblem> check_attributes(const AssetType& type, const std::vector<AttrValue>& values);
+std::vector<AttrProblem> check_attributes(const AssetType& type,
+                                          const std::vector<AttrValue>& values);
 
 // What a person sees in lists: "沪A12345 大众帕萨特" for a vehicle, "3栋2单元1201" for a flat.
 std::string asset_label(const AssetType& type, const std::vector<AttrValue>& values);
 
 // Events of a customer's history and the outbox event each raises for rules and KPIs.
 inline const std::vector<std::string>& event_kinds() {
-  static const std::vector<std::string> v = {"purchase", "delivery", "repair", "service", "visit",
-                                             "visit_without_purchase", "order", "call", "contact", "other"};
+  static const std::vector<std::string> v = {
+      "purchase", "delivery", "repair",  "service", "visit", "visit_without_purchase",
+      "order",    "call",     "contact", "other"};
   return v;
 }
 std::string outbox_type(std::string_view event_kind, std::string_view asset_type);

@@ -128,33 +128,39 @@ void add_routes(http::Router& r, CustomerService& svc) {
 
   // CSV upload: ?dry_run=true reports every bad row and writes nothing; without it all good
   // rows are written, or (mode=all, the default) nothing when any row is bad.
-  r.add("POST", "/api/v1/customers/import", [&svc](Context& c) {
-    ImportOptions o;
-    o.dry_run = http::query_bool(c.req, "dry_run").value_or(false);
-    auto mode = http::query_text(c.req, "mode", 10).value_or("all");
-    if (mode != "all" && mode != "valid") throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mode"}});
-    o.only_valid = mode == "valid";
-    o.unit_id = http::query_int(c.req, "unit_id");
-    ImportReport report = svc.import_csv(c.user(), c.req.body, o);
-    if (!o.dry_run && !report.committed) {
-      throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors", {{"count", std::to_string(report.invalid)}})
-          .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
-    }
-    return Response::json(import_report_json(report, c.lang), report.committed ? 201 : 200);
-  }, {.max_body_bytes = 64ull << 20, .body_type = "text/csv"});
+  r.add("POST", "/api/v1/customers/import",
+        [&svc](Context& c) {
+          ImportOptions o;
+          o.dry_run = http::query_bool(c.req, "dry_run").value_or(false);
+          auto mode = http::query_text(c.req, "mode", 10).value_or("all");
+          if (mode != "all" && mode != "valid")
+            throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mode"}});
+          o.only_valid = mode == "valid";
+          o.unit_id = http::query_int(c.req, "unit_id");
+          ImportReport report = svc.import_csv(c.user(), c.req.body, o);
+          if (!o.dry_run && !report.committed) {
+            throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors",
+                        {{"count", std::to_string(report.invalid)}})
+                .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
+          }
+          return Response::json(import_report_json(report, c.lang), report.committed ? 201 : 200);
+        },
+        {.max_body_bytes = 64ull << 20, .body_type = "text/csv"});
 
   r.add("GET", "/api/v1/customers/duplicates", [&svc](Context& c) {
     boost::json::array items;
     for (const auto& g : svc.duplicates(c.user())) {
       boost::json::array ids;
       for (auto id : g.customer_ids) ids.emplace_back(id);
-      items.push_back(boost::json::object{{"reason", g.reason}, {"value", g.value}, {"customer_ids", std::move(ids)}});
+      items.push_back(boost::json::object{
+          {"reason", g.reason}, {"value", g.value}, {"customer_ids", std::move(ids)}});
     }
     return Response::json(http::page_json(std::move(items), std::nullopt));
   });
 
   r.add("GET", "/api/v1/customers/{id}", [&svc](Context& c) {
-    return Response::json(customer_json(svc.get(c.user(), c.id_param("id", "@entity.customer")), true));
+    return Response::json(
+        customer_json(svc.get(c.user(), c.id_param("id", "@entity.customer")), true));
   });
 
   r.add("PATCH", "/api/v1/customers/{id}", [&svc](Context& c) {
@@ -202,7 +208,8 @@ void add_routes(http::Router& r, CustomerService& svc) {
     JsonInput in(body);
     EventInput e = read_event(in);
     in.finish();
-    if (e.customer_id && *e.customer_id != id) throw Error::validation({{"customer_id", "field.invalid", {}}});
+    if (e.customer_id && *e.customer_id != id)
+      throw Error::validation({{"customer_id", "field.invalid", {}}});
     e.customer_id = id;
     return Response::json(event_json(svc.record_event(c.user(), e)), 201);
   });
@@ -213,7 +220,8 @@ void add_routes(http::Router& r, CustomerService& svc) {
     std::vector<EventInput> events;
     const auto* list = in.raw("events");
     if (!list || !list->is_array()) {
-      in.add_error("events", !list ? "field.required" : "field.wrong_type", {{"expected", "array"}});
+      in.add_error("events", !list ? "field.required" : "field.wrong_type",
+                   {{"expected", "array"}});
     } else {
       const auto& arr = list->as_array();
       for (size_t i = 0; i < arr.size(); ++i) {
@@ -235,8 +243,10 @@ void add_routes(http::Router& r, CustomerService& svc) {
     in.finish();
     BatchResult result = svc.record_events(c.user(), events);
     boost::json::array ids;
-    for (auto id : result.created) ids.emplace_back(id ? boost::json::value(id) : boost::json::value(nullptr));
-    return Response::json(boost::json::object{{"created", std::move(ids)}, {"skipped", result.skipped}}, 201);
+    for (auto id : result.created)
+      ids.emplace_back(id ? boost::json::value(id) : boost::json::value(nullptr));
+    return Response::json(
+        boost::json::object{{"created", std::move(ids)}, {"skipped", result.skipped}}, 201);
   });
 
   r.add("GET", "/api/v1/asset-types", [&svc](Context& c) {
@@ -255,7 +265,8 @@ void add_routes(http::Router& r, CustomerService& svc) {
     t.active = in.optional_boolean("active").value_or(true);
     const auto* fields = in.raw("fields");
     if (!fields || !fields->is_array()) {
-      in.add_error("fields", !fields ? "field.required" : "field.wrong_type", {{"expected", "array"}});
+      in.add_error("fields", !fields ? "field.required" : "field.wrong_type",
+                   {{"expected", "array"}});
     } else {
       const auto& arr = fields->as_array();
       for (size_t i = 0; i < arr.size(); ++i) {

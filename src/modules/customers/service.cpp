@@ -5,11 +5,11 @@
 #include <set>
 
 #include "modules/customers/json.h"
+#include "modules/customers/search_index.h"
 #include "modules/customers/store.h"
 #include "modules/org/model.h"
 #include "platform/audit/audit.h"
 #include "platform/events/outbox.h"
-#include "modules/customers/search_index.h"
 #include "platform/search/tokenizer.h"
 
 namespace kefu::customers {
@@ -32,10 +32,13 @@ Customer scoped(db::Session& s, const auth::Principal& p, int64_t id) {
   return *c;
 }
 
-std::string dump(const CustomerView& v) { return boost::json::serialize(customer_json(v, false)); }
+std::string dump(const CustomerView& v) {
+  return boost::json::serialize(customer_json(v, false));
+}
 
 // Phones: normalised, no duplicates, exactly one primary.
-std::vector<Phone> normalise_phones(const std::vector<Phone>& raw, std::vector<FieldError>& errors) {
+std::vector<Phone> normalise_phones(const std::vector<Phone>& raw,
+                                    std::vector<FieldError>& errors) {
   std::vector<Phone> out;
   std::set<std::string> seen;
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -51,7 +54,8 @@ std::vector<Phone> normalise_phones(const std::vector<Phone>& raw, std::vector<F
     }
     out.push_back({*n, raw[i].label, raw[i].primary});
   }
-  size_t primaries = std::count_if(out.begin(), out.end(), [](const Phone& p) { return p.primary; });
+  size_t primaries =
+      std::count_if(out.begin(), out.end(), [](const Phone& p) { return p.primary; });
   if (primaries > 1) errors.push_back({"phones", "customer.one_primary", {}});
   if (primaries == 0 && !out.empty()) out.front().primary = true;
   return out;
@@ -103,17 +107,23 @@ std::vector<FieldError> CustomerService::check(const CustomerInput& in, bool cre
   if (in.source && !one_of(sources(), *in.source)) e.push_back({"source", "field.invalid", {}});
   if (in.birthday && !in.birthday->empty() && !valid_date(*in.birthday))
     e.push_back({"birthday", "customer.date_invalid", {}});
-  if (in.email && !in.email->empty() && !org::valid_email(*in.email)) e.push_back({"email", "org.email_invalid", {}});
-  for (auto [key, v] : {std::pair{"quiet_start", &in.quiet_start}, std::pair{"quiet_end", &in.quiet_end}})
-    if (*v && !(*v)->empty() && !valid_clock_time(**v)) e.push_back({key, "customer.time_invalid", {}});
-  if ((in.quiet_start && !in.quiet_start->empty()) != (in.quiet_end && !in.quiet_end->empty()) && creating)
+  if (in.email && !in.email->empty() && !org::valid_email(*in.email))
+    e.push_back({"email", "org.email_invalid", {}});
+  for (auto [key, v] :
+       {std::pair{"quiet_start", &in.quiet_start}, std::pair{"quiet_end", &in.quiet_end}})
+    if (*v && !(*v)->empty() && !valid_clock_time(**v))
+      e.push_back({key, "customer.time_invalid", {}});
+  if ((in.quiet_start && !in.quiet_start->empty()) != (in.quiet_end && !in.quiet_end->empty()) &&
+      creating)
     e.push_back({"quiet_end", "customer.quiet_pair", {}});
   if (in.tags) {
     std::set<std::string> seen;
     for (size_t i = 0; i < in.tags->size(); ++i) {
       const auto& t = (*in.tags)[i];
-      if (t.empty() || t.size() > 60) e.push_back({"tags[" + std::to_string(i) + "]", "field.invalid", {}});
-      else if (!seen.insert(t).second) e.push_back({"tags[" + std::to_string(i) + "]", "customer.tag_repeated", {}});
+      if (t.empty() || t.size() > 60)
+        e.push_back({"tags[" + std::to_string(i) + "]", "field.invalid", {}});
+      else if (!seen.insert(t).second)
+        e.push_back({"tags[" + std::to_string(i) + "]", "customer.tag_repeated", {}});
     }
   }
   if (in.phones) normalise_phones(*in.phones, e);
@@ -140,7 +150,8 @@ CustomerView CustomerService::create(const auth::Principal& p, const CustomerInp
   // Units and owners are resolved before the write transaction (never nest reads in it).
   // Choosing an owner decides who sees the phone numbers: only assigners may, except that
   // anyone may make a new customer their own.
-  if (in.owner_id && *in.owner_id && **in.owner_id != p.user_id && !p.can(org::perm::kCustomerAssign))
+  if (in.owner_id && *in.owner_id && **in.owner_id != p.user_id &&
+      !p.can(org::perm::kCustomerAssign))
     throw Error(ErrorKind::kForbidden, "customer.assign_forbidden");
   org::Unit unit;
   try {
@@ -181,9 +192,12 @@ CustomerView CustomerService::create(const auth::Principal& p, const CustomerInp
     store::set_phones(s, c.id, c.phones);
     reindex(s, c.id);
     CustomerView full = view(org::OrgService::system_principal(), s, c);
-    audit::append(s, now, {actor(p), p.username, "customer.create", "customer", std::to_string(c.id), c.unit_path,
-                           "", dump(full), p.request_id});
-    events::publish(s, now, {"customer.created", "customer", std::to_string(c.id), c.unit_id, actor(p), dump(full)});
+    audit::append(s, now,
+                  {actor(p), p.username, "customer.create", "customer", std::to_string(c.id),
+                   c.unit_path, "", dump(full), p.request_id});
+    events::publish(
+        s, now,
+        {"customer.created", "customer", std::to_string(c.id), c.unit_id, actor(p), dump(full)});
     return view(p, s, *store::find(s, c.id));  // as it will read back
   });
 }
@@ -193,7 +207,8 @@ CustomerView CustomerService::get(const auth::Principal& p, int64_t id) {
   return db_.reading([&](db::Session& s) { return view(p, s, scoped(s, p, id)); });
 }
 
-CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const CustomerInput& in) {
+CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
+                                     const CustomerInput& in) {
   // Scope (404) and permission (403) come before anything about the input.
   Customer current = db_.reading([&](db::Session& s) { return scoped(s, p, id); });
   require(p, org::perm::kCustomerWrite);
@@ -201,8 +216,10 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const
     throw Error(ErrorKind::kForbidden, "customer.assign_forbidden");
   auto errors = check(in, false);
   // Quiet hours are a window: after the change both ends are set, or neither.
-  std::string qs = in.quiet_start.value_or(current.quiet_start), qe = in.quiet_end.value_or(current.quiet_end);
-  if (qs.empty() != qe.empty()) errors.push_back({qs.empty() ? "quiet_start" : "quiet_end", "customer.quiet_pair", {}});
+  std::string qs = in.quiet_start.value_or(current.quiet_start),
+              qe = in.quiet_end.value_or(current.quiet_end);
+  if (qs.empty() != qe.empty())
+    errors.push_back({qs.empty() ? "quiet_start" : "quiet_end", "customer.quiet_pair", {}});
   if (!errors.empty()) throw Error::validation(std::move(errors));
   std::optional<org::Unit> unit;
   if (in.unit_id) {
@@ -211,7 +228,8 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const
     } catch (const Error&) {
       throw Error::validation({{"unit_id", "org.unit_unknown", {}}});
     }
-    if (!unit->active && unit->id != current.unit_id) throw Error::validation({{"unit_id", "org.parent_inactive", {}}});
+    if (!unit->active && unit->id != current.unit_id)
+      throw Error::validation({{"unit_id", "org.parent_inactive", {}}});
   }
   if (in.owner_id && *in.owner_id) {
     try {
@@ -245,16 +263,19 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id, const
     auto sys = org::OrgService::system_principal();
     CustomerView was = view(sys, s, before);
     CustomerView now_view = view(sys, s, c);
-    if (dump(was) == dump(now_view)) return view(p, s, before);  // nothing changed, nothing recorded
+    if (dump(was) == dump(now_view))
+      return view(p, s, before);  // nothing changed, nothing recorded
     c.updated_at = now;
     store::update(s, c);
     if (phones) store::set_phones(s, c.id, c.phones);
     reindex(s, c.id);
     now_view = view(sys, s, c);
-    audit::append(s, now, {actor(p), p.username, "customer.update", "customer", std::to_string(c.id), c.unit_path,
-                           dump(was), dump(now_view), p.request_id});
-    events::publish(s, now, {"customer.updated", "customer", std::to_string(c.id), c.unit_id, actor(p),
-                             dump(now_view)});
+    audit::append(s, now,
+                  {actor(p), p.username, "customer.update", "customer", std::to_string(c.id),
+                   c.unit_path, dump(was), dump(now_view), p.request_id});
+    events::publish(s, now,
+                    {"customer.updated", "customer", std::to_string(c.id), c.unit_id, actor(p),
+                     dump(now_view)});
     return view(p, s, *store::find(s, c.id));  // as it will read back
   });
 }
@@ -271,7 +292,8 @@ org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const Cu
   f.before_id = q.after;
   f.limit = q.limit + 1;
   if (q.kind && !parse_kind(*q.kind)) throw Error::validation({{"kind", "field.invalid", {}}});
-  if (q.source && !one_of(sources(), *q.source)) throw Error::validation({{"source", "field.invalid", {}}});
+  if (q.source && !one_of(sources(), *q.source))
+    throw Error::validation({{"source", "field.invalid", {}}});
   org::Page<CustomerView> page;
   if (q.unit_id) {
     try {
@@ -283,7 +305,8 @@ org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const Cu
   if (q.q) {
     auto terms = search::query_terms(*q.q);
     if (terms.empty()) return page;
-    f.fts_query = db_.dialect() == db::Dialect::kSqlite ? search::fts5_match(terms) : search::pg_tsquery(terms);
+    f.fts_query = db_.dialect() == db::Dialect::kSqlite ? search::fts5_match(terms)
+                                                        : search::pg_tsquery(terms);
   }
   db_.read([&](db::Session& s) {
     for (auto& c : store::list(s, f)) page.items.push_back(view(p, s, std::move(c)));
@@ -305,31 +328,37 @@ std::vector<DuplicateGroup> CustomerService::duplicates(const auth::Principal& p
       for (auto& [value, ids] : groups) {
         if (ids.size() < 2) continue;
         std::string shown = value;
-        if (std::string_view(reason) == "phone" && !p.can(org::perm::kCustomerPii)) shown = org::mask_phone(value);
+        if (std::string_view(reason) == "phone" && !p.can(org::perm::kCustomerPii))
+          shown = org::mask_phone(value);
         out.push_back({reason, shown, std::move(ids)});
       }
     };
     collect("phone",
-            "SELECT p.number, p.customer_id FROM customer_phones p JOIN customers c ON c.id = p.customer_id "
+            "SELECT p.number, p.customer_id FROM customer_phones p JOIN customers c ON c.id = "
+            "p.customer_id "
             "WHERE c.deleted_at IS NULL AND c.unit_path LIKE ? AND p.number IN "
             "(SELECT number FROM customer_phones GROUP BY number HAVING COUNT(*) > 1) "
             "ORDER BY p.number, p.customer_id LIMIT 2000");
     collect("plate",
             "SELECT a.plate, a.customer_id FROM assets a JOIN customers c ON c.id = a.customer_id "
             "WHERE c.deleted_at IS NULL AND a.plate <> '' AND c.unit_path LIKE ? AND a.plate IN "
-            "(SELECT plate FROM assets WHERE plate <> '' GROUP BY plate HAVING COUNT(DISTINCT customer_id) > 1) "
+            "(SELECT plate FROM assets WHERE plate <> '' GROUP BY plate HAVING COUNT(DISTINCT "
+            "customer_id) > 1) "
             "ORDER BY a.plate LIMIT 2000");
     collect("vin",
             "SELECT a.vin, a.customer_id FROM assets a JOIN customers c ON c.id = a.customer_id "
             "WHERE c.deleted_at IS NULL AND a.vin <> '' AND c.unit_path LIKE ? AND a.vin IN "
-            "(SELECT vin FROM assets WHERE vin <> '' GROUP BY vin HAVING COUNT(DISTINCT customer_id) > 1) "
+            "(SELECT vin FROM assets WHERE vin <> '' GROUP BY vin HAVING COUNT(DISTINCT "
+            "customer_id) > 1) "
             "ORDER BY a.vin LIMIT 2000");
   });
   for (auto& g : out) {
     std::sort(g.customer_ids.begin(), g.customer_ids.end());
-    g.customer_ids.erase(std::unique(g.customer_ids.begin(), g.customer_ids.end()), g.customer_ids.end());
+    g.customer_ids.erase(std::unique(g.customer_ids.begin(), g.customer_ids.end()),
+                         g.customer_ids.end());
   }
-  out.erase(std::remove_if(out.begin(), out.end(), [](const DuplicateGroup& g) { return g.customer_ids.size() < 2; }),
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [](const DuplicateGroup& g) { return g.customer_ids.size() < 2; }),
             out.end());
   return out;
 }

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <set>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "modules/customers/model.h"
@@ -19,7 +19,8 @@
 namespace kefu::customers {
 
 struct CustomerInput {  // create: required fields must be set; patch: only what changes
-  std::optional<std::string> kind, name, gender, birthday, email, address, source, quiet_start, quiet_end, notes;
+  std::optional<std::string> kind, name, gender, birthday, email, address, source, quiet_start,
+      quiet_end, notes;
   std::optional<int64_t> unit_id;
   std::optional<std::optional<int64_t>> owner_id;  // present null = no owner
   std::optional<std::vector<std::string>> tags;
@@ -91,14 +92,14 @@ struct DuplicateGroup {
 
 struct ImportOptions {
   bool dry_run = true;
-  bool only_valid = false;  // false: any bad row refuses the whole file
+  bool only_valid = false;         // false: any bad row refuses the whole file
   std::optional<int64_t> unit_id;  // for rows without a unit column
 };
 
 struct ImportProblem {
-  size_t line = 0;      // the file's line (1 = the header)
-  std::string column;   // the file's own column title
-  std::string code;     // message code
+  size_t line = 0;     // the file's line (1 = the header)
+  std::string column;  // the file's own column title
+  std::string code;    // message code
   std::string value;
 };
 
@@ -139,21 +140,23 @@ class CustomerService {
   EventView record_event(const auth::Principal& p, const EventInput& in);
   // All or nothing; errors name "events[i].field".
   BatchResult record_events(const auth::Principal& p, const std::vector<EventInput>& in);
-  org::Page<EventView> events(const auth::Principal& p, int64_t customer_id, int64_t after, int limit);
+  org::Page<EventView> events(const auth::Principal& p, int64_t customer_id, int64_t after,
+                              int limit);
 
   std::vector<DuplicateGroup> duplicates(const auth::Principal& p);
 
   // Customers (and their vehicles) from a CSV file: every bad row is reported with its
   // line, column and reason; then all good rows are written in one transaction, or none.
-  ImportReport import_csv(const auth::Principal& p, std::string_view bytes, const ImportOptions& options);
+  ImportReport import_csv(const auth::Principal& p, std::string_view bytes,
+                          const ImportOptions& options);
 
  private:
   CustomerView view(const auth::Principal& p, db::Session& s, Customer c) const;
   BatchResult record(const auth::Principal& p, const std::vector<EventInput>& in, bool indexed);
-  std::vector<FieldError> validate_event(db::Session& s, const auth::Principal& p, const EventInput& in,
-                                         const std::string& prefix, int64_t now,
-                                         const std::set<int64_t>& units_in_scope, Customer* customer_out,
-                                         std::string* asset_type_out);
+  std::vector<FieldError> validate_event(db::Session& s, const auth::Principal& p,
+                                         const EventInput& in, const std::string& prefix,
+                                         int64_t now, const std::set<int64_t>& units_in_scope,
+                                         Customer* customer_out, std::string* asset_type_out);
 
   db::Database& db_;
   const Clock& clock_;

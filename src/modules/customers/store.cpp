@@ -8,8 +8,10 @@ namespace kefu::customers::store {
 namespace {
 
 constexpr const char* kCols =
-    "c.id, c.code, c.kind, c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id, c.unit_path, "
-    "c.owner_id, c.tags, c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes, c.created_at, c.updated_at, "
+    "c.id, c.code, c.kind, c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id, "
+    "c.unit_path, "
+    "c.owner_id, c.tags, c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes, "
+    "c.created_at, c.updated_at, "
     "(SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id)";
 
 std::vector<std::string> tags_from(const std::string& json) {
@@ -56,7 +58,8 @@ Customer from(const db::Row& r) {
 
 void load_phones(db::Session& s, std::vector<Customer>& cs) {
   if (cs.empty()) return;
-  std::string sql = "SELECT customer_id, number, label, is_primary FROM customer_phones WHERE customer_id IN (";
+  std::string sql =
+      "SELECT customer_id, number, label, is_primary FROM customer_phones WHERE customer_id IN (";
   db::Params p;
   std::map<int64_t, Customer*> by_id;
   for (auto& c : cs) {
@@ -65,19 +68,22 @@ void load_phones(db::Session& s, std::vector<Customer>& cs) {
     by_id[c.id] = &c;
   }
   sql += ") ORDER BY customer_id, is_primary DESC, number";
-  for (const auto& r : s.query(sql, p)) by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2), r.boolean(3)});
+  for (const auto& r : s.query(sql, p))
+    by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2), r.boolean(3)});
 }
-
 
 Asset asset_from(const db::Row& r) {
   return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.i64(7), r.i64(8)};
 }
-constexpr const char* kAssetCols = "id, customer_id, type, label, attrs, plate, vin, created_at, updated_at";
+constexpr const char* kAssetCols =
+    "id, customer_id, type, label, attrs, plate, vin, created_at, updated_at";
 
 }  // namespace
 
 std::optional<Customer> find(db::Session& s, int64_t id) {
-  auto rows = s.query(std::string("SELECT ") + kCols + " FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL", {id});
+  auto rows = s.query(
+      std::string("SELECT ") + kCols + " FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL",
+      {id});
   if (rows.empty()) return std::nullopt;
   std::vector<Customer> cs{from(rows.front())};
   load_phones(s, cs);
@@ -86,12 +92,14 @@ std::optional<Customer> find(db::Session& s, int64_t id) {
 
 void insert(db::Session& s, Customer& c) {
   auto r = s.query_one(
-      "INSERT INTO customers (code, kind, name, gender, birthday, email, address, source, unit_id, unit_path, "
-      "owner_id, tags, may_call, may_text, quiet_start, quiet_end, notes, completeness, created_at, updated_at) "
+      "INSERT INTO customers (code, kind, name, gender, birthday, email, address, source, unit_id, "
+      "unit_path, "
+      "owner_id, tags, may_call, may_text, quiet_start, quiet_end, notes, completeness, "
+      "created_at, updated_at) "
       "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id,
-       c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes,
-       completeness(c).score, c.created_at, c.updated_at});
+      {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source,
+       c.unit_id, c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start,
+       c.quiet_end, c.notes, completeness(c).score, c.created_at, c.updated_at});
   c.id = r->i64(0);
   c.code = customer_code(c.id);
   s.exec("UPDATE customers SET code = ? WHERE id = ?", {c.code, c.id});
@@ -99,22 +107,26 @@ void insert(db::Session& s, Customer& c) {
 
 void update(db::Session& s, const Customer& c) {
   s.exec(
-      "UPDATE customers SET kind = ?, name = ?, gender = ?, birthday = ?, email = ?, address = ?, source = ?, "
-      "unit_id = ?, unit_path = ?, owner_id = ?, tags = ?, may_call = ?, may_text = ?, quiet_start = ?, "
+      "UPDATE customers SET kind = ?, name = ?, gender = ?, birthday = ?, email = ?, address = ?, "
+      "source = ?, "
+      "unit_id = ?, unit_path = ?, owner_id = ?, tags = ?, may_call = ?, may_text = ?, quiet_start "
+      "= ?, "
       "quiet_end = ?, notes = ?, completeness = ?, updated_at = ? WHERE id = ?",
-      {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source, c.unit_id,
-       c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes,
-       completeness(c).score, c.updated_at, c.id});
+      {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source,
+       c.unit_id, c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start,
+       c.quiet_end, c.notes, completeness(c).score, c.updated_at, c.id});
 }
 
 void set_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones) {
   s.exec("DELETE FROM customer_phones WHERE customer_id = ?", {customer_id});
   for (const auto& p : phones)
-    s.exec("INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES (?, ?, ?, ?)",
-           {customer_id, p.number, p.label, p.primary});
+    s.exec(
+        "INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES (?, ?, ?, ?)",
+        {customer_id, p.number, p.label, p.primary});
 }
 
-std::vector<std::pair<std::string, int64_t>> owners_of_phones(db::Session& s, const std::vector<std::string>& numbers) {
+std::vector<std::pair<std::string, int64_t>> owners_of_phones(
+    db::Session& s, const std::vector<std::string>& numbers) {
   std::vector<std::pair<std::string, int64_t>> out;
   for (const auto& n : numbers) {
     for (const auto& r : s.query(
@@ -157,7 +169,8 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
     sql += std::string(" AND c.deleted_at IS NULL AND c.unit_path") + prefix_op;
     p.emplace_back(prefix(*f.unit_path));
   } else {
-    sql += std::string(" AND c.deleted_at IS NULL AND ") + (sqlite ? "+c.unit_path" : "c.unit_path") + prefix_op;
+    sql += std::string(" AND c.deleted_at IS NULL AND ") +
+           (sqlite ? "+c.unit_path" : "c.unit_path") + prefix_op;
     p.emplace_back(prefix(f.scope_path));
   }
   if (f.owner_id) {
@@ -187,7 +200,8 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
   }
   sql += order + " LIMIT ?";
   p.emplace_back(f.limit);
-  std::string outer = std::string("SELECT ") + kCols + " FROM customers c WHERE c.id IN (" + sql + ") ORDER BY c.id DESC";
+  std::string outer = std::string("SELECT ") + kCols + " FROM customers c WHERE c.id IN (" + sql +
+                      ") ORDER BY c.id DESC";
   std::vector<Customer> out;
   for (const auto& r : s.query(outer, p)) out.push_back(from(r));
   load_phones(s, out);
@@ -210,13 +224,15 @@ AssetType type_from(const db::Row& r) {
       AssetField f;
       auto get = [&](const char* k) {
         auto it = o.find(k);
-        return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+        return it != o.end() && it->value().is_string() ? std::string(it->value().as_string())
+                                                        : std::string();
       };
       f.key = get("key");
       f.label_zh = get("label_zh");
       f.label_en = get("label_en");
       f.type = get("type");
-      if (auto it = o.find("required"); it != o.end() && it->value().is_bool()) f.required = it->value().as_bool();
+      if (auto it = o.find("required"); it != o.end() && it->value().is_bool())
+        f.required = it->value().as_bool();
       if (auto it = o.find("options"); it != o.end() && it->value().is_array())
         for (const auto& op : it->value().as_array())
           if (op.is_string()) f.options.emplace_back(op.as_string());
@@ -244,20 +260,23 @@ std::string fields_json(const std::vector<AssetField>& fields) {
 
 std::vector<AssetType> asset_types(db::Session& s) {
   std::vector<AssetType> out;
-  for (const auto& r : s.query("SELECT code, name_zh, name_en, fields, active FROM asset_types ORDER BY code"))
+  for (const auto& r :
+       s.query("SELECT code, name_zh, name_en, fields, active FROM asset_types ORDER BY code"))
     out.push_back(type_from(r));
   return out;
 }
 
 std::optional<AssetType> asset_type(db::Session& s, const std::string& code) {
-  auto r = s.query_one("SELECT code, name_zh, name_en, fields, active FROM asset_types WHERE code = ?", {code});
+  auto r = s.query_one(
+      "SELECT code, name_zh, name_en, fields, active FROM asset_types WHERE code = ?", {code});
   if (!r) return std::nullopt;
   return type_from(*r);
 }
 
 void upsert_asset_type(db::Session& s, const AssetType& t, int64_t now) {
   s.exec(
-      "INSERT INTO asset_types (code, name_zh, name_en, fields, active, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+      "INSERT INTO asset_types (code, name_zh, name_en, fields, active, updated_at) VALUES (?, ?, "
+      "?, ?, ?, ?) "
       "ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, "
       "fields = excluded.fields, active = excluded.active, updated_at = excluded.updated_at",
       {t.code, t.name_zh, t.name_en, fields_json(t.fields), t.active, now});
@@ -265,8 +284,9 @@ void upsert_asset_type(db::Session& s, const AssetType& t, int64_t now) {
 
 std::vector<Asset> assets_of(db::Session& s, int64_t customer_id) {
   std::vector<Asset> out;
-  for (const auto& r :
-       s.query(std::string("SELECT ") + kAssetCols + " FROM assets WHERE customer_id = ? ORDER BY id", {customer_id}))
+  for (const auto& r : s.query(
+           std::string("SELECT ") + kAssetCols + " FROM assets WHERE customer_id = ? ORDER BY id",
+           {customer_id}))
     out.push_back(asset_from(r));
   return out;
 }
@@ -279,9 +299,11 @@ std::optional<Asset> find_asset(db::Session& s, int64_t id) {
 
 void insert_asset(db::Session& s, Asset& a) {
   a.id = s.query_one(
-              "INSERT INTO assets (customer_id, type, label, attrs, plate, vin, created_at, updated_at) "
+              "INSERT INTO assets (customer_id, type, label, attrs, plate, vin, created_at, "
+              "updated_at) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              {a.customer_id, a.type, a.label, a.attrs_json, a.plate, a.vin, a.created_at, a.updated_at})
+              {a.customer_id, a.type, a.label, a.attrs_json, a.plate, a.vin, a.created_at,
+               a.updated_at})
              ->i64(0);
 }
 
@@ -290,11 +312,13 @@ void update_asset(db::Session& s, const Asset& a) {
          {a.label, a.attrs_json, a.plate, a.vin, a.updated_at, a.id});
 }
 
-std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate, const std::string& vin) {
+std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate,
+                                       const std::string& vin) {
   std::vector<int64_t> out;
   auto rows = s.query(
       "SELECT DISTINCT a.customer_id FROM assets a JOIN customers c ON c.id = a.customer_id "
-      "WHERE c.deleted_at IS NULL AND ((a.plate <> '' AND a.plate = ?) OR (a.vin <> '' AND a.vin = ?))",
+      "WHERE c.deleted_at IS NULL AND ((a.plate <> '' AND a.plate = ?) OR (a.vin <> '' AND a.vin = "
+      "?))",
       {plate, vin});
   for (const auto& r : rows) out.push_back(r.i64(0));
   return out;
@@ -302,21 +326,24 @@ std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate,
 
 void insert_event(db::Session& s, Event& e) {
   e.id = s.query_one(
-              "INSERT INTO customer_events (customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, "
+              "INSERT INTO customer_events (customer_id, kind, occurred_at, unit_id, staff_id, "
+              "amount_fen, asset_id, "
               "attrs, external_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-              {e.customer_id, e.kind, e.occurred_at, e.unit_id, e.staff_id, e.amount_fen, e.asset_id, e.attrs_json,
-               e.external_id, e.created_at})
+              {e.customer_id, e.kind, e.occurred_at, e.unit_id, e.staff_id, e.amount_fen,
+               e.asset_id, e.attrs_json, e.external_id, e.created_at})
              ->i64(0);
 }
 
 bool event_exists(db::Session& s, const std::string& external_id) {
-  return s.query_one("SELECT 1 FROM customer_events WHERE external_id = ?", {external_id}).has_value();
+  return s.query_one("SELECT 1 FROM customer_events WHERE external_id = ?", {external_id})
+      .has_value();
 }
 
 std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before_id, int limit) {
   std::vector<Event> out;
   std::string sql =
-      "SELECT id, customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, attrs, external_id, "
+      "SELECT id, customer_id, kind, occurred_at, unit_id, staff_id, amount_fen, asset_id, attrs, "
+      "external_id, "
       "created_at FROM customer_events WHERE customer_id = ?";
   db::Params p{customer_id};
   if (before_id > 0) {
@@ -326,8 +353,8 @@ std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before
   sql += " ORDER BY id DESC LIMIT ?";
   p.emplace_back(limit);
   for (const auto& r : s.query(sql, p)) {
-    out.push_back({r.i64(0), r.i64(1), r.str(2), r.i64(3), r.i64(4), r.opt_i64(5), r.i64(6), r.opt_i64(7), r.str(8),
-                   r.opt_str(9), r.i64(10)});
+    out.push_back({r.i64(0), r.i64(1), r.str(2), r.i64(3), r.i64(4), r.opt_i64(5), r.i64(6),
+                   r.opt_i64(7), r.str(8), r.opt_str(9), r.i64(10)});
   }
   return out;
 }

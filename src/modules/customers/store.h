@@ -40,7 +40,8 @@ void insert(db::Session& s, Customer& c);  // fills id and code
 void update(db::Session& s, const Customer& c);
 void set_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones);
 // Customers (not deleted) that have one of these phone numbers: (number, customer id).
-std::vector<std::pair<std::string, int64_t>> owners_of_phones(db::Session& s, const std::vector<std::string>& numbers);
+std::vector<std::pair<std::string, int64_t>> owners_of_phones(
+    db::Session& s, const std::vector<std::string>& numbers);
 
 struct Filter {
   std::string scope_path;
@@ -65,7 +66,8 @@ std::optional<Asset> find_asset(db::Session& s, int64_t id);
 void insert_asset(db::Session& s, Asset& a);
 void update_asset(db::Session& s, const Asset& a);
 // Customers owning an asset with this plate or VIN.
-std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate, const std::string& vin);
+std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate,
+                                       const std::string& vin);
 
 void insert_event(db::Session& s, Event& e);
 bool event_exists(db::Session& s, const std::string& external_id);

@@ -15,7 +15,9 @@ namespace {
 constexpr int64_t kTouchEveryMs = 60 * 1000;  // last-seen is written at most once a minute
 constexpr std::string_view kTokenPrefix = "kefu_";
 
-[[noreturn]] void invalid_credentials() { throw Error(ErrorKind::kUnauthenticated, "auth.invalid_credentials"); }
+[[noreturn]] void invalid_credentials() {
+  throw Error(ErrorKind::kUnauthenticated, "auth.invalid_credentials");
+}
 
 [[noreturn]] void locked(int64_t until, int64_t now) {
   int64_t minutes = std::max<int64_t>(1, (until - now + 59999) / 60000);
@@ -24,8 +26,9 @@ constexpr std::string_view kTokenPrefix = "kefu_";
 
 }  // namespace
 
-SignIn OrgService::sign_in(const std::string& username, const std::string& password, const std::string& ip,
-                           const std::string& user_agent, const std::string& request_id) {
+SignIn OrgService::sign_in(const std::string& username, const std::string& password,
+                           const std::string& ip, const std::string& user_agent,
+                           const std::string& request_id) {
   int64_t now = clock_.now_ms();
   if (!ip_throttle_.allowed(ip, now)) throw Error(ErrorKind::kTooManyRequests, "auth.throttled");
   auto user = db_.reading([&](db::Session& s) { return store::find_user_by_name(s, username); });
@@ -43,8 +46,9 @@ SignIn OrgService::sign_in(const std::string& username, const std::string& passw
       auto outcome = after_failure(fresh ? fresh->failed_logins : 0, now, settings_.lockout);
       store::set_login_failures(s, user->id, outcome.failures, outcome.locked_until);
       if (outcome.locked_until) {
-        audit::append(s, now, {user->id, user->username, "auth.locked", "user", std::to_string(user->id),
-                               user->unit_path, "", "", request_id});
+        audit::append(s, now,
+                      {user->id, user->username, "auth.locked", "user", std::to_string(user->id),
+                       user->unit_path, "", "", request_id});
       }
       return outcome.locked_until;
     });
@@ -60,10 +64,11 @@ SignIn OrgService::sign_in(const std::string& username, const std::string& passw
   out.session_token = token;
   out.principal.credential_id = db_.writing([&](db::Session& s) {
     if (user->failed_logins || user->locked_until) store::set_login_failures(s, user->id, 0, 0);
-    int64_t id = store::insert_session(s, sha256_hex(token), user->id, out.principal.csrf_token, now,
-                                       now + settings_.session_ms, ip, user_agent);
-    audit::append(s, now, {user->id, user->username, "auth.sign_in", "session", std::to_string(id), user->unit_path,
-                           "", "", request_id});
+    int64_t id = store::insert_session(s, sha256_hex(token), user->id, out.principal.csrf_token,
+                                       now, now + settings_.session_ms, ip, user_agent);
+    audit::append(s, now,
+                  {user->id, user->username, "auth.sign_in", "session", std::to_string(id),
+                   user->unit_path, "", "", request_id});
     return id;
   });
   ip_throttle_.reset(ip);
@@ -85,15 +90,18 @@ void OrgService::sign_out(const auth::Principal& p) {
   db_.write([&](db::Session& s) {
     store::revoke_session(s, p.credential_id, now);
     credentials_.forget_credential(false, p.credential_id);
-    audit::append(s, now, {p.user_id, p.username, "auth.sign_out", "session", std::to_string(p.credential_id),
-                           p.unit_path, "", "", p.request_id});
+    audit::append(s, now,
+                  {p.user_id, p.username, "auth.sign_out", "session",
+                   std::to_string(p.credential_id), p.unit_path, "", "", p.request_id});
   });
 }
 
-std::optional<auth::Principal> OrgService::authenticate(const std::string& session_token, const std::string& bearer) {
+std::optional<auth::Principal> OrgService::authenticate(const std::string& session_token,
+                                                        const std::string& bearer) {
   if (session_token.empty() && bearer.empty()) return std::nullopt;
   int64_t now = clock_.now_ms();
-  const std::string cache_key = bearer.empty() ? "s:" + sha256_hex(session_token) : "b:" + sha256_hex(bearer);
+  const std::string cache_key =
+      bearer.empty() ? "s:" + sha256_hex(session_token) : "b:" + sha256_hex(bearer);
   if (auto cached = credentials_.get(cache_key, now)) return cached;
   struct Found {
     std::optional<User> user;
@@ -132,7 +140,8 @@ std::optional<auth::Principal> OrgService::authenticate(const std::string& sessi
   p.credential_id = f.session->id;
   if (f.session->last_seen_at + kTouchEveryMs < now)
     db_.write([&](db::Session& s) { store::touch_session(s, f.session->id, now); });
-  credentials_.put(cache_key, p, now, std::min(f.session->expires_at, now + settings_.session_idle_ms));
+  credentials_.put(cache_key, p, now,
+                   std::min(f.session->expires_at, now + settings_.session_idle_ms));
   return p;
 }
 
@@ -142,7 +151,8 @@ std::vector<FieldError> OrgService::check(const NewToken& in) {
   if (in.scopes.empty()) errors.push_back({"scopes", "org.scopes_empty", {}});
   for (size_t i = 0; i < in.scopes.size(); ++i)
     if (!parse_scope(in.scopes[i]))
-      errors.push_back({"scopes[" + std::to_string(i) + "]", "org.scope_unknown", {{"scope", in.scopes[i]}}});
+      errors.push_back(
+          {"scopes[" + std::to_string(i) + "]", "org.scope_unknown", {{"scope", in.scopes[i]}}});
   if (in.expires_in_days && (*in.expires_in_days < 1 || *in.expires_in_days > 3650))
     errors.push_back({"expires_in_days", "field.out_of_range", {}});
   return errors;
@@ -162,8 +172,10 @@ IssuedToken OrgService::create_token(const auth::Principal& p, const NewToken& i
   if (in.expires_in_days) out.info.expires_at = now + *in.expires_in_days * 24 * 3600 * 1000LL;
   db_.write([&](db::Session& s) {
     out.info.id = store::insert_token(s, out.info, sha256_hex(out.token));
-    audit::append(s, now, {p.user_id, p.username, "auth.token.create", "api_token", std::to_string(out.info.id),
-                           p.unit_path, "", dump(token_json(out.info)), p.request_id});
+    audit::append(
+        s, now,
+        {p.user_id, p.username, "auth.token.create", "api_token", std::to_string(out.info.id),
+         p.unit_path, "", dump(token_json(out.info)), p.request_id});
   });
   return out;
 }
@@ -182,8 +194,9 @@ void OrgService::revoke_token(const auth::Principal& p, int64_t id) {
     credentials_.forget_credential(true, id);
     ApiToken after = *t;
     after.revoked_at = now;
-    audit::append(s, now, {p.user_id, p.username, "auth.token.revoke", "api_token", std::to_string(id), p.unit_path,
-                           dump(token_json(*t)), dump(token_json(after)), p.request_id});
+    audit::append(s, now,
+                  {p.user_id, p.username, "auth.token.revoke", "api_token", std::to_string(id),
+                   p.unit_path, dump(token_json(*t)), dump(token_json(after)), p.request_id});
   });
 }
 

@@ -5,8 +5,10 @@ namespace kefu::org {
 boost::json::object unit_json(const Unit& u) {
   boost::json::object o;
   o["id"] = u.id;
-  if (u.parent_id) o["parent_id"] = *u.parent_id;
-  else o["parent_id"] = nullptr;
+  if (u.parent_id)
+    o["parent_id"] = *u.parent_id;
+  else
+    o["parent_id"] = nullptr;
   o["code"] = u.code;
   o["name"] = u.name;
   o["kind"] = std::string(to_string(u.kind));
@@ -44,7 +46,9 @@ boost::json::object token_json(const ApiToken& t) {
   for (const auto& s : t.scopes) scopes.emplace_back(s);
   o["scopes"] = std::move(scopes);
   o["created_at"] = t.created_at;
-  auto opt = [](const std::optional<int64_t>& v) { return v ? boost::json::value(*v) : boost::json::value(nullptr); };
+  auto opt = [](const std::optional<int64_t>& v) {
+    return v ? boost::json::value(*v) : boost::json::value(nullptr);
+  };
   o["expires_at"] = opt(t.expires_at);
   o["last_used_at"] = opt(t.last_used_at);
   o["revoked_at"] = opt(t.revoked_at);

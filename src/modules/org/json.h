@@ -11,6 +11,8 @@ namespace kefu::org {
 boost::json::object unit_json(const Unit& u);
 boost::json::object user_json(const User& u);
 boost::json::object token_json(const ApiToken& t);
-inline std::string dump(const boost::json::object& o) { return boost::json::serialize(o); }
+inline std::string dump(const boost::json::object& o) {
+  return boost::json::serialize(o);
+}
 
 }  // namespace kefu::org

@@ -16,22 +16,32 @@ std::optional<UnitKind> parse_unit_kind(std::string_view s) {
 
 std::string_view to_string(UnitKind k) {
   switch (k) {
-    case UnitKind::kHeadOffice: return "head_office";
-    case UnitKind::kRegion: return "region";
-    case UnitKind::kBranch: return "branch";
-    case UnitKind::kStore: return "store";
-    case UnitKind::kDepartment: return "department";
+    case UnitKind::kHeadOffice:
+      return "head_office";
+    case UnitKind::kRegion:
+      return "region";
+    case UnitKind::kBranch:
+      return "branch";
+    case UnitKind::kStore:
+      return "store";
+    case UnitKind::kDepartment:
+      return "department";
   }
   return "branch";
 }
 
 bool may_hang_under(UnitKind child, UnitKind parent) {
   switch (child) {
-    case UnitKind::kHeadOffice: return false;
-    case UnitKind::kRegion: return parent == UnitKind::kHeadOffice;
-    case UnitKind::kBranch: return parent == UnitKind::kHeadOffice || parent == UnitKind::kRegion;
-    case UnitKind::kStore: return parent == UnitKind::kBranch || parent == UnitKind::kRegion;
-    case UnitKind::kDepartment: return parent != UnitKind::kStore;
+    case UnitKind::kHeadOffice:
+      return false;
+    case UnitKind::kRegion:
+      return parent == UnitKind::kHeadOffice;
+    case UnitKind::kBranch:
+      return parent == UnitKind::kHeadOffice || parent == UnitKind::kRegion;
+    case UnitKind::kStore:
+      return parent == UnitKind::kBranch || parent == UnitKind::kRegion;
+    case UnitKind::kDepartment:
+      return parent != UnitKind::kStore;
   }
   return false;
 }
@@ -39,7 +49,8 @@ bool may_hang_under(UnitKind child, UnitKind parent) {
 bool valid_code(std::string_view code) {
   if (code.empty() || code.size() > 32) return false;
   return std::all_of(code.begin(), code.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
   });
 }
 
@@ -54,11 +65,11 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
              perm::kCustomerAdmin, perm::kCustomerAssign});
     } else if (r == "manager") {
-      grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii, perm::kCustomerRead,
-             perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign});
+      grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
+             perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign});
     } else if (r == "supervisor") {
-      grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
-             perm::kCustomerAssign});
+      grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite,
+             perm::kCustomerPii, perm::kCustomerAssign});
     } else if (r == "agent") {
       // Agents see the phone numbers of the customers they own, masked for the rest.
       grant({perm::kUnitRead, perm::kCustomerRead, perm::kCustomerWrite});
@@ -88,8 +99,8 @@ std::string mask_phone(std::string_view phone) {
 bool valid_username(std::string_view name) {
   if (name.size() < 2 || name.size() > 32) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-           c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == '_';
   });
 }
 
@@ -97,20 +108,22 @@ bool valid_email(std::string_view email) {
   auto at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at != email.rfind('@')) return false;
   auto dot = email.find('.', at);
-  return dot != std::string_view::npos && dot > at + 1 && dot + 1 < email.size() && email.size() <= 254 &&
-         email.find(' ') == std::string_view::npos;
+  return dot != std::string_view::npos && dot > at + 1 && dot + 1 < email.size() &&
+         email.size() <= 254 && email.find(' ') == std::string_view::npos;
 }
 
 bool valid_phone(std::string_view phone) {
   auto digits = [](std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
-  if (phone.size() == 11 && digits(phone) && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9') return true;
+  if (phone.size() == 11 && digits(phone) && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9')
+    return true;
   auto dash = phone.find('-');
   if (dash == std::string_view::npos) return false;
   auto area = phone.substr(0, dash), local = phone.substr(dash + 1);
-  return area.size() >= 3 && area.size() <= 4 && area[0] == '0' && digits(area) && local.size() >= 7 &&
-         local.size() <= 8 && digits(local);
+  return area.size() >= 3 && area.size() <= 4 && area[0] == '0' && digits(area) &&
+         local.size() >= 7 && local.size() <= 8 && digits(local);
 }
 
 bool strong_enough(std::string_view pw) {

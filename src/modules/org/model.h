@@ -63,7 +63,7 @@ inline constexpr std::string_view kAuditRead = "audit.read";
 inline constexpr std::string_view kCustomerRead = "customer.read";
 inline constexpr std::string_view kCustomerWrite = "customer.write";
 inline constexpr std::string_view kCustomerPii = "customer.pii";  // every customer's phone unmasked
-inline constexpr std::string_view kCustomerAdmin = "customer.admin";  // asset types, rules
+inline constexpr std::string_view kCustomerAdmin = "customer.admin";    // asset types, rules
 inline constexpr std::string_view kCustomerAssign = "customer.assign";  // choose a customer's owner
 }  // namespace perm
 

@@ -16,7 +16,8 @@ constexpr TextRule kName{1, 64};
 constexpr TextRule kCode{1, 32};
 
 std::string session_cookie(const std::string& value, const CookieSettings& c, int64_t max_age) {
-  std::string out = "kefu_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  std::string out = "kefu_session=" + value +
+                    "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age);
   if (c.secure) out += "; Secure";
   return out;
 }
@@ -51,19 +52,22 @@ UnitKind read_kind(JsonInput& in) {
 
 void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
   // --- sign-in ---
-  r.add("POST", "/api/v1/session", [&svc, cookies](Context& c) {
-    auto body = parse_json_object(c.req.body);
-    JsonInput in(body);
-    std::string username = in.text("username", {1, 64});
-    std::string password = in.text("password", {1, 128});
-    in.finish();
-    SignIn s = svc.sign_in(username, password, c.req.remote_addr, std::string(c.req.header("user-agent")),
-                           c.req.request_id);
-    boost::json::object o = me_json(svc, s.principal);
-    Response resp = Response::json(o);
-    resp.headers.emplace_back("Set-Cookie", session_cookie(s.session_token, cookies, cookies.max_age_s));
-    return resp;
-  }, {.auth = false});
+  r.add("POST", "/api/v1/session",
+        [&svc, cookies](Context& c) {
+          auto body = parse_json_object(c.req.body);
+          JsonInput in(body);
+          std::string username = in.text("username", {1, 64});
+          std::string password = in.text("password", {1, 128});
+          in.finish();
+          SignIn s = svc.sign_in(username, password, c.req.remote_addr,
+                                 std::string(c.req.header("user-agent")), c.req.request_id);
+          boost::json::object o = me_json(svc, s.principal);
+          Response resp = Response::json(o);
+          resp.headers.emplace_back("Set-Cookie",
+                                    session_cookie(s.session_token, cookies, cookies.max_age_s));
+          return resp;
+        },
+        {.auth = false});
 
   r.add("DELETE", "/api/v1/session", [&svc, cookies](Context& c) {
     svc.sign_out(c.user());
@@ -87,8 +91,12 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
   // --- org units ---
   r.add("GET", "/api/v1/org/units", [&svc](Context& c) {
     auto page = http::page_request(c.req);
-    UnitQuery q{http::query_text(c.req, "q"), http::query_text(c.req, "kind", 32),
-                http::query_int(c.req, "parent_id"), http::query_bool(c.req, "active"), page.after, page.limit};
+    UnitQuery q{http::query_text(c.req, "q"),
+                http::query_text(c.req, "kind", 32),
+                http::query_int(c.req, "parent_id"),
+                http::query_bool(c.req, "active"),
+                page.after,
+                page.limit};
     auto result = svc.list_units(c.user(), q);
     return Response::json(http::page_json(unit_array(result.items), result.next_after));
   });
@@ -127,8 +135,12 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
   // --- users ---
   r.add("GET", "/api/v1/users", [&svc](Context& c) {
     auto page = http::page_request(c.req);
-    UserQuery q{http::query_text(c.req, "q"), http::query_int(c.req, "unit_id"), http::query_text(c.req, "role", 32),
-                http::query_bool(c.req, "active"), page.after, page.limit};
+    UserQuery q{http::query_text(c.req, "q"),
+                http::query_int(c.req, "unit_id"),
+                http::query_text(c.req, "role", 32),
+                http::query_bool(c.req, "active"),
+                page.after,
+                page.limit};
     auto result = svc.list_users(c.user(), q);
     boost::json::array items;
     for (const auto& u : result.items) items.push_back(user_json(u));

@@ -43,12 +43,14 @@ void OrgService::require(const auth::Principal& p, std::string_view permission) 
 }
 
 User OrgService::visible(const auth::Principal& p, User u) const {
-  if (!p.can(perm::kUserPii) && p.user_id != u.id && !u.phone.empty()) u.phone = mask_phone(u.phone);
+  if (!p.can(perm::kUserPii) && p.user_id != u.id && !u.phone.empty())
+    u.phone = mask_phone(u.phone);
   return u;
 }
 
 bool OrgService::initialised() {
-  return db_.reading([](db::Session& s) { return s.query_one("SELECT 1 FROM org_units LIMIT 1").has_value(); });
+  return db_.reading(
+      [](db::Session& s) { return s.query_one("SELECT 1 FROM org_units LIMIT 1").has_value(); });
 }
 
 User OrgService::initialise(const std::string& org_name, const std::string& org_code,
@@ -63,7 +65,8 @@ User OrgService::initialise(const std::string& org_name, const std::string& org_
   int64_t now = clock_.now_ms();
   auto actor = system_principal("init");
   return db_.writing([&](db::Session& s) {
-    if (s.query_one("SELECT 1 FROM org_units LIMIT 1")) throw Error(ErrorKind::kConflict, "org.already_initialised");
+    if (s.query_one("SELECT 1 FROM org_units LIMIT 1"))
+      throw Error(ErrorKind::kConflict, "org.already_initialised");
     Unit root;
     root.code = org_code;
     root.name = org_name;
@@ -79,12 +82,15 @@ User OrgService::initialise(const std::string& org_name, const std::string& org_
     admin.roles = {"admin"};
     admin.created_at = admin.updated_at = now;
     store::insert_user(s, admin, hash);
-    audit::append(s, now, {std::nullopt, actor.username, "org.unit.create", "org_unit", std::to_string(root.id),
-                           root.path, "", dump(unit_json(root)), "init"});
-    audit::append(s, now, {std::nullopt, actor.username, "org.user.create", "user", std::to_string(admin.id),
-                           root.path, "", dump(user_json(admin)), "init"});
-    events::publish(s, now, {"org.unit.created", "org_unit", std::to_string(root.id), root.id, std::nullopt,
-                             dump(unit_json(root))});
+    audit::append(s, now,
+                  {std::nullopt, actor.username, "org.unit.create", "org_unit",
+                   std::to_string(root.id), root.path, "", dump(unit_json(root)), "init"});
+    audit::append(s, now,
+                  {std::nullopt, actor.username, "org.user.create", "user",
+                   std::to_string(admin.id), root.path, "", dump(user_json(admin)), "init"});
+    events::publish(s, now,
+                    {"org.unit.created", "org_unit", std::to_string(root.id), root.id, std::nullopt,
+                     dump(unit_json(root))});
     return admin;
   });
 }

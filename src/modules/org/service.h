@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "modules/org/model.h"
-#include "platform/auth/principal.h"
 #include "platform/auth/credential_cache.h"
+#include "platform/auth/principal.h"
 #include "platform/auth/throttle.h"
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
@@ -122,7 +122,8 @@ class OrgService {
   Page<User> list_users(const auth::Principal& p, const UserQuery& q);
   User update_user(const auth::Principal& p, int64_t id, const UserPatch& patch);
   void reset_password(const auth::Principal& p, int64_t id, const std::string& password);
-  void change_own_password(const auth::Principal& p, const std::string& current, const std::string& next);
+  void change_own_password(const auth::Principal& p, const std::string& current,
+                           const std::string& next);
   User find_user_by_name(const auth::Principal& p, const std::string& username);
 
   struct Me {
@@ -137,7 +138,8 @@ class OrgService {
   void sign_out(const auth::Principal& p);
   // Resolves a session cookie value or a bearer token; nullopt when neither is given or
   // the session is over. A bad bearer token is refused with 401.
-  std::optional<auth::Principal> authenticate(const std::string& session_token, const std::string& bearer);
+  std::optional<auth::Principal> authenticate(const std::string& session_token,
+                                              const std::string& bearer);
 
   IssuedToken create_token(const auth::Principal& p, const NewToken& in);
   std::vector<ApiToken> list_tokens(const auth::Principal& p);
@@ -145,8 +147,8 @@ class OrgService {
 
   // First start: creates the head office and the first admin. Refused when done before.
   bool initialised();
-  User initialise(const std::string& org_name, const std::string& org_code, const std::string& admin_username,
-                  const std::string& admin_password);
+  User initialise(const std::string& org_name, const std::string& org_code,
+                  const std::string& admin_username, const std::string& admin_password);
 
  private:
   auth::Principal principal_for(const User& u) const;

@@ -5,7 +5,8 @@
 namespace kefu::org::store {
 namespace {
 
-constexpr const char* kUnitCols = "id, parent_id, code, name, kind, path, active, created_at, updated_at";
+constexpr const char* kUnitCols =
+    "id, parent_id, code, name, kind, path, active, created_at, updated_at";
 
 Unit unit_from(const db::Row& r) {
   Unit u;
@@ -22,7 +23,8 @@ Unit unit_from(const db::Row& r) {
 }
 
 constexpr const char* kUserCols =
-    "u.id, u.username, u.display_name, u.unit_id, o.path, u.active, u.phone, u.email, u.created_at, "
+    "u.id, u.username, u.display_name, u.unit_id, o.path, u.active, u.phone, u.email, "
+    "u.created_at, "
     "u.updated_at, u.failed_logins, u.locked_until";
 
 User user_from(const db::Row& r) {
@@ -67,8 +69,8 @@ std::string like_pattern(const std::string& q) {
 }
 
 std::optional<User> one_user(db::Session& s, const std::string& where, const db::Params& params) {
-  auto rows = s.query(std::string("SELECT ") + kUserCols + " FROM users u JOIN org_units o ON o.id = u.unit_id WHERE " +
-                          where,
+  auto rows = s.query(std::string("SELECT ") + kUserCols +
+                          " FROM users u JOIN org_units o ON o.id = u.unit_id WHERE " + where,
                       params);
   if (rows.empty()) return std::nullopt;
   std::vector<User> users{user_from(rows.front())};
@@ -95,7 +97,8 @@ ApiToken token_from(const db::Row& r) {
   t.revoked_at = r.opt_i64(8);
   return t;
 }
-constexpr const char* kTokenCols = "id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at";
+constexpr const char* kTokenCols =
+    "id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at, revoked_at";
 
 }  // namespace
 
@@ -106,13 +109,15 @@ std::optional<Unit> find_unit(db::Session& s, int64_t id) {
 }
 
 std::optional<Unit> find_unit_by_code(db::Session& s, const std::string& code) {
-  auto r = s.query_one(std::string("SELECT ") + kUnitCols + " FROM org_units WHERE code = ?", {code});
+  auto r =
+      s.query_one(std::string("SELECT ") + kUnitCols + " FROM org_units WHERE code = ?", {code});
   if (!r) return std::nullopt;
   return unit_from(*r);
 }
 
 bool unit_code_taken(db::Session& s, const std::string& code, int64_t except_id) {
-  return s.query_one("SELECT 1 FROM org_units WHERE code = ? AND id <> ?", {code, except_id}).has_value();
+  return s.query_one("SELECT 1 FROM org_units WHERE code = ? AND id <> ?", {code, except_id})
+      .has_value();
 }
 
 void insert_unit(db::Session& s, Unit& u) {
@@ -120,16 +125,20 @@ void insert_unit(db::Session& s, Unit& u) {
   auto r = s.query_one(
       "INSERT INTO org_units (parent_id, code, name, kind, path, active, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, '', ?, ?, ?) RETURNING id",
-      {u.parent_id, u.code, u.name, std::string(to_string(u.kind)), u.active, u.created_at, u.updated_at});
+      {u.parent_id, u.code, u.name, std::string(to_string(u.kind)), u.active, u.created_at,
+       u.updated_at});
   u.id = r->i64(0);
   u.path = child_path(u.path, u.id);  // u.path held the parent's path (or "/" for a root)
   s.exec("UPDATE org_units SET path = ? WHERE id = ?", {u.path, u.id});
 }
 
 void update_unit(db::Session& s, const Unit& u) {
-  s.exec("UPDATE org_units SET parent_id = ?, code = ?, name = ?, kind = ?, path = ?, active = ?, updated_at = ? "
-         "WHERE id = ?",
-         {u.parent_id, u.code, u.name, std::string(to_string(u.kind)), u.path, u.active, u.updated_at, u.id});
+  s.exec(
+      "UPDATE org_units SET parent_id = ?, code = ?, name = ?, kind = ?, path = ?, active = ?, "
+      "updated_at = ? "
+      "WHERE id = ?",
+      {u.parent_id, u.code, u.name, std::string(to_string(u.kind)), u.path, u.active, u.updated_at,
+       u.id});
 }
 
 void move_subtree(db::Session& s, const std::string& old_path, const std::string& new_path) {
@@ -138,15 +147,19 @@ void move_subtree(db::Session& s, const std::string& old_path, const std::string
 }
 
 int64_t count_active_children(db::Session& s, int64_t unit_id) {
-  return s.query_one("SELECT COUNT(*) FROM org_units WHERE parent_id = ? AND active = 1", {unit_id})->i64(0);
+  return s
+      .query_one("SELECT COUNT(*) FROM org_units WHERE parent_id = ? AND active = 1", {unit_id})
+      ->i64(0);
 }
 
 int64_t count_active_users(db::Session& s, int64_t unit_id) {
-  return s.query_one("SELECT COUNT(*) FROM users WHERE unit_id = ? AND active = 1", {unit_id})->i64(0);
+  return s.query_one("SELECT COUNT(*) FROM users WHERE unit_id = ? AND active = 1", {unit_id})
+      ->i64(0);
 }
 
 std::vector<Unit> list_units(db::Session& s, const UnitFilter& f) {
-  std::string sql = std::string("SELECT ") + kUnitCols + " FROM org_units WHERE path LIKE ? AND id > ?";
+  std::string sql =
+      std::string("SELECT ") + kUnitCols + " FROM org_units WHERE path LIKE ? AND id > ?";
   db::Params p{f.scope_path + "%", f.after_id};
   if (f.q) {
     sql += " AND (name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')";
@@ -172,7 +185,9 @@ std::vector<Unit> list_units(db::Session& s, const UnitFilter& f) {
   return out;
 }
 
-std::optional<User> find_user(db::Session& s, int64_t id) { return one_user(s, "u.id = ?", {id}); }
+std::optional<User> find_user(db::Session& s, int64_t id) {
+  return one_user(s, "u.id = ?", {id});
+}
 
 std::optional<User> find_user_by_name(db::Session& s, const std::string& username) {
   return one_user(s, "u.username = ?", {username});
@@ -185,36 +200,45 @@ std::string password_hash(db::Session& s, int64_t user_id) {
 
 void insert_user(db::Session& s, User& u, const std::string& hash) {
   auto r = s.query_one(
-      "INSERT INTO users (username, display_name, unit_id, password_hash, active, phone, email, created_at, "
+      "INSERT INTO users (username, display_name, unit_id, password_hash, active, phone, email, "
+      "created_at, "
       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {u.username, u.display_name, u.unit_id, hash, u.active, u.phone, u.email, u.created_at, u.updated_at});
+      {u.username, u.display_name, u.unit_id, hash, u.active, u.phone, u.email, u.created_at,
+       u.updated_at});
   u.id = r->i64(0);
   set_roles(s, u.id, u.roles);
 }
 
 void update_user(db::Session& s, const User& u) {
-  s.exec("UPDATE users SET display_name = ?, unit_id = ?, active = ?, phone = ?, email = ?, updated_at = ? "
-         "WHERE id = ?",
-         {u.display_name, u.unit_id, u.active, u.phone, u.email, u.updated_at, u.id});
+  s.exec(
+      "UPDATE users SET display_name = ?, unit_id = ?, active = ?, phone = ?, email = ?, "
+      "updated_at = ? "
+      "WHERE id = ?",
+      {u.display_name, u.unit_id, u.active, u.phone, u.email, u.updated_at, u.id});
 }
 
 void set_roles(db::Session& s, int64_t user_id, const std::vector<std::string>& roles) {
   s.exec("DELETE FROM user_roles WHERE user_id = ?", {user_id});
-  for (const auto& r : roles) s.exec("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", {user_id, r});
+  for (const auto& r : roles)
+    s.exec("INSERT INTO user_roles (user_id, role) VALUES (?, ?)", {user_id, r});
 }
 
 void set_password(db::Session& s, int64_t user_id, const std::string& hash, int64_t now) {
-  s.exec("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?",
-         {hash, now, user_id});
+  s.exec(
+      "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0, updated_at = ? "
+      "WHERE id = ?",
+      {hash, now, user_id});
 }
 
 void set_login_failures(db::Session& s, int64_t user_id, int failures, int64_t locked_until) {
-  s.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", {failures, locked_until, user_id});
+  s.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+         {failures, locked_until, user_id});
 }
 
 std::vector<User> list_users(db::Session& s, const UserFilter& f) {
-  std::string sql = std::string("SELECT ") + kUserCols +
-                    " FROM users u JOIN org_units o ON o.id = u.unit_id WHERE o.path LIKE ? AND u.id > ?";
+  std::string sql =
+      std::string("SELECT ") + kUserCols +
+      " FROM users u JOIN org_units o ON o.id = u.unit_id WHERE o.path LIKE ? AND u.id > ?";
   db::Params p{f.scope_path + "%", f.after_id};
   if (f.q) {
     sql += " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ? ESCAPE '\\')";
@@ -241,11 +265,13 @@ std::vector<User> list_users(db::Session& s, const UserFilter& f) {
   return out;
 }
 
-int64_t insert_session(db::Session& s, const std::string& token_hash, int64_t user_id, const std::string& csrf,
-                       int64_t now, int64_t expires_at, const std::string& ip, const std::string& user_agent) {
+int64_t insert_session(db::Session& s, const std::string& token_hash, int64_t user_id,
+                       const std::string& csrf, int64_t now, int64_t expires_at,
+                       const std::string& ip, const std::string& user_agent) {
   return s
       .query_one(
-          "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at, ip, "
+          "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, "
+          "last_seen_at, ip, "
           "user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
           {token_hash, user_id, csrf, now, expires_at, now, ip, user_agent.substr(0, 300)})
       ->i64(0);
@@ -253,7 +279,8 @@ int64_t insert_session(db::Session& s, const std::string& token_hash, int64_t us
 
 std::optional<SessionRow> find_session(db::Session& s, const std::string& token_hash) {
   auto r = s.query_one(
-      "SELECT id, user_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = ? AND "
+      "SELECT id, user_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE token_hash = ? "
+      "AND "
       "revoked_at IS NULL",
       {token_hash});
   if (!r) return std::nullopt;
@@ -278,14 +305,16 @@ int64_t insert_token(db::Session& s, const ApiToken& t, const std::string& token
   for (const auto& sc : t.scopes) scopes += (scopes.empty() ? "" : ",") + sc;
   return s
       .query_one(
-          "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, expires_at) "
+          "INSERT INTO api_tokens (user_id, name, token_hash, prefix, scopes, created_at, "
+          "expires_at) "
           "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
           {t.user_id, t.name, token_hash, t.prefix, scopes, t.created_at, t.expires_at})
       ->i64(0);
 }
 
 std::optional<ApiToken> find_token_by_hash(db::Session& s, const std::string& token_hash) {
-  auto r = s.query_one(std::string("SELECT ") + kTokenCols + " FROM api_tokens WHERE token_hash = ?", {token_hash});
+  auto r = s.query_one(
+      std::string("SELECT ") + kTokenCols + " FROM api_tokens WHERE token_hash = ?", {token_hash});
   if (!r) return std::nullopt;
   return token_from(*r);
 }
@@ -298,8 +327,9 @@ std::optional<ApiToken> find_token(db::Session& s, int64_t id) {
 
 std::vector<ApiToken> list_tokens(db::Session& s, int64_t user_id) {
   std::vector<ApiToken> out;
-  for (const auto& r :
-       s.query(std::string("SELECT ") + kTokenCols + " FROM api_tokens WHERE user_id = ? ORDER BY id", {user_id}))
+  for (const auto& r : s.query(
+           std::string("SELECT ") + kTokenCols + " FROM api_tokens WHERE user_id = ? ORDER BY id",
+           {user_id}))
     out.push_back(token_from(r));
   return out;
 }

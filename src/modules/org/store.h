@@ -59,8 +59,9 @@ struct SessionRow {
   int64_t expires_at = 0;
   int64_t last_seen_at = 0;
 };
-int64_t insert_session(db::Session& s, const std::string& token_hash, int64_t user_id, const std::string& csrf,
-                       int64_t now, int64_t expires_at, const std::string& ip, const std::string& user_agent);
+int64_t insert_session(db::Session& s, const std::string& token_hash, int64_t user_id,
+                       const std::string& csrf, int64_t now, int64_t expires_at,
+                       const std::string& ip, const std::string& user_agent);
 std::optional<SessionRow> find_session(db::Session& s, const std::string& token_hash);
 void touch_session(db::Session& s, int64_t id, int64_t now);
 void revoke_session(db::Session& s, int64_t id, int64_t now);

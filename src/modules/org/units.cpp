@@ -29,12 +29,14 @@ bool same(const Unit& a, const Unit& b) {
 void record(db::Session& s, int64_t now, const auth::Principal& p, std::string_view action,
             const std::optional<Unit>& before, const Unit& after) {
   audit::append(s, now,
-                {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username, std::string(action),
-                 "org_unit", std::to_string(after.id), after.path, before ? dump(unit_json(*before)) : "",
-                 dump(unit_json(after)), p.request_id});
-  events::publish(s, now,
-                  {before ? "org.unit.updated" : "org.unit.created", "org_unit", std::to_string(after.id), after.id,
-                   p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, dump(unit_json(after))});
+                {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username,
+                 std::string(action), "org_unit", std::to_string(after.id), after.path,
+                 before ? dump(unit_json(*before)) : "", dump(unit_json(after)), p.request_id});
+  events::publish(
+      s, now,
+      {before ? "org.unit.updated" : "org.unit.created", "org_unit", std::to_string(after.id),
+       after.id, p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt,
+       dump(unit_json(after))});
 }
 
 // The unit, when it exists inside the caller's scope; otherwise "not found".
@@ -67,11 +69,14 @@ Unit OrgService::create_unit(const auth::Principal& p, const NewUnit& in) {
     Unit parent = scoped_unit(s, p, *in.parent_id, "@entity.parent_unit");
     if (!parent.active) throw Error::validation({{"parent_id", "org.parent_inactive", {}}});
     if (!may_hang_under(in.kind, parent.kind)) {
-      throw Error::validation({{"kind", "org.kind_not_allowed",
-                                {{"kind", "@unit_kind." + std::string(to_string(in.kind))},
-                                 {"parent", "@unit_kind." + std::string(to_string(parent.kind))}}}});
+      throw Error::validation(
+          {{"kind",
+            "org.kind_not_allowed",
+            {{"kind", "@unit_kind." + std::string(to_string(in.kind))},
+             {"parent", "@unit_kind." + std::string(to_string(parent.kind))}}}});
     }
-    if (store::unit_code_taken(s, in.code, 0)) throw Error(ErrorKind::kConflict, "org.code_taken", {{"code", in.code}});
+    if (store::unit_code_taken(s, in.code, 0))
+      throw Error(ErrorKind::kConflict, "org.code_taken", {{"code", in.code}});
     Unit u;
     u.parent_id = parent.id;
     u.code = in.code;
@@ -127,13 +132,17 @@ Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPat
     }
     if (patch.parent_id && patch.parent_id != u.parent_id) {
       if (!u.parent_id) throw Error::validation({{"parent_id", "org.root_fixed", {}}});
-      if (u.id == p.unit_id) throw Error::forbidden();  // moving one's own home unit would leave one's scope
+      if (u.id == p.unit_id)
+        throw Error::forbidden();  // moving one's own home unit would leave one's scope
       Unit parent = scoped_unit(s, p, *patch.parent_id, "@entity.parent_unit");
-      if (would_cycle(u.path, parent.path)) throw Error::validation({{"parent_id", "org.move_cycle", {}}});
+      if (would_cycle(u.path, parent.path))
+        throw Error::validation({{"parent_id", "org.move_cycle", {}}});
       if (!may_hang_under(u.kind, parent.kind)) {
-        throw Error::validation({{"parent_id", "org.kind_not_allowed",
-                                  {{"kind", "@unit_kind." + std::string(to_string(u.kind))},
-                                   {"parent", "@unit_kind." + std::string(to_string(parent.kind))}}}});
+        throw Error::validation(
+            {{"parent_id",
+              "org.kind_not_allowed",
+              {{"kind", "@unit_kind." + std::string(to_string(u.kind))},
+               {"parent", "@unit_kind." + std::string(to_string(parent.kind))}}}});
       }
       std::string new_path = child_path(parent.path, u.id);
       store::move_subtree(s, u.path, new_path);

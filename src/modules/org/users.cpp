@@ -22,11 +22,12 @@ std::optional<int64_t> actor_id(const auth::Principal& p) {
 void record(db::Session& s, int64_t now, const auth::Principal& p, std::string_view action,
             const std::optional<User>& before, const User& after) {
   audit::append(s, now,
-                {actor_id(p), p.username, std::string(action), "user", std::to_string(after.id), after.unit_path,
-                 before ? dump(user_json(*before)) : "", dump(user_json(after)), p.request_id});
+                {actor_id(p), p.username, std::string(action), "user", std::to_string(after.id),
+                 after.unit_path, before ? dump(user_json(*before)) : "", dump(user_json(after)),
+                 p.request_id});
   events::publish(s, now,
-                  {before ? "org.user.updated" : "org.user.created", "user", std::to_string(after.id), after.unit_id,
-                   actor_id(p), dump(user_json(after))});
+                  {before ? "org.user.updated" : "org.user.created", "user",
+                   std::to_string(after.id), after.unit_id, actor_id(p), dump(user_json(after))});
 }
 
 User scoped_user(db::Session& s, const auth::Principal& p, int64_t id) {
@@ -37,7 +38,8 @@ User scoped_user(db::Session& s, const auth::Principal& p, int64_t id) {
 
 Unit scoped_active_unit(db::Session& s, const auth::Principal& p, int64_t id) {
   auto unit = store::find_unit(s, id);
-  if (!unit || !p.in_scope(unit->path)) throw Error::validation({{"unit_id", "org.unit_unknown", {}}});
+  if (!unit || !p.in_scope(unit->path))
+    throw Error::validation({{"unit_id", "org.unit_unknown", {}}});
   if (!unit->active) throw Error::validation({{"unit_id", "org.parent_inactive", {}}});
   return *unit;
 }
@@ -47,27 +49,32 @@ void check_roles(const std::vector<std::string>& roles, std::vector<FieldError>&
   std::set<std::string> seen;
   for (size_t i = 0; i < roles.size(); ++i) {
     std::string field = "roles[" + std::to_string(i) + "]";
-    if (!valid_role(roles[i])) errors.push_back({field, "org.role_unknown", {{"role", roles[i]}}});
-    else if (!seen.insert(roles[i]).second) errors.push_back({field, "org.role_duplicate", {{"role", roles[i]}}});
+    if (!valid_role(roles[i]))
+      errors.push_back({field, "org.role_unknown", {{"role", roles[i]}}});
+    else if (!seen.insert(roles[i]).second)
+      errors.push_back({field, "org.role_duplicate", {{"role", roles[i]}}});
   }
 }
 
 void check_contact(const std::optional<std::string>& phone, const std::optional<std::string>& email,
                    std::vector<FieldError>& errors) {
-  if (phone && !phone->empty() && !valid_phone(*phone)) errors.push_back({"phone", "org.phone_invalid", {}});
-  if (email && !email->empty() && !valid_email(*email)) errors.push_back({"email", "org.email_invalid", {}});
+  if (phone && !phone->empty() && !valid_phone(*phone))
+    errors.push_back({"phone", "org.phone_invalid", {}});
+  if (email && !email->empty() && !valid_email(*email))
+    errors.push_back({"email", "org.email_invalid", {}});
 }
 
 // Granting or removing a role the caller may not hand out is forbidden, as is touching an
 // account that holds such a role (a manager cannot edit an admin).
 void check_grants(const auth::Principal& p, const std::vector<std::string>& roles) {
   for (const auto& r : roles)
-    if (!may_grant(p.roles, r)) throw Error(ErrorKind::kForbidden, "org.role_not_grantable", {{"role", r}});
+    if (!may_grant(p.roles, r))
+      throw Error(ErrorKind::kForbidden, "org.role_not_grantable", {{"role", r}});
 }
 
 bool same(const User& a, const User& b) {
-  return a.display_name == b.display_name && a.unit_id == b.unit_id && a.roles == b.roles && a.active == b.active &&
-         a.phone == b.phone && a.email == b.email;
+  return a.display_name == b.display_name && a.unit_id == b.unit_id && a.roles == b.roles &&
+         a.active == b.active && a.phone == b.phone && a.email == b.email;
 }
 
 }  // namespace
@@ -85,7 +92,8 @@ std::vector<FieldError> OrgService::check(const NewUser& in) {
 
 std::vector<FieldError> OrgService::check(const UserPatch& in) {
   std::vector<FieldError> errors;
-  if (in.display_name && in.display_name->empty()) errors.push_back({"display_name", "field.required", {}});
+  if (in.display_name && in.display_name->empty())
+    errors.push_back({"display_name", "field.required", {}});
   if (in.roles) check_roles(*in.roles, errors);
   check_contact(in.phone, in.email, errors);
   return errors;
@@ -131,13 +139,15 @@ User OrgService::find_user_by_name(const auth::Principal& p, const std::string& 
 
 Page<User> OrgService::list_users(const auth::Principal& p, const UserQuery& q) {
   require(p, perm::kUserRead);
-  if (q.role && !valid_role(*q.role)) throw Error::validation({{"role", "org.role_unknown", {{"role", *q.role}}}});
+  if (q.role && !valid_role(*q.role))
+    throw Error::validation({{"role", "org.role_unknown", {{"role", *q.role}}}});
   Page<User> page;
   db_.read([&](db::Session& s) {
     store::UserFilter f{p.unit_path, q.q, std::nullopt, q.role, q.active, q.after, q.limit + 1};
     if (q.unit_id) {
       auto unit = store::find_unit(s, *q.unit_id);
-      if (!unit || !p.in_scope(unit->path)) return;  // an unknown or foreign unit has no users for this caller
+      if (!unit || !p.in_scope(unit->path))
+        return;  // an unknown or foreign unit has no users for this caller
       f.unit_path = unit->path;
     }
     page.items = store::list_users(s, f);
@@ -200,14 +210,17 @@ void OrgService::reset_password(const auth::Principal& p, int64_t id, const std:
     store::set_password(s, u.id, hash, now);
     store::revoke_user_sessions(s, u.id, now);
     credentials_.forget_user(u.id);
-    audit::append(s, now, {actor_id(p), p.username, "org.user.reset_password", "user", std::to_string(u.id),
-                           u.unit_path, "", "", p.request_id});
+    audit::append(s, now,
+                  {actor_id(p), p.username, "org.user.reset_password", "user", std::to_string(u.id),
+                   u.unit_path, "", "", p.request_id});
   });
 }
 
-void OrgService::change_own_password(const auth::Principal& p, const std::string& current, const std::string& next) {
+void OrgService::change_own_password(const auth::Principal& p, const std::string& current,
+                                     const std::string& next) {
   if (!strong_enough(next)) throw Error::validation({{"new_password", "org.password_weak", {}}});
-  std::string old_hash = db_.reading([&](db::Session& s) { return store::password_hash(s, p.user_id); });
+  std::string old_hash =
+      db_.reading([&](db::Session& s) { return store::password_hash(s, p.user_id); });
   if (!auth::verify_password(old_hash, current))
     throw Error::validation({{"current_password", "auth.invalid_credentials", {}}});
   std::string hash = auth::hash_password(next);
@@ -216,8 +229,9 @@ void OrgService::change_own_password(const auth::Principal& p, const std::string
     store::set_password(s, p.user_id, hash, now);
     store::revoke_user_sessions(s, p.user_id, now, p.via_token ? 0 : p.credential_id);
     credentials_.forget_user(p.user_id);
-    audit::append(s, now, {actor_id(p), p.username, "org.user.change_password", "user", std::to_string(p.user_id),
-                           p.unit_path, "", "", p.request_id});
+    audit::append(s, now,
+                  {actor_id(p), p.username, "org.user.change_password", "user",
+                   std::to_string(p.user_id), p.unit_path, "", "", p.request_id});
   });
 }
 

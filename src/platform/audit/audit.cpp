@@ -14,7 +14,9 @@ void put(std::string& buf, std::string_view field) {
   buf += field;
 }
 
-std::string opt(const std::optional<int64_t>& v) { return v ? std::to_string(*v) : "-"; }
+std::string opt(const std::optional<int64_t>& v) {
+  return v ? std::to_string(*v) : "-";
+}
 
 std::string row_hash(int64_t id, int64_t at, const Entry& e, const std::string& prev) {
   std::string buf;
@@ -49,9 +51,10 @@ void append(db::Session& s, int64_t now_ms, const Entry& e) {
   std::string hash = row_hash(id, now_ms, e, prev);
   s.exec(
       "INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, unit_path, "
-      "before_json, after_json, request_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {id, now_ms, e.actor_id, e.actor, e.action, e.entity, e.entity_id, e.unit_path, e.before_json, e.after_json,
-       e.request_id, prev, hash});
+      "before_json, after_json, request_id, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?)",
+      {id, now_ms, e.actor_id, e.actor, e.action, e.entity, e.entity_id, e.unit_path, e.before_json,
+       e.after_json, e.request_id, prev, hash});
   s.exec("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", {id, hash});
 }
 
@@ -64,12 +67,13 @@ VerifyResult verify(db::Database& db) {
     for (;;) {
       auto rows = s.query(
           "SELECT id, at, actor_id, actor, action, entity, entity_id, unit_path, before_json, "
-          "after_json, request_id, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT 5000",
+          "after_json, request_id, prev_hash, hash FROM audit_log WHERE id > ? ORDER BY id LIMIT "
+          "5000",
           {after});
       if (rows.empty()) break;
       for (const auto& r : rows) {
-        Entry e{r.opt_i64(2), r.str(3), r.str(4), r.str(5), r.str(6), r.str(7), r.str(8),
-                r.str(9), r.str(10)};
+        Entry e{r.opt_i64(2), r.str(3), r.str(4), r.str(5), r.str(6),
+                r.str(7),     r.str(8), r.str(9), r.str(10)};
         int64_t id = r.i64(0);
         ++result.checked;
         if (id != last_id + 1) {
@@ -77,7 +81,8 @@ VerifyResult verify(db::Database& db) {
           return;
         }
         if (r.str(11) != prev) {
-          result = {false, result.checked, id, "row does not follow the previous one (a row before it was deleted or edited)"};
+          result = {false, result.checked, id,
+                    "row does not follow the previous one (a row before it was deleted or edited)"};
           return;
         }
         if (row_hash(id, r.i64(1), e, prev) != r.str(12)) {
@@ -100,7 +105,8 @@ VerifyResult verify(db::Database& db) {
 
 std::vector<Record> list(db::Session& s, const ListFilter& f) {
   std::string sql =
-      "SELECT id, at, actor_id, actor, action, entity, entity_id, unit_path, before_json, after_json, request_id "
+      "SELECT id, at, actor_id, actor, action, entity, entity_id, unit_path, before_json, "
+      "after_json, request_id "
       "FROM audit_log WHERE unit_path LIKE ?";
   db::Params p{f.scope_path + "%"};
   if (f.entity) {
@@ -119,8 +125,8 @@ std::vector<Record> list(db::Session& s, const ListFilter& f) {
   p.emplace_back(f.limit);
   std::vector<Record> out;
   for (const auto& r : s.query(sql, p)) {
-    out.push_back({r.i64(0), r.i64(1), r.opt_i64(2), r.str(3), r.str(4), r.str(5), r.str(6), r.str(7), r.str(8),
-                   r.str(9), r.str(10)});
+    out.push_back({r.i64(0), r.i64(1), r.opt_i64(2), r.str(3), r.str(4), r.str(5), r.str(6),
+                   r.str(7), r.str(8), r.str(9), r.str(10)});
   }
   return out;
 }

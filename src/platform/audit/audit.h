@@ -13,11 +13,11 @@ namespace kefu::audit {
 
 struct Entry {
   std::optional<int64_t> actor_id;
-  std::string actor;      // username, or "system" / "cli"
-  std::string action;     // "org.unit.create", "org.user.update", ...
-  std::string entity;     // "org_unit", "user", ...
+  std::string actor;   // username, or "system" / "cli"
+  std::string action;  // "org.unit.create", "org.user.update", ...
+  std::string entity;  // "org_unit", "user", ...
   std::string entity_id;
-  std::string unit_path;  // where the record belongs ("/1/4/"), for scoped reading
+  std::string unit_path;    // where the record belongs ("/1/4/"), for scoped reading
   std::string before_json;  // empty when created
   std::string after_json;   // empty when deleted
   std::string request_id;

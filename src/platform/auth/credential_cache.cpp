@@ -16,7 +16,8 @@ std::optional<Principal> CredentialCache::get(const std::string& key, int64_t no
   return it->second.principal;
 }
 
-void CredentialCache::put(const std::string& key, const Principal& p, int64_t now_ms, int64_t valid_until) {
+void CredentialCache::put(const std::string& key, const Principal& p, int64_t now_ms,
+                          int64_t valid_until) {
   if (ttl_ms_ <= 0) return;
   std::lock_guard lock(mu_);
   if (entries_.size() >= capacity_) entries_.clear();  // crude but bounded; refills within a TTL
@@ -31,7 +32,8 @@ void CredentialCache::forget_user(int64_t user_id) {
 void CredentialCache::forget_credential(bool via_token, int64_t credential_id) {
   std::lock_guard lock(mu_);
   std::erase_if(entries_, [&](const auto& kv) {
-    return kv.second.principal.via_token == via_token && kv.second.principal.credential_id == credential_id;
+    return kv.second.principal.via_token == via_token &&
+           kv.second.principal.credential_id == credential_id;
   });
 }
 

@@ -11,7 +11,7 @@ Config::Config() {
   values_ = {
       {"server.listen", "127.0.0.1:8080"},
       {"server.io_threads", "2"},
-      {"server.workers", "64"},            // blocking handlers; sized for group commit
+      {"server.workers", "64"},               // blocking handlers; sized for group commit
       {"server.worker_queue_limit", "4096"},  // beyond this, 503 instead of growing
       {"server.max_header_bytes", "16384"},
       {"server.max_body_bytes", "1048576"},
@@ -46,18 +46,25 @@ void Config::load_file(const std::string& path) {
   try {
     tbl = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    throw std::runtime_error("cannot read configuration " + path + ": " + std::string(e.description()));
+    throw std::runtime_error("cannot read configuration " + path + ": " +
+                             std::string(e.description()));
   }
   for (const auto& [section, node] : tbl) {
     const auto* t = node.as_table();
-    if (!t) throw std::runtime_error(path + ": top-level key " + std::string(section.str()) + " must be a [section]");
+    if (!t)
+      throw std::runtime_error(path + ": top-level key " + std::string(section.str()) +
+                               " must be a [section]");
     for (const auto& [k, v] : *t) {
       std::string key = std::string(section.str()) + "." + std::string(k.str());
       std::string value;
-      if (auto s = v.value<std::string>(); s && v.is_string()) value = *s;
-      else if (auto i = v.value<int64_t>(); i && v.is_integer()) value = std::to_string(*i);
-      else if (auto b = v.value<bool>(); b && v.is_boolean()) value = *b ? "true" : "false";
-      else throw std::runtime_error(path + ": " + key + " must be a string, integer or boolean");
+      if (auto s = v.value<std::string>(); s && v.is_string())
+        value = *s;
+      else if (auto i = v.value<int64_t>(); i && v.is_integer())
+        value = std::to_string(*i);
+      else if (auto b = v.value<bool>(); b && v.is_boolean())
+        value = *b ? "true" : "false";
+      else
+        throw std::runtime_error(path + ": " + key + " must be a string, integer or boolean");
       set(key, value);
     }
   }
@@ -66,7 +73,8 @@ void Config::load_file(const std::string& path) {
 void Config::load_env() {
   for (auto& [key, value] : values_) {
     std::string env = "KEFU_";
-    for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : key)
+      env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (const char* v = std::getenv(env.c_str())) value = v;
   }
 }

@@ -9,7 +9,7 @@ namespace kefu {
 
 class Config {
  public:
-  Config();  // embedded defaults
+  Config();                                 // embedded defaults
   void load_file(const std::string& path);  // throws std::runtime_error with a clear message
   void load_env();
   void set(const std::string& key, const std::string& value);  // throws on unknown keys

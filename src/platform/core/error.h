@@ -9,19 +9,19 @@
 namespace kefu {
 
 enum class ErrorKind {
-  kBadRequest,       // 400: malformed input
-  kUnauthenticated,  // 401
-  kForbidden,        // 403: visible record, action not allowed
-  kNotFound,         // 404: unknown id or outside the caller's scope
-  kMethodNotAllowed, // 405
-  kConflict,         // 409: duplicate, illegal state change
-  kPayloadTooLarge,  // 413
-  kUnsupportedMedia, // 415
-  kUnprocessable,    // 422: well-formed input that breaks a rule
-  kLocked,           // 423: account temporarily locked
-  kTooManyRequests,  // 429
-  kUnavailable,      // 503: overloaded or shutting down
-  kInternal,         // 500: a bug
+  kBadRequest,        // 400: malformed input
+  kUnauthenticated,   // 401
+  kForbidden,         // 403: visible record, action not allowed
+  kNotFound,          // 404: unknown id or outside the caller's scope
+  kMethodNotAllowed,  // 405
+  kConflict,          // 409: duplicate, illegal state change
+  kPayloadTooLarge,   // 413
+  kUnsupportedMedia,  // 415
+  kUnprocessable,     // 422: well-formed input that breaks a rule
+  kLocked,            // 423: account temporarily locked
+  kTooManyRequests,   // 429
+  kUnavailable,       // 503: overloaded or shutting down
+  kInternal,          // 500: a bug
 };
 
 int http_status(ErrorKind kind);

@@ -50,7 +50,9 @@ Lang from_accept_language(std::string_view header) {
   return Lang::kZh;
 }
 
-std::string_view tag(Lang lang) { return lang == Lang::kEn ? "en" : "zh-CN"; }
+std::string_view tag(Lang lang) {
+  return lang == Lang::kEn ? "en" : "zh-CN";
+}
 
 bool known(std::string_view code) {
   auto& c = catalogue();

@@ -63,7 +63,8 @@ void JsonInput::add_errors(const std::vector<FieldError>& errors) {
   auto covered = [&](const std::string& field) {
     for (const auto& have : errors_) {
       if (have.field == field) return true;
-      if (field.size() > have.field.size() && field.compare(0, have.field.size(), have.field) == 0 &&
+      if (field.size() > have.field.size() &&
+          field.compare(0, have.field.size(), have.field) == 0 &&
           (field[have.field.size()] == '.' || field[have.field.size()] == '['))
         return true;
     }
@@ -118,7 +119,8 @@ std::optional<std::string> JsonInput::optional_text(std::string_view key, TextRu
   return read_text(key, *v, rule);
 }
 
-std::optional<std::optional<std::string>> JsonInput::nullable_text(std::string_view key, TextRule rule) {
+std::optional<std::optional<std::string>> JsonInput::nullable_text(std::string_view key,
+                                                                   TextRule rule) {
   const auto* v = find(key);
   if (!v) return std::nullopt;
   if (v->is_null()) return std::optional<std::string>();

@@ -35,7 +35,8 @@ class JsonInput {
   std::optional<std::optional<std::string>> nullable_text(std::string_view key, TextRule rule = {});
   std::optional<bool> optional_boolean(std::string_view key);
   std::vector<std::string> text_list(std::string_view key, TextRule rule = {});
-  std::optional<std::vector<std::string>> optional_text_list(std::string_view key, TextRule rule = {});
+  std::optional<std::vector<std::string>> optional_text_list(std::string_view key,
+                                                             TextRule rule = {});
   bool has(std::string_view key) const { return obj_.contains(key); }
   // The raw value of a nested field (arrays of objects), marked as read; null when absent.
   const boost::json::value* raw(std::string_view key) { return find(key); }
@@ -52,7 +53,8 @@ class JsonInput {
  private:
   const boost::json::value* find(std::string_view key);
   std::nullopt_t null_given(std::string_view key);
-  std::optional<std::string> read_text(std::string_view key, const boost::json::value& v, TextRule rule);
+  std::optional<std::string> read_text(std::string_view key, const boost::json::value& v,
+                                       TextRule rule);
 
   const boost::json::object& obj_;
   std::set<std::string, std::less<>> seen_;

@@ -84,8 +84,8 @@ class Session {
 };
 
 struct Stats {
-  std::string driver;         // "sqlite" or "postgres"
-  int pool_size = 0;          // reader connections (SQLite) or pool connections (PostgreSQL)
+  std::string driver;  // "sqlite" or "postgres"
+  int pool_size = 0;   // reader connections (SQLite) or pool connections (PostgreSQL)
   int pool_in_use = 0;
   int64_t write_queue_depth = 0;  // transactions waiting for the writer (SQLite)
   int64_t commits = 0;            // physical commits
@@ -93,8 +93,8 @@ struct Stats {
 };
 
 struct Options {
-  int pool_size = 4;        // readers (SQLite) or connections (PostgreSQL)
-  int max_group = 256;      // SQLite: most transactions in one group commit
+  int pool_size = 4;    // readers (SQLite) or connections (PostgreSQL)
+  int max_group = 256;  // SQLite: most transactions in one group commit
   int busy_timeout_ms = 5000;
 };
 

@@ -13,7 +13,8 @@ std::string component_of(const std::string& path) {
   constexpr std::string_view kModules = "src/modules/";
   if (path.rfind(kModules, 0) == 0) {
     size_t end = path.find('/', kModules.size());
-    return end == std::string::npos ? std::string() : path.substr(kModules.size(), end - kModules.size());
+    return end == std::string::npos ? std::string()
+                                    : path.substr(kModules.size(), end - kModules.size());
   }
   if (path.rfind("src/platform/", 0) == 0) return "platform";
   return {};
@@ -56,7 +57,8 @@ std::string family(std::string type) {
 std::vector<Migration> select_migrations(const std::map<std::string, std::string>& files,
                                          Dialect dialect,
                                          const std::vector<std::string>& components) {
-  const std::string dir = dialect == Dialect::kSqlite ? "/migrations/sqlite/" : "/migrations/postgres/";
+  const std::string dir =
+      dialect == Dialect::kSqlite ? "/migrations/sqlite/" : "/migrations/postgres/";
   std::vector<Migration> out;
   for (const auto& [path, sql] : files) {
     if (path.find(dir) == std::string::npos) continue;
@@ -86,8 +88,10 @@ int migrate(Database& db, const std::vector<Migration>& migrations, int64_t now_
                               {m.component, m.version});
       if (done) return;
       s.exec_script(m.sql);
-      s.exec("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)",
-             {m.component, m.version, m.name, now_ms});
+      s.exec(
+          "INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, "
+          "?)",
+          {m.component, m.version, m.name, now_ms});
       ran = true;
     });
     if (ran) {
@@ -105,8 +109,10 @@ std::map<std::string, std::vector<std::string>> describe_schema(Database& db) {
     if (s.dialect() == Dialect::kSqlite) {
       rows = s.query(
           "SELECT m.name, p.name, p.type FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-          "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE 'CREATE VIRTUAL%' "
-          "AND m.name NOT IN (SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%\\_fts\\_%' ESCAPE '\\') "
+          "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE 'CREATE "
+          "VIRTUAL%' "
+          "AND m.name NOT IN (SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+          "'%\\_fts\\_%' ESCAPE '\\') "
           "ORDER BY m.name, p.name");
     } else {
       rows = s.query(

@@ -132,9 +132,15 @@ class Connection final : public Session {
     cols.reserve(n);
     for (int c = 0; c < n; ++c) {
       switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_INTEGER: cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c))); break;
-        case SQLITE_FLOAT: cols.emplace_back(sqlite3_column_double(stmt, c)); break;
-        case SQLITE_NULL: cols.emplace_back(nullptr); break;
+        case SQLITE_INTEGER:
+          cols.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, c)));
+          break;
+        case SQLITE_FLOAT:
+          cols.emplace_back(sqlite3_column_double(stmt, c));
+          break;
+        case SQLITE_NULL:
+          cols.emplace_back(nullptr);
+          break;
         default: {
           auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
           cols.emplace_back(std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
@@ -155,7 +161,8 @@ struct WriteJob {
 
 class SqliteDatabase final : public Database {
  public:
-  SqliteDatabase(std::string path, const Options& options) : path_(std::move(path)), options_(options) {
+  SqliteDatabase(std::string path, const Options& options)
+      : path_(std::move(path)), options_(options) {
     auto dir = std::filesystem::path(path_).parent_path();
     if (!dir.empty()) std::filesystem::create_directories(dir);
     writer_conn_ = std::make_unique<Connection>(path_, false, options_.busy_timeout_ms);
@@ -244,7 +251,8 @@ class SqliteDatabase final : public Database {
       throw DatabaseError("backup failed: " + msg);
     }
     int rc;
-    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED) {
       if (rc != SQLITE_OK) sqlite3_sleep(10);
     }
     sqlite3_backup_finish(b);

@@ -4,7 +4,8 @@
 
 namespace kefu::http {
 
-void Metrics::observe(const std::string& method, const std::string& route, int status, double seconds) {
+void Metrics::observe(const std::string& method, const std::string& route, int status,
+                      double seconds) {
   std::lock_guard lock(mu_);
   ++requests_[{method, route, status}];
   auto& h = latency_[{method, route}];
@@ -28,30 +29,37 @@ std::string Metrics::render() const {
     out += "# TYPE kefu_http_requests_total counter\n";
     for (const auto& [key, n] : requests_) {
       const auto& [method, route, status] = key;
-      out += fmt::format("kefu_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
-                         method, route, status, n);
+      out +=
+          fmt::format("kefu_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {}\n",
+                      method, route, status, n);
     }
-    out += "# HELP kefu_http_request_duration_seconds Time from a complete request to its response.\n";
+    out +=
+        "# HELP kefu_http_request_duration_seconds Time from a complete request to its response.\n";
     out += "# TYPE kefu_http_request_duration_seconds histogram\n";
     for (const auto& [key, h] : latency_) {
       const auto& [method, route] = key;
       for (size_t i = 0; i < kBuckets.size(); ++i) {
         out += fmt::format(
-            "kefu_http_request_duration_seconds_bucket{{method=\"{}\",route=\"{}\",le=\"{}\"}} {}\n",
+            "kefu_http_request_duration_seconds_bucket{{method=\"{}\",route=\"{}\",le=\"{}\"}} "
+            "{}\n",
             method, route, kBuckets[i], h.buckets[i]);
       }
       out += fmt::format(
-          "kefu_http_request_duration_seconds_bucket{{method=\"{}\",route=\"{}\",le=\"+Inf\"}} {}\n",
+          "kefu_http_request_duration_seconds_bucket{{method=\"{}\",route=\"{}\",le=\"+Inf\"}} "
+          "{}\n",
           method, route, h.count);
-      out += fmt::format("kefu_http_request_duration_seconds_sum{{method=\"{}\",route=\"{}\"}} {}\n",
-                         method, route, h.sum);
-      out += fmt::format("kefu_http_request_duration_seconds_count{{method=\"{}\",route=\"{}\"}} {}\n",
-                         method, route, h.count);
+      out +=
+          fmt::format("kefu_http_request_duration_seconds_sum{{method=\"{}\",route=\"{}\"}} {}\n",
+                      method, route, h.sum);
+      out +=
+          fmt::format("kefu_http_request_duration_seconds_count{{method=\"{}\",route=\"{}\"}} {}\n",
+                      method, route, h.count);
     }
     gauges = gauges_;
   }
   for (const auto& g : gauges) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name, g.help, g.name, g.name, g.read());
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name, g.help, g.name, g.name,
+                       g.read());
   }
   return out;
 }

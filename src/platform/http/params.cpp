@@ -61,8 +61,10 @@ PageRequest page_request(const Request& req) {
 boost::json::object page_json(boost::json::array items, std::optional<int64_t> next_after) {
   boost::json::object o;
   o["items"] = std::move(items);
-  if (next_after) o["next"] = std::to_string(*next_after);
-  else o["next"] = nullptr;
+  if (next_after)
+    o["next"] = std::to_string(*next_after);
+  else
+    o["next"] = nullptr;
   return o;
 }
 

@@ -14,7 +14,8 @@ namespace kefu::http {
 std::optional<int64_t> query_int(const Request& req, std::string_view name);
 std::optional<bool> query_bool(const Request& req, std::string_view name);
 // Non-empty text, at most `max_len` bytes.
-std::optional<std::string> query_text(const Request& req, std::string_view name, size_t max_len = 100);
+std::optional<std::string> query_text(const Request& req, std::string_view name,
+                                      size_t max_len = 100);
 
 struct PageRequest {
   int64_t after = 0;  // the cursor: the last id of the previous page

@@ -26,7 +26,9 @@ std::vector<std::string> split(std::string_view path) {
   return out;
 }
 
-bool is_param(const std::string& seg) { return seg.size() > 2 && seg.front() == '{' && seg.back() == '}'; }
+bool is_param(const std::string& seg) {
+  return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
+}
 
 }  // namespace
 
@@ -50,8 +52,10 @@ Match Router::match(Request& req) const {
     bool ok = true;
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const auto& p = r->segments[i];
-      if (is_param(p)) params.emplace_back(p.substr(1, p.size() - 2), segs[i]);
-      else ok = p == segs[i];
+      if (is_param(p))
+        params.emplace_back(p.substr(1, p.size() - 2), segs[i]);
+      else
+        ok = p == segs[i];
     }
     if (!ok) continue;
     if (r->method != req.method && !(req.method == "HEAD" && r->method == "GET")) {
@@ -63,8 +67,8 @@ Match Router::match(Request& req) const {
     m.route = r.get();
     return m;
   }
-  bool page_request = (req.method == "GET" || req.method == "HEAD") && req.path.rfind("/api/", 0) != 0 &&
-                      req.path != "/api";
+  bool page_request = (req.method == "GET" || req.method == "HEAD") &&
+                      req.path.rfind("/api/", 0) != 0 && req.path != "/api";
   if (!m.path_known && fallback_.handler && page_request) m.route = &fallback_;
   return m;
 }
@@ -103,7 +107,8 @@ std::string Request::cookie(std::string_view name) const {
     std::string_view part = h.substr(0, semi);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     size_t eq = part.find('=');
-    if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    if (eq != std::string_view::npos && part.substr(0, eq) == name)
+      return std::string(part.substr(eq + 1));
     if (semi == std::string_view::npos) break;
     h.remove_prefix(semi + 1);
   }
@@ -127,7 +132,8 @@ int64_t Context::id_param(std::string_view name, std::string_view what) const {
   const std::string& s = req.path_param(name);
   int64_t id = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
-  if (ec != std::errc() || p != s.data() + s.size() || id <= 0) throw Error::not_found(std::string(what));
+  if (ec != std::errc() || p != s.data() + s.size() || id <= 0)
+    throw Error::not_found(std::string(what));
   return id;
 }
 

@@ -10,9 +10,9 @@
 namespace kefu::http {
 
 struct RouteOptions {
-  bool auth = true;       // needs a signed-in caller
-  bool blocking = true;   // touches the database: runs on the worker pool, never an io thread
-  uint64_t max_body_bytes = 0;                  // 0 = the server's limit; uploads raise it
+  bool auth = true;             // needs a signed-in caller
+  bool blocking = true;         // touches the database: runs on the worker pool, never an io thread
+  uint64_t max_body_bytes = 0;  // 0 = the server's limit; uploads raise it
   const char* body_type = "application/json";  // the media type a body must have
 };
 

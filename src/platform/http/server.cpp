@@ -4,11 +4,11 @@
 #include <chrono>
 #include <thread>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
 
 #include "platform/core/error.h"
 #include "platform/core/ids.h"
@@ -24,7 +24,9 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-bool is_write_method(std::string_view m) { return m != "GET" && m != "HEAD" && m != "OPTIONS"; }
+bool is_write_method(std::string_view m) {
+  return m != "GET" && m != "HEAD" && m != "OPTIONS";
+}
 
 bool sane_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
@@ -67,7 +69,10 @@ struct Server::Impl {
   std::chrono::steady_clock::time_point stop_deadline;
 
   Impl(ServerOptions o, const Router& r, Metrics& m, Authenticator a)
-      : options(std::move(o)), router(r), metrics(m), authenticate(std::move(a)),
+      : options(std::move(o)),
+        router(r),
+        metrics(m),
+        authenticate(std::move(a)),
         workers(static_cast<size_t>(std::max(1, options.workers))) {}
 
   Response run_handler(const Route& route, Request& req, i18n::Lang lang);
@@ -80,7 +85,8 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {
+  Session(tcp::socket&& socket, Server::Impl& server)
+      : stream_(std::move(socket)), server_(server) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     remote_ = ec ? "" : ep.address().to_string();
@@ -91,7 +97,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() {
-    asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::read_header, shared_from_this()));
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&Session::read_header, shared_from_this()));
   }
 
  private:
@@ -100,7 +107,8 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->header_limit(server_.options.max_header_bytes);
     // Beast checks Content-Length against this as soon as the header is parsed, before we
     // know the route: allow the largest upload here and apply the route's own limit below.
-    parser_->body_limit(std::max<uint64_t>(server_.options.max_body_bytes, server_.router.largest_body_limit()));
+    parser_->body_limit(
+        std::max<uint64_t>(server_.options.max_body_bytes, server_.router.largest_body_limit()));
     stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Session::on_header, shared_from_this()));
@@ -112,7 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
     uint64_t limit = server_.router.body_limit_for(h.method_string(), h.target());
     if (limit == 0) limit = server_.options.max_body_bytes;  // only upload routes accept more
     if (parser_->content_length() && *parser_->content_length() > limit) {
-      return refuse(413, Error(ErrorKind::kPayloadTooLarge, "request.body_too_large", {{"limit", std::to_string(limit)}}));
+      return refuse(413, Error(ErrorKind::kPayloadTooLarge, "request.body_too_large",
+                               {{"limit", std::to_string(limit)}}));
     }
     parser_->body_limit(limit);  // for chunked bodies
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
@@ -142,7 +151,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return close();
     }
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category()) {
-      return refuse(400, Error(ErrorKind::kBadRequest, "request.bad_http", {{"reason", ec.message()}}));
+      return refuse(400,
+                    Error(ErrorKind::kBadRequest, "request.bad_http", {{"reason", ec.message()}}));
     }
     close();
   }
@@ -190,9 +200,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
     auto url = boost::urls::parse_origin_form(req->target);
     if (!url) {
-      return finish(*req, "(bad target)",
-                    problem(Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "target"}}), lang,
-                            req->request_id));
+      return finish(
+          *req, "(bad target)",
+          problem(Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "target"}}),
+                  lang, req->request_id));
     }
     req->path = url->path();
     for (auto p : url->params()) req->query.emplace_back(p.key, p.has_value ? p.value : "");
@@ -210,8 +221,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return finish(*req, route->pattern, server_.run_handler(*route, *req, lang));
     }
     if (server_.queued.load() >= server_.options.worker_queue_limit) {
-      return finish(*req, route->pattern,
-                    problem(Error(ErrorKind::kUnavailable, "server.overloaded"), lang, req->request_id));
+      return finish(
+          *req, route->pattern,
+          problem(Error(ErrorKind::kUnavailable, "server.overloaded"), lang, req->request_id));
     }
     server_.queued.fetch_add(1);
     asio::post(server_.workers, [self = shared_from_this(), req, route, lang] {
@@ -239,19 +251,22 @@ class Session : public std::enable_shared_from_this<Session> {
       res->prepare_payload();
     }
 
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     server_.metrics.observe(req.method.empty() ? "-" : req.method, route, r.status, seconds);
     if (server_.options.access_log) {
       spdlog::info("http rid={} ip={} method={} target={} route={} status={} ms={:.2f} bytes={}",
-                   req.request_id, req.remote_addr, req.method, req.target.substr(0, 200), route, r.status,
-                   seconds * 1000, res->body().size());
+                   req.request_id, req.remote_addr, req.method, req.target.substr(0, 200), route,
+                   r.status, seconds * 1000, res->body().size());
     }
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, size_t) {
-      self->server_.inflight.fetch_sub(1);
-      if (ec || !self->keep_alive_ || self->server_.stopping.load()) return self->close();
-      self->read_header();
-    });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res](beast::error_code ec, size_t) {
+                         self->server_.inflight.fetch_sub(1);
+                         if (ec || !self->keep_alive_ || self->server_.stopping.load())
+                           return self->close();
+                         self->read_header();
+                       });
   }
 
   void close() {
@@ -281,14 +296,16 @@ Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang 
       const auto& p = ctx.user();
       if (is_write_method(req.method)) {
         if (p.via_token) {
-          bool may_write = std::find(p.token_scopes.begin(), p.token_scopes.end(), "write") != p.token_scopes.end();
+          bool may_write = std::find(p.token_scopes.begin(), p.token_scopes.end(), "write") !=
+                           p.token_scopes.end();
           if (!may_write) throw Error(ErrorKind::kForbidden, "auth.scope");
         } else if (!equal_secrets(req.header("x-csrf-token"), p.csrf_token)) {
           throw Error(ErrorKind::kForbidden, "auth.csrf");
         }
       }
     }
-    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.body.empty()) {
+    if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
+        !req.body.empty()) {
       std::string_view ct = req.header("content-type");
       ct = ct.substr(0, ct.find(';'));
       while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
@@ -307,8 +324,8 @@ Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang 
     return problem(Error(ErrorKind::kUnavailable, "db.unavailable"), lang, req.request_id);
   } catch (const std::exception& e) {
     spdlog::error("rid={} unhandled: {}", req.request_id, e.what());
-    return problem(Error(ErrorKind::kInternal, "server.internal", {{"request_id", req.request_id}}), lang,
-                   req.request_id);
+    return problem(Error(ErrorKind::kInternal, "server.internal", {{"request_id", req.request_id}}),
+                   lang, req.request_id);
   }
 }
 
@@ -337,14 +354,18 @@ void Server::Impl::begin_shutdown() {
     std::make_shared<Session>(std::move(socket), *this)->start();
   }
   acceptor.close(ec);
-  spdlog::info("shutting down: no new connections, finishing {} in-flight requests", inflight.load());
-  stop_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
+  spdlog::info("shutting down: no new connections, finishing {} in-flight requests",
+               inflight.load());
+  stop_deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.shutdown_grace_ms);
   drain();
 }
 
 void Server::Impl::drain() {
-  if ((inflight.load() == 0 && queued.load() == 0) || std::chrono::steady_clock::now() > stop_deadline) {
-    if (inflight.load() != 0) spdlog::warn("grace period over with {} requests in flight", inflight.load());
+  if ((inflight.load() == 0 && queued.load() == 0) ||
+      std::chrono::steady_clock::now() > stop_deadline) {
+    if (inflight.load() != 0)
+      spdlog::warn("grace period over with {} requests in flight", inflight.load());
     ioc.stop();
     return;
   }
@@ -352,7 +373,8 @@ void Server::Impl::drain() {
   drain_timer.async_wait([this](beast::error_code) { drain(); });
 }
 
-Server::Server(ServerOptions options, const Router& router, Metrics& metrics, Authenticator authenticate)
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics,
+               Authenticator authenticate)
     : impl_(std::make_unique<Impl>(std::move(options), router, metrics, std::move(authenticate))) {}
 
 Server::~Server() {
@@ -373,7 +395,8 @@ uint16_t Server::start() {
     if (!ec) i.begin_shutdown();
   });
   i.accept();
-  for (int n = 0; n < std::max(1, i.options.io_threads); ++n) i.io_threads.emplace_back([&i] { i.ioc.run(); });
+  for (int n = 0; n < std::max(1, i.options.io_threads); ++n)
+    i.io_threads.emplace_back([&i] { i.ioc.run(); });
   return i.acceptor.local_endpoint().port();
 }
 
@@ -387,7 +410,11 @@ void Server::stop() {
   asio::post(impl_->ioc, [this] { impl_->begin_shutdown(); });
 }
 
-int64_t Server::worker_queue_depth() const { return impl_->queued.load(); }
-int64_t Server::in_flight() const { return impl_->inflight.load(); }
+int64_t Server::worker_queue_depth() const {
+  return impl_->queued.load();
+}
+int64_t Server::in_flight() const {
+  return impl_->inflight.load();
+}
 
 }  // namespace kefu::http

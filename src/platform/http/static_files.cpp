@@ -22,7 +22,9 @@ bool read_file(const fs::path& p, std::string& out) {
   return true;
 }
 
-bool accepts_gzip(const Request& req) { return req.header("accept-encoding").find("gzip") != std::string_view::npos; }
+bool accepts_gzip(const Request& req) {
+  return req.header("accept-encoding").find("gzip") != std::string_view::npos;
+}
 
 }  // namespace
 
@@ -54,7 +56,8 @@ StaticFiles::StaticFiles(std::string root) {
 Response StaticFiles::serve(const Request& req) const {
   std::string rel = req.path;
   // Refuse anything that could climb out of the root.
-  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos || rel.find('\\') != std::string::npos)
+  if (rel.find("..") != std::string::npos || rel.find('\0') != std::string::npos ||
+      rel.find('\\') != std::string::npos)
     throw Error(ErrorKind::kNotFound, "route.not_found");
   if (rel.empty() || rel == "/") rel = "/index.html";
   fs::path file = fs::path(root_) / rel.substr(1);
@@ -63,14 +66,16 @@ Response StaticFiles::serve(const Request& req) const {
   bool found = read_file(file, body);
   if (!found) {
     // A path with an extension is a missing file; anything else is a console route.
-    if (is_asset || fs::path(rel).has_extension()) throw Error(ErrorKind::kNotFound, "route.not_found");
+    if (is_asset || fs::path(rel).has_extension())
+      throw Error(ErrorKind::kNotFound, "route.not_found");
     file = fs::path(root_) / "index.html";
     if (!read_file(file, body)) throw Error(ErrorKind::kNotFound, "route.not_found");
   }
   Response r;
   r.content_type = std::string(content_type_for(file.string()));
   bool html = file.extension() == ".html";
-  r.headers.emplace_back("Cache-Control", is_asset ? "public, max-age=31536000, immutable" : "no-cache");
+  r.headers.emplace_back("Cache-Control",
+                         is_asset ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("Vary", "Accept-Encoding");
   std::string gz;
   if (!html && accepts_gzip(req) && read_file(file.string() + ".gz", gz)) {

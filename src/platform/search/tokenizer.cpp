@@ -38,8 +38,9 @@ void append_utf8(std::string& out, char32_t cp) {
 }
 
 bool is_cjk(char32_t c) {
-  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x20000 && c <= 0x2ebef) ||
-         (c >= 0xf900 && c <= 0xfaff) || (c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af);
+  return (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) ||
+         (c >= 0x20000 && c <= 0x2ebef) || (c >= 0xf900 && c <= 0xfaff) ||
+         (c >= 0x3040 && c <= 0x30ff) || (c >= 0xac00 && c <= 0xd7af);
 }
 
 char32_t fold(char32_t c) {
@@ -48,7 +49,9 @@ char32_t fold(char32_t c) {
   return c;
 }
 
-bool is_alnum(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool is_alnum(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
 enum class RunKind { kNone, kCjk, kWord };
 
@@ -119,8 +122,10 @@ std::vector<QueryTerm> query_terms(std::string_view query) {
       if (cs.size() == 1) add(text_of(cs, 0, 1), false);
       for (size_t k = 0; k + 1 < cs.size(); ++k) add(text_of(cs, k, 2), false);
     } else if (r.kind == RunKind::kWord) {
-      if (cs.size() < kWindow) add(text_of(cs, 0, cs.size()), true);
-      else if (cs.size() == kWindow) add(text_of(cs, 0, kWindow), false);
+      if (cs.size() < kWindow)
+        add(text_of(cs, 0, cs.size()), true);
+      else if (cs.size() == kWindow)
+        add(text_of(cs, 0, kWindow), false);
       else
         for (size_t k = 0; k + kWindow <= cs.size(); ++k) add(text_of(cs, k, kWindow), false);
     }

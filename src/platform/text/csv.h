@@ -15,8 +15,8 @@ struct CsvRow {
 };
 
 struct CsvResult {
-  std::vector<CsvRow> rows;  // including the header row
-  std::string encoding;      // "utf-8" or "gb18030"
+  std::vector<CsvRow> rows;          // including the header row
+  std::string encoding;              // "utf-8" or "gb18030"
   std::optional<std::string> error;  // a malformed file: unterminated quote, ...
   size_t error_line = 0;
 };
