@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, fieldErrorsOf, formField, isProblem, unplacedErrors } from './problem'
+import { ApiError, fieldErrorsByPath, fieldErrorsOf, formField, isProblem, problemExtra, unplacedErrors } from './problem'
 import type { Problem } from './types'
 
 const problem = (p: Partial<Problem>): Problem => ({
@@ -54,5 +54,19 @@ describe('problem+json → form fields', () => {
     expect(new ApiError(502, null).code).toBe('http.502')
     expect(new ApiError(423, problem({ status: 423, code: 'auth.locked', detail: '账号已临时锁定' })).message).toBe('账号已临时锁定')
     expect(formField('items[3].name')).toBe('items.name')
+  })
+
+  it('keeps list positions as form paths', () => {
+    const p = problem({
+      errors: [
+        { field: 'phones[1].number', code: 'customer.phone_invalid', message: '无效' },
+        { field: 'fields[0].key', code: 'org.code_invalid', message: '编码无效' },
+        { field: 'fields[0].key', code: 'customer.key_repeated', message: '重复' },
+        { field: 'attrs.plate', code: 'field.required', message: '必填' },
+      ],
+    })
+    expect(fieldErrorsByPath(p)).toEqual({ 'phones.1.number': '无效', 'fields.0.key': '编码无效; 重复', 'attrs.plate': '必填' })
+    expect(fieldErrorsByPath(null)).toEqual({})
+    expect(problemExtra({ ...problem({}), existing_id: 7 } as Problem, 'existing_id')).toBe(7)
   })
 })

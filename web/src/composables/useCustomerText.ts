@@ -30,6 +30,7 @@ export function useCustomerText() {
     optionLabel: (o: string) => known(`customers.option.${o}`, o),
     attrLabel: (k: string) => known(`customers.eventAttr.${k}`, k),
     typeLabel: (code: string) => typeName(assetTypes.byCode.get(code), locale.value, code),
+    scoreColor: (score: number): string => (score >= 100 ? 'var(--el-color-success)' : score >= 60 ? 'var(--el-color-warning)' : 'var(--el-color-danger)'),
     scoreStatus: (score: number): 'success' | 'warning' | 'exception' => (score >= 100 ? 'success' : score >= 60 ? 'warning' : 'exception'),
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import zhCN from './locales/zh-CN'
 import en from './locales/en'
 import openapi from '../../../src/app/openapi.json'
-import { PERMISSIONS, ROLES, UNIT_KINDS } from '@/api/types'
+import { ASSET_FIELD_TYPES, CUSTOMER_KINDS, CUSTOMER_SOURCES, DUPLICATE_REASONS, EVENT_KINDS, GENDERS, MISSING_PARTS, PERMISSIONS, ROLES, UNIT_KINDS } from '@/api/types'
 import { permKey } from './index'
 
 type Tree = { [k: string]: string | Tree }
@@ -42,7 +42,7 @@ describe('messages', () => {
   })
 
   it('the Chinese texts are Chinese', () => {
-    for (const k of ['menu.admin', 'menu.units', 'menu.users', 'menu.tokens', 'menu.audit', 'menu.home', 'login.submit'])
+    for (const k of ['menu.admin', 'menu.units', 'menu.users', 'menu.tokens', 'menu.audit', 'menu.home', 'login.submit', 'menu.customers', 'menu.customerList', 'menu.duplicates', 'menu.assetTypes', 'customers.create'])
       expect(zh[k]).toMatch(/[\u4e00-\u9fff]/)
   })
 })
@@ -57,5 +57,28 @@ describe('API enums', () => {
     for (const p of PERMISSIONS) expect(zh[permKey(p)], p).toBeTruthy()
     for (const r of ROLES) expect(zh[`role.${r}`], r).toBeTruthy()
     for (const k of UNIT_KINDS) expect(zh[`kind.${k}`], k).toBeTruthy()
+  })
+
+  it('the console knows every customer enum of the API, with a name for each', () => {
+    const en = (name: string) => [...(schemas[name].enum ?? [])].sort()
+    const props = (schemas.Customer as unknown as { properties: Record<string, { enum?: string[] }> }).properties
+    const missing = (schemas.Completeness as unknown as { properties: { missing: { items: { enum: string[] } } } }).properties.missing.items.enum
+    const fieldTypes = (schemas.AssetField as unknown as { properties: { type: { enum: string[] } } }).properties.type.enum
+    const reasons = (schemas.DuplicateGroup as unknown as { properties: { reason: { enum: string[] } } }).properties.reason.enum
+    expect([...CUSTOMER_KINDS].sort()).toEqual(en('CustomerKind'))
+    expect([...CUSTOMER_SOURCES].sort()).toEqual(en('CustomerSource'))
+    expect([...EVENT_KINDS].sort()).toEqual(en('CustomerEventKind'))
+    expect([...GENDERS].sort()).toEqual([...(props.gender.enum ?? [])].sort())
+    expect([...MISSING_PARTS].sort()).toEqual([...missing].sort())
+    expect([...ASSET_FIELD_TYPES].sort()).toEqual([...fieldTypes].sort())
+    expect([...DUPLICATE_REASONS].sort()).toEqual([...reasons].sort())
+    const named = (prefix: string, values: readonly string[]) => values.forEach((v) => expect(zh[`${prefix}.${v}`], `${prefix}.${v}`).toBeTruthy())
+    named('customers.kinds', CUSTOMER_KINDS)
+    named('customers.sources', CUSTOMER_SOURCES)
+    named('customers.genders', GENDERS)
+    named('customers.missing', MISSING_PARTS)
+    named('timeline.kinds', EVENT_KINDS)
+    named('assetTypes.types', ASSET_FIELD_TYPES)
+    named('duplicates.reasons', DUPLICATE_REASONS)
   })
 })

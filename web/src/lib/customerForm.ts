@@ -160,6 +160,7 @@ export function customerErrors(problem: Problem | null | undefined, phoneCount: 
     else put(path, message)
   }
   if (problem.code === 'customer.phone_taken') put(phoneCount === 1 ? 'phones.0.number' : 'phones', problem.detail)
+  if (problem.code === 'customer.assign_forbidden') put('owner_id', problem.detail)
   return out
 }
 

@@ -54,12 +54,12 @@ export function apiQuery(f: CustomerFilters, limit: number, after: string | null
   return {
     limit,
     after: after ?? undefined,
-    q: f.q.trim() || undefined,
+    q: clipBytes(f.q.trim(), 100) || undefined,
     unit_id: f.unit_id ?? undefined,
     owner_id: f.owner_id ?? undefined,
     kind: f.kind || undefined,
     source: f.source || undefined,
-    tag: f.tag.trim() || undefined,
+    tag: clipBytes(f.tag.trim(), 60) || undefined,
     incomplete: f.incomplete || undefined,
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatTime } from './datetime'
+import { companyTimeToEpoch, epochToCompanyTime, formatDate, formatTime } from './datetime'
 
 describe('times in Asia/Shanghai', () => {
   it('formats UTC epoch milliseconds as YYYY-MM-DD HH:mm in Shanghai', () => {
@@ -15,5 +15,17 @@ describe('times in Asia/Shanghai', () => {
     expect(formatTime(null)).toBe('—')
     expect(formatTime(undefined)).toBe('—')
     expect(formatTime(Number.NaN)).toBe('—')
+  })
+
+  it('typed company times are Shanghai wall-clock times, whatever the browser zone', () => {
+    expect(companyTimeToEpoch('2026-01-01 08:00')).toBe(Date.UTC(2026, 0, 1, 0, 0))
+    expect(companyTimeToEpoch('2026-01-01 00:30')).toBe(Date.UTC(2025, 11, 31, 16, 30))
+    expect(companyTimeToEpoch('2026-02-30 10:00')).toBeNull()
+    expect(companyTimeToEpoch('2026-01-01 24:00')).toBeNull()
+    expect(companyTimeToEpoch('yesterday')).toBeNull()
+    expect(epochToCompanyTime(Date.UTC(2025, 11, 31, 16, 30))).toBe('2026-01-01 00:30')
+    expect(formatDate(Date.UTC(2025, 11, 31, 16, 30))).toBe('2026-01-01')
+    const now = Date.UTC(2026, 10, 25, 11, 7)
+    expect(companyTimeToEpoch(epochToCompanyTime(now))).toBe(now)
   })
 })

@@ -1,28 +1,32 @@
 import { describe, expect, it } from 'vitest'
 import { MENU, mayOpen, menuTrail, requiredPermissions, visibleMenu, type MenuEntry } from './menu'
 
-const ADMIN = ['audit.read', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write']
-const MANAGER = ['org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write']
-const SUPERVISOR = ['org.unit.read', 'org.user.read']
-const AGENT = ['org.unit.read']
+// As the server grants them (org::permissions_of).
+const ADMIN = ['audit.read', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write']
+const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write']
+const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read']
+const AGENT = ['customer.read', 'customer.write', 'org.unit.read']
+const INSPECTOR = ['customer.read', 'org.unit.read']
+const CUSTOMERS = ['customers', 'customers.customerList', 'customers.duplicates']
 const keys = (entries: readonly MenuEntry[]): string[] => entries.flatMap((e) => [e.key, ...(e.children ? keys(e.children).map((k) => `${e.key}.${k}`) : [])])
 
 describe('menu by permission', () => {
-  it('admin sees home and every admin page', () => {
-    expect(keys(visibleMenu(ADMIN))).toEqual(['home', 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit'])
+  it('admin sees home, the customer archive with asset types, and every admin page', () => {
+    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit'])
   })
-  it('manager and supervisor: no audit log', () => {
-    expect(keys(visibleMenu(MANAGER))).toEqual(['home', 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
-    expect(keys(visibleMenu(SUPERVISOR))).toEqual(['home', 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
+  it('manager and supervisor: customers without asset types; no audit log', () => {
+    expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
+    expect(keys(visibleMenu(SUPERVISOR))).toEqual(['home', ...CUSTOMERS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
   })
-  it('agent, inspector, handler, viewer: no 系统管理 at all', () => {
-    expect(keys(visibleMenu(AGENT))).toEqual(['home'])
+  it('agent, inspector, handler, viewer: customers, no 系统管理 at all', () => {
+    expect(keys(visibleMenu(AGENT))).toEqual(['home', ...CUSTOMERS])
+    expect(keys(visibleMenu(INSPECTOR))).toEqual(['home', ...CUSTOMERS])
     expect(keys(visibleMenu([]))).toEqual(['home'])
   })
   it('modules that do not exist yet never show, whatever the permissions', () => {
     const everything = ['customer.read', 'ticket.read', 'callback.read', 'quality.read', 'member.read', 'care.read', 'report.read', 'knowledge.read', ...ADMIN]
     const shown = keys(visibleMenu(everything))
-    for (const m of ['customers', 'tickets', 'callbacks', 'quality', 'members', 'care', 'reports', 'knowledge']) expect(shown).not.toContain(m)
+    for (const m of ['tickets', 'callbacks', 'quality', 'members', 'care', 'reports', 'knowledge']) expect(shown).not.toContain(m)
     // ... and show once they exist
     const built = MENU.map((e) => (e.key === 'tickets' ? { ...e, exists: true } : e))
     expect(keys(visibleMenu(['ticket.read'], built))).toContain('tickets')
@@ -44,5 +48,8 @@ describe('menu by permission', () => {
     expect(mayOpen('admin.audit', MANAGER)).toBe(false)
     expect(mayOpen('home', [])).toBe(true)
     expect(mayOpen('tickets', ['ticket.read'])).toBe(false) // not built yet
+    expect(requiredPermissions('customers.assetTypes')).toEqual(['customer.read', 'customer.admin'])
+    expect(mayOpen('customers.customerList', INSPECTOR)).toBe(true)
+    expect(mayOpen('customers.assetTypes', MANAGER)).toBe(false)
   })
 })

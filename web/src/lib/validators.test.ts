@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { childKinds, email, mayHangUnder, maxLength, password, phone, required, unitCode, username } from './validators'
+import { calendarDate, childKinds, clockTime, email, fieldKey, isCalendarDate, mayHangUnder, maxLength, password, phone, required, tagList, unitCode, username } from './validators'
 
 describe('validators mirror the server', () => {
   it('required', () => {
@@ -68,5 +68,28 @@ describe('validators mirror the server', () => {
     expect(childKinds('region')).toEqual(['branch', 'store', 'department'])
     expect(childKinds('branch')).toEqual(['store', 'department'])
     expect(childKinds('store')).toEqual([])
+  })
+
+  it('dates: real calendar days in 1900–2100 (customers::valid_date)', () => {
+    for (const ok of ['2024-02-29', '1900-01-01', '2100-12-31', '1989-02-21']) expect(isCalendarDate(ok), ok).toBe(true)
+    for (const bad of ['2025-02-29', '2025-02-30', '2025-13-01', '2025-00-10', '1899-12-31', '2101-01-01', '2025-1-1', '20250101', '2025/01/01'])
+      expect(isCalendarDate(bad), bad).toBe(false)
+    expect(calendarDate('')).toBeNull()
+    expect(calendarDate('2025-02-30')).toBe('validation.date')
+  })
+
+  it('clock times HH:MM 00:00–23:59 (customers::valid_clock_time)', () => {
+    for (const ok of ['', '00:00', '08:30', '23:59']) expect(clockTime(ok), ok).toBeNull()
+    for (const bad of ['24:00', '8:30', '08:60', '0830', '08:30:00']) expect(clockTime(bad), bad).toBe('validation.clockTime')
+  })
+
+  it('tags: 1–60 bytes each; field keys like codes', () => {
+    expect(tagList(['VIP', '老客户'])).toBeNull()
+    expect(tagList([])).toBeNull()
+    expect(tagList(['好'.repeat(20)])).toBeNull()
+    expect(tagList(['好'.repeat(21)])).toBe('validation.tag') // 63 bytes
+    expect(tagList([' '])).toBe('validation.tag')
+    expect(fieldKey('plate')).toBeNull()
+    expect(fieldKey('车牌')).toBe('validation.fieldKey')
   })
 })

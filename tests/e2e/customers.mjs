@@ -1,0 +1,269 @@
+// The customer archive in the browser: search, the 360 page, creating a customer and an
+// asset with the server's field errors shown on the fields, duplicates, asset types, and
+// what agents and inspectors may see. Registered inside console.test.mjs's suite (one
+// server, one Chromium), after the organisation tests.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { BASE, apiSession, shot, signIn } from './harness.mjs'
+
+const T = { timeout: 60_000 }
+const MASKED = /\d{3}\*{4}\d{4}/
+
+export function customerTests(chrome) {
+  // Filled by the tests as they go: the demo records they use.
+  const demo = { withHistory: null, plate: '', takenPhone: '', created: null }
+  let admin
+
+  test('customers: the header search finds customers by a two-character Chinese word (漏水)', T, async () => {
+    admin = await apiSession('admin')
+    // A customer of the search whose record has assets and history, to open next.
+    const hits = (await admin.get(`/api/v1/customers?q=${encodeURIComponent('漏水')}&limit=50`)).items
+    assert.ok(hits.length > 0, 'the demo has customers whose notes mention 漏水')
+    let most = 0
+    for (const c of hits.filter((h) => h.asset_count).slice(0, 12)) {
+      const events = await admin.get(`/api/v1/customers/${c.id}/events?limit=10`)
+      if (events.items.length > most) {
+        most = events.items.length
+        demo.withHistory = c
+      }
+    }
+    assert.ok(demo.withHistory, 'one of them has assets and events')
+    demo.takenPhone = demo.withHistory.phones[0].number
+
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.getByTestId('global-search').fill('漏水')
+    await page.getByTestId('global-search').press('Enter')
+    await page.getByTestId('customers-page').waitFor()
+    assert.equal(new URL(page.url()).searchParams.get('q'), '漏水')
+    assert.equal(await page.getByTestId('customer-filter-q').inputValue(), '漏水')
+    const rows = page.getByTestId('customer-table').locator('.el-table__row')
+    await rows.first().waitFor()
+    assert.ok((await rows.count()) >= Math.min(hits.length, 20))
+    for (const note of await page.getByTestId('customer-notes').allInnerTexts()) assert.match(note, /漏水/)
+    await page.getByTestId(`customer-link-${demo.withHistory.id}`).waitFor()
+    await shot(page, '19-customer-search')
+    await page.context().close()
+  })
+
+  test('customers: the 360 page shows the profile, the assets and the timeline', T, async () => {
+    const c = demo.withHistory
+    const detail = await admin.get(`/api/v1/customers/${c.id}`)
+    demo.plate = detail.assets.find((a) => a.type === 'vehicle')?.attrs.plate ?? ''
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers?q=${encodeURIComponent('漏水')}`)
+    await page.getByTestId(`customer-link-${c.id}`).click()
+    await page.getByTestId('customer-profile').waitFor()
+    assert.equal(new URL(page.url()).pathname, `/customers/${c.id}`)
+    assert.equal(await page.getByTestId('customer-name').innerText(), c.name)
+    assert.match(await page.getByTestId('breadcrumb').innerText(), new RegExp(`客户档案\\s*/\\s*客户列表\\s*/\\s*${c.name}`))
+    assert.match(await page.getByTestId('customer-phones').innerText(), new RegExp(c.phones[0].number)) // admin: unmasked
+    assert.match(await page.getByTestId('customer-profile').innerText(), /漏水/)
+    assert.match(await page.getByTestId('customer-completeness').innerText(), new RegExp(`${c.completeness.score}%`))
+    // assets: one card per asset, fields labelled from the asset type
+    const card = page.getByTestId(`asset-card-${detail.assets[0].id}`)
+    await card.waitFor()
+    if (detail.assets[0].type === 'vehicle') {
+      assert.match(await card.innerText(), /车辆/)
+      assert.match(await card.innerText(), /车牌号/)
+      assert.match(await card.innerText(), new RegExp(detail.assets[0].attrs.plate))
+    }
+    await shot(page, '20-customer-360')
+    // the timeline: kinds in Chinese, amounts in ¥ with two decimals
+    await page.getByRole('tab', { name: '时间线' }).click()
+    const timeline = page.getByTestId('timeline')
+    await timeline.locator('.el-timeline-item').first().waitFor()
+    assert.match(await timeline.innerText(), /交付\/交车|维修|保养|到店|购买|通话/)
+    if (await page.getByTestId('event-amount').count()) assert.match(await page.getByTestId('event-amount').first().innerText(), /^¥[\d,]+\.\d{2}$/)
+    assert.equal(new URL(page.url()).searchParams.get('tab'), 'timeline')
+    await shot(page, '21-customer-timeline')
+    await page.context().close()
+  })
+
+  test('customers: creating one — a bad phone is refused on its field, a taken one by the server, then a good one', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers`)
+    await page.getByTestId('customer-create').click()
+    const dialog = page.getByTestId('customer-dialog')
+    await dialog.waitFor()
+    await page.getByTestId('customer-form-name').fill('测试客户王五')
+    await dialog.locator('.el-form-item', { hasText: '所属单元' }).locator('.el-select__wrapper').click()
+    await page.keyboard.type('徐汇')
+    await page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: '上海徐汇店' }).click()
+    const phoneError = page.getByTestId('customer-form-phone-row-0').locator('.el-form-item__error')
+    // 1. checked in the browser, as the server would: ten digits is no number
+    await page.getByTestId('customer-form-phone-0').fill('138 0013 800')
+    await page.getByTestId('customer-form-submit').click()
+    await phoneError.getByText('请输入 11 位手机号或带区号的固定电话').waitFor()
+    await shot(page, '22-customer-phone-invalid')
+    // 2. a number that another customer has: the server refuses (409) and the message
+    //    lands on the number, with a link to that customer
+    await page.getByTestId('customer-form-phone-0').fill(demo.takenPhone)
+    await phoneError.waitFor({ state: 'detached' })
+    await page.getByTestId('customer-form-submit').click()
+    await phoneError.getByText('该电话号码已属于另一位客户').waitFor()
+    await page.getByTestId('customer-form-existing').getByText('查看该客户').waitFor()
+    await shot(page, '23-customer-phone-taken')
+    // 3. a good number, typed the way people do: normalised when the field is left
+    await page.getByTestId('customer-form-phone-0').fill('+86 139-1234-0001')
+    await page.getByTestId('customer-form-address').click()
+    assert.equal(await page.getByTestId('customer-form-phone-0').inputValue(), '13912340001')
+    await page.getByTestId('customer-form-address').fill('上海市徐汇区漕溪北路 88 号')
+    await page.getByTestId('customer-form-tags').click()
+    await page.keyboard.type('新客户')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('customer-form-submit').click()
+    await page.getByTestId('customer-profile').waitFor()
+    assert.match(page.url(), /\/customers\/\d+$/)
+    demo.created = Number(page.url().split('/').pop())
+    assert.equal(await page.getByTestId('customer-name').innerText(), '测试客户王五')
+    assert.match(await page.getByTestId('customer-phones').innerText(), /13912340001/)
+    assert.match(await page.getByTestId('customer-profile').innerText(), /上海徐汇店/)
+    assert.match(await page.getByTestId('customer-profile').innerText(), /新客户/)
+    // no birthday, no asset, no owner yet: the completeness says so
+    assert.match(await page.getByTestId('customer-completeness').innerText(), /生日/)
+    assert.match(await page.getByTestId('customer-completeness').innerText(), /资产/)
+    await shot(page, '24-customer-created')
+    await page.context().close()
+  })
+
+  test('customers: a vehicle without its plate — the server names the plate field; fixed, it is saved', T, async () => {
+    assert.ok(demo.created && demo.plate)
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers/${demo.created}`)
+    await page.getByTestId('asset-add').click()
+    const dialog = page.getByTestId('asset-dialog')
+    await dialog.waitFor()
+    assert.match(await page.getByTestId('asset-form-type').innerText(), /车辆/) // the form is the vehicle type's
+    await page.getByTestId('asset-field-model').locator('input').fill('大众帕萨特')
+    await page.getByTestId('asset-field-mileage_km').locator('input').fill('12000')
+    await page.getByTestId('asset-form-submit').click()
+    const plateError = page.getByTestId('asset-field-plate').locator('.el-form-item__error')
+    await plateError.getByText('必填').waitFor() // field.required on attrs.plate, from the server
+    await shot(page, '25-asset-plate-missing')
+    // The plate of a demo customer's car: the same car under two customers.
+    await page.getByTestId('asset-field-plate').locator('input').fill(demo.plate)
+    await plateError.waitFor({ state: 'detached' })
+    await page.getByTestId('asset-form-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    const card = page.getByTestId('asset-list').locator('.asset-card').first()
+    await card.getByText('大众帕萨特').first().waitFor()
+    assert.match(await card.innerText(), /12,000/)
+    assert.doesNotMatch(await page.getByTestId('customer-completeness').innerText(), /资产/)
+    await shot(page, '26-asset-added')
+    // record a purchase of ¥1,299.90 on the timeline
+    await page.getByRole('tab', { name: '时间线' }).click()
+    await page.getByTestId('event-add').click()
+    await page.getByTestId('event-dialog').waitFor()
+    await page.getByTestId('event-form-kind').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^购买$/ }).click()
+    await page.getByTestId('event-form-amount').fill('1299.9')
+    await page.getByTestId('event-form-note').fill('购买保养套餐')
+    await page.getByTestId('event-form-submit').click()
+    await page.getByTestId('event-dialog').waitFor({ state: 'hidden' })
+    const item = page.getByTestId('timeline').locator('.el-timeline-item').first()
+    await item.getByText('¥1,299.90').waitFor()
+    assert.match(await item.innerText(), /购买/)
+    assert.match(await item.innerText(), /购买保养套餐/)
+    await shot(page, '27-event-recorded')
+    await page.context().close()
+  })
+
+  test('customers: the duplicates page shows the two customers with the same plate side by side', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.getByTestId('menu-customers').getByText('客户查重').click()
+    await page.getByTestId('duplicates-page').waitFor()
+    const group = page.getByTestId(`duplicate-group-plate-${demo.plate.toUpperCase()}`)
+    await group.waitFor()
+    await group.getByTestId(`duplicate-customer-${demo.created}`).getByText('测试客户王五').waitFor()
+    await group.getByTestId(`duplicate-customer-${demo.withHistory.id}`).getByText(demo.withHistory.name).waitFor()
+    assert.match(await group.innerText(), /同一车牌/)
+    assert.equal(await page.getByRole('button', { name: /合并/ }).count(), 0) // no merge on the server yet
+    await shot(page, '28-duplicates')
+    await group.getByRole('link', { name: '测试客户王五' }).click()
+    await page.getByTestId('customer-profile').waitFor()
+    assert.equal(new URL(page.url()).pathname, `/customers/${demo.created}`)
+    await page.context().close()
+  })
+
+  test('customers: an admin adds an asset type with its fields', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.getByTestId('menu-customers').getByText('资产类型').click()
+    await page.getByTestId('type-table').getByText('vehicle', { exact: true }).waitFor()
+    await page.getByTestId('type-create').click()
+    await page.getByTestId('type-form-code').fill('member_card')
+    await page.getByTestId('type-form-name-zh').fill('会员卡')
+    await page.getByTestId('type-form-name-en').fill('Membership card')
+    await page.getByTestId('type-field-key-0').fill('card_no')
+    await page.getByTestId('type-field-label-zh-0').fill('卡号')
+    await page.getByTestId('type-add-field').click()
+    await page.getByTestId('type-field-key-1').fill('card_no') // the same key twice: refused
+    await page.getByTestId('type-field-label-zh-1').fill('余额')
+    await page.getByTestId('type-form-submit').click()
+    await page.getByTestId('type-field-1').getByText('字段键重复').waitFor()
+    await page.getByTestId('type-field-key-1').fill('balance_fen')
+    await page.getByTestId('type-field-type-1').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^金额$/ }).click()
+    await shot(page, '29-asset-type-editor')
+    await page.getByTestId('type-form-submit').click()
+    await page.getByTestId('type-dialog').waitFor({ state: 'hidden' })
+    const row = page.getByTestId('type-table').locator('.el-table__row', { hasText: 'member_card' })
+    await row.waitFor()
+    assert.match(await row.innerText(), /会员卡/)
+    assert.match(await row.innerText(), /余额/)
+    await page.context().close()
+  })
+
+  test('customers: an agent sees masked phones on a colleague’s customer, full ones on their own', T, async () => {
+    const zhang = (await admin.get('/api/v1/users?q=agent.zhang')).items.find((u) => u.username === 'agent.zhang')
+    const sh = (await admin.get('/api/v1/customers?unit_id=5&limit=200')).items // 上海分部 and its stores
+    const theirs = sh.find((c) => c.owner_id && c.owner_id !== zhang.id && c.phones.length)
+    const mine = sh.find((c) => c.owner_id === zhang.id && c.phones.length)
+    assert.ok(theirs && mine)
+    const page = await chrome().page()
+    await signIn(page, 'agent.zhang')
+    await page.goto(`${BASE}/customers/${theirs.id}`)
+    await page.getByTestId('customer-phones-masked').waitFor()
+    assert.match(await page.getByTestId('customer-phones').innerText(), MASKED)
+    assert.doesNotMatch(await page.getByTestId('customer-phones').innerText(), new RegExp(theirs.phones[0].number))
+    await shot(page, '30-agent-masked-phone')
+    // the edit form cannot send masked numbers back: the phones are locked there
+    await page.getByTestId('customer-edit').click()
+    await page.getByTestId('customer-form-phones-locked').waitFor()
+    await page.keyboard.press('Escape')
+    await page.goto(`${BASE}/customers/${mine.id}`)
+    await page.getByTestId('customer-phones').getByText(mine.phones[0].number).waitFor()
+    assert.equal(await page.getByTestId('customer-phones-masked').count(), 0)
+    // the same, in English
+    await page.getByTestId('lang-en').click()
+    await page.goto(`${BASE}/customers/${theirs.id}`)
+    await page.getByTestId('customer-phones-masked').getByText('Numbers partly hidden').waitFor()
+    await page.getByRole('tab', { name: 'Timeline' }).waitFor()
+    await shot(page, '31-agent-masked-english')
+    await page.context().close()
+  })
+
+  test('customers: an inspector reads the archive but cannot create or change customers', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'inspector')
+    await page.getByTestId('menu-customers').getByText('客户列表').click()
+    await page.getByTestId('customers-page').waitFor()
+    await page.getByTestId('customer-table').waitFor()
+    assert.equal(await page.getByTestId('customer-create').count(), 0)
+    assert.equal(await page.getByTestId('menu-assetTypes').count(), 0)
+    await shot(page, '32-inspector-customers')
+    // a customer outside the inspector's unit is not there for them (404 → a message)
+    await page.goto(`${BASE}/customers/${demo.withHistory.id}`)
+    await page.getByTestId('customer-missing').waitFor()
+    assert.equal(await page.getByTestId('customer-edit').count(), 0)
+    await page.goto(`${BASE}/customers/asset-types`)
+    await page.getByTestId('page-403').waitFor()
+    await page.context().close()
+  })
+}
