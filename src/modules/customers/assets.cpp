@@ -35,7 +35,8 @@ store::Asset build(const AssetType& type, const std::string& attrs_json) {
   if (!values) throw Error::validation({{"attrs", "field.wrong_type", {{"expected", "object"}}}});
   std::vector<FieldError> errors;
   for (const auto& pr : check_attributes(type, *values))
-    errors.push_back({"attrs." + pr.key, pr.code, {}});
+    errors.push_back({"attrs." + pr.key, pr.code,
+                      pr.code == "field.wrong_type" ? Error::Params{{"expected", "@value_kind.number"}} : Error::Params{}});
   if (!errors.empty()) throw Error::validation(std::move(errors));
   store::Asset a;
   a.type = type.code;

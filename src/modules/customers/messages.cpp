@@ -50,6 +50,7 @@ void CustomerService::register_messages() {
       {"customer.import_repeated", "与文件第 {value} 行重复", "repeats line {value} of the file"},
       {"customer.vehicle_taken", "该车辆已属于另一位客户",
        "this vehicle already belongs to another customer"},
+      {"value_kind.number", "数字", "a number"},
       {"customer.batch_size", "一次提交 1 到 1000 条记录", "send 1 to 1000 records at a time"},
       {"customer.event_recorded", "该外部编号的记录已存在，未重复写入。",
        "An event with this external id was already recorded."},

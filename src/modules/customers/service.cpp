@@ -9,6 +9,7 @@
 #include "modules/customers/store.h"
 #include "modules/org/model.h"
 #include "platform/audit/audit.h"
+#include "platform/core/json_input.h"
 #include "platform/events/outbox.h"
 #include "platform/search/tokenizer.h"
 
@@ -120,7 +121,7 @@ std::vector<FieldError> CustomerService::check(const CustomerInput& in, bool cre
     std::set<std::string> seen;
     for (size_t i = 0; i < in.tags->size(); ++i) {
       const auto& t = (*in.tags)[i];
-      if (t.empty() || t.size() > 60)
+      if (t.empty() || utf8_length(t) > 60)
         e.push_back({"tags[" + std::to_string(i) + "]", "field.invalid", {}});
       else if (!seen.insert(t).second)
         e.push_back({"tags[" + std::to_string(i) + "]", "customer.tag_repeated", {}});
@@ -130,10 +131,11 @@ std::vector<FieldError> CustomerService::check(const CustomerInput& in, bool cre
   return e;
 }
 
-CustomerView CustomerService::view(const auth::Principal& p, db::Session& s, Customer c) const {
+CustomerView CustomerService::view(const auth::Principal& p, db::Session& s, Customer c, bool with_assets) const {
   CustomerView v;
   v.completeness = completeness(c);
-  for (const auto& a : store::assets_of(s, c.id))
+  if (with_assets)
+    for (const auto& a : store::assets_of(s, c.id))
     v.assets.push_back({a.id, a.type, a.label, a.attrs_json, a.created_at, a.updated_at});
   bool may_see = p.can(org::perm::kCustomerPii) || (c.owner_id && *c.owner_id == p.user_id);
   if (!may_see) {
@@ -309,7 +311,7 @@ org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const Cu
                                                         : search::pg_tsquery(terms);
   }
   db_.read([&](db::Session& s) {
-    for (auto& c : store::list(s, f)) page.items.push_back(view(p, s, std::move(c)));
+    for (auto& c : store::list(s, f)) page.items.push_back(view(p, s, std::move(c), false));
   });
   if (static_cast<int>(page.items.size()) > q.limit) {
     page.items.resize(q.limit);

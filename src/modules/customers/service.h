@@ -151,7 +151,8 @@ class CustomerService {
                           const ImportOptions& options);
 
  private:
-  CustomerView view(const auth::Principal& p, db::Session& s, Customer c) const;
+  // with_assets: the detail page's asset cards; lists leave them out (no query per row).
+  CustomerView view(const auth::Principal& p, db::Session& s, Customer c, bool with_assets = true) const;
   BatchResult record(const auth::Principal& p, const std::vector<EventInput>& in, bool indexed);
   std::vector<FieldError> validate_event(db::Session& s, const auth::Principal& p,
                                          const EventInput& in, const std::string& prefix,
