@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <csignal>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -107,20 +108,26 @@ int App::serve() {
   o.access_log = config_.boolean("log.access");
 
   org::OrgService& org = *org_;
-  http::Server server(o, router_, metrics_, [&org](const http::Request& req) {
-    std::string bearer;
-    std::string_view auth = req.header("authorization");
-    if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
-      bearer = std::string(auth.substr(7));
-    }
-    return org.authenticate(req.cookie("kefu_session"), bearer);
-  });
-  worker_queue_depth_ = [&server] { return server.worker_queue_depth(); };
-  uint16_t port = server.start();
-  spdlog::info("kefu listening on http://{}:{}", o.host, port);
-  std::cout << "kefu listening on http://" << o.host << ":" << port << std::endl;
-  server.wait();
-  worker_queue_depth_ = nullptr;
+  {
+    http::Server server(o, router_, metrics_, [&org](const http::Request& req) {
+      std::string bearer;
+      std::string_view auth = req.header("authorization");
+      if (auth.size() > 7 && (auth.substr(0, 7) == "Bearer " || auth.substr(0, 7) == "bearer ")) {
+        bearer = std::string(auth.substr(7));
+      }
+      return org.authenticate(req.cookie("kefu_session"), bearer);
+    });
+    worker_queue_depth_ = [&server] { return server.worker_queue_depth(); };
+    uint16_t port = server.start();
+    spdlog::info("kefu listening on http://{}:{}", o.host, port);
+    std::cout << "kefu listening on http://" << o.host << ":" << port << std::endl;
+    server.wait();
+    worker_queue_depth_ = nullptr;
+  }
+  // Shutting down: the requests are answered; a second SIGTERM (an impatient supervisor)
+  // must not cut short the last commits, so it is ignored from here on.
+  std::signal(SIGTERM, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
   spdlog::info("kefu stopped");
   return 0;
 }

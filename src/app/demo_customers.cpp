@@ -14,9 +14,11 @@ const char* const kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄"
 const char* const kGiven[] = {"伟",   "芳",   "娜",   "敏",   "静",   "磊",  "强", "洋",
                               "艳",   "勇",   "军",   "杰",   "涛",   "明",  "超", "秀英",
                               "建华", "志强", "海燕", "晓东", "丽娟", "国庆"};
-const char* const kDistricts[] = {"徐汇区漕溪北路", "浦东新区张杨路", "静安区南京西路",
-                                  "西湖区文三路",   "天河区体育西路", "越秀区东风中路",
-                                  "闵行区七莘路",   "拱墅区湖墅南路"};
+// Streets by city, so that an address reads like one (上海 stores get 上海 streets).
+const char* const kShanghai[] = {"徐汇区漕溪北路", "浦东新区张杨路", "静安区南京西路",
+                                 "闵行区七莘路"};
+const char* const kHangzhou[] = {"西湖区文三路", "拱墅区湖墅南路", "上城区解放路"};
+const char* const kGuangzhou[] = {"天河区体育西路", "越秀区东风中路", "海珠区江南大道"};
 const char* const kModels[] = {"大众帕萨特", "大众途观L", "别克君越",
                                "丰田凯美瑞", "本田雅阁",  "日产轩逸"};
 const char* const kNotes[] = {"客户希望周末联系",
@@ -42,8 +44,15 @@ void create_demo_customers(org::OrgService& org, customers::CustomerService& cs,
   const char* const plates[] = {"沪A", "沪B", "浙A", "粤A"};
   std::vector<int64_t> store_ids;
   for (const char* s : stores) store_ids.push_back(org.get_unit_by_code(sys, s).id);
+  // Owners are the agents whose unit contains the store (none in 杭州: left unowned).
   auto agents =
       org.list_users(sys, {std::nullopt, std::nullopt, std::string("agent"), true, 0, 50}).items;
+  std::vector<std::vector<int64_t>> owners(store_ids.size());
+  for (size_t k = 0; k < store_ids.size(); ++k) {
+    std::string path = org.get_unit(sys, store_ids[k]).path;
+    for (const auto& a : agents)
+      if (path.rfind(a.unit_path, 0) == 0) owners[k].push_back(a.id);
+  }
   constexpr int64_t kDay = 24 * 3600 * 1000LL;
   for (int i = 0; i < count; ++i) {
     size_t store = static_cast<size_t>(i) % store_ids.size();
@@ -54,10 +63,13 @@ void create_demo_customers(org::OrgService& org, customers::CustomerService& cs,
     std::snprintf(phone, sizeof phone, "1%d%09d", 3 + static_cast<int>(rng() % 7),
                   static_cast<int>(rng() % 1000000000));
     in.phones = std::vector<customers::Phone>{{phone, "mobile", true}};
+    const char* street = store < 2    ? pick(rng, kShanghai)
+                         : store == 2 ? pick(rng, kHangzhou)
+                                      : pick(rng, kGuangzhou);
     in.address = std::string(store < 2    ? "上海市"
                              : store == 2 ? "杭州市"
                                           : "广州市") +
-                 pick(rng, kDistricts) + std::to_string(10 + rng() % 400) + "号";
+                 street + std::to_string(10 + rng() % 400) + "号";
     in.source = std::vector<std::string>{"walk_in", "hotline", "web", "referral"}[rng() % 4];
     in.gender = rng() % 2 ? "male" : "female";
     if (rng() % 3) {
@@ -67,8 +79,8 @@ void create_demo_customers(org::OrgService& org, customers::CustomerService& cs,
       in.birthday = bday;
     }
     in.notes = pick(rng, kNotes);
-    if (!agents.empty() && rng() % 4)
-      in.owner_id = std::optional<int64_t>(agents[rng() % agents.size()].id);
+    if (!owners[store].empty() && rng() % 4)
+      in.owner_id = std::optional<int64_t>(owners[store][rng() % owners[store].size()]);
     customers::CustomerView created;
     try {
       created = cs.create(sys, in);

@@ -55,6 +55,7 @@ class GracefulShutdownTest(ServerTestCase):
         srv.proc.send_signal(signal.SIGTERM)
         for t in threads:
             t.join(30)
+        srv.proc.wait(30)  # one SIGTERM is enough: stop() signals only a process still running
         rc = srv.stop(timeout=30)
         took = time.time() - t0
         for c in idle:
