@@ -11,10 +11,6 @@
 namespace kefu::customers {
 namespace {
 
-std::optional<int64_t> actor(const auth::Principal& p) {
-  return p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt;
-}
-
 std::string upper_compact(std::string s) {
   std::string out;
   for (char c : s)
@@ -36,7 +32,9 @@ store::Asset build(const AssetType& type, const std::string& attrs_json) {
   std::vector<FieldError> errors;
   for (const auto& pr : check_attributes(type, *values))
     errors.push_back({"attrs." + pr.key, pr.code,
-                      pr.code == "field.wrong_type" ? Error::Params{{"expected", "@value_kind.number"}} : Error::Params{}});
+                      pr.code == "field.wrong_type"
+                          ? Error::Params{{"expected", "@value_kind.number"}}
+                          : Error::Params{}});
   if (!errors.empty()) throw Error::validation(std::move(errors));
   store::Asset a;
   a.type = type.code;
@@ -87,9 +85,9 @@ AssetType CustomerService::save_asset_type(const auth::Principal& p, const Asset
     store::upsert_asset_type(s, t, now);
     audit::append(
         s, now,
-        {actor(p), p.username, before ? "customer.asset_type.update" : "customer.asset_type.create",
-         "asset_type", t.code, p.unit_path,
-         before ? boost::json::serialize(asset_type_json(*before)) : "",
+        {p.actor_id(), p.username,
+         before ? "customer.asset_type.update" : "customer.asset_type.create", "asset_type", t.code,
+         p.unit_path, before ? boost::json::serialize(asset_type_json(*before)) : "",
          boost::json::serialize(asset_type_json(t)), p.request_id});
   });
   return t;
@@ -110,7 +108,7 @@ AssetView CustomerService::add_asset(const auth::Principal& p, int64_t customer_
     store::insert_asset(s, a);
     reindex(s, customer_id);
     audit::append(s, now,
-                  {actor(p), p.username, "customer.asset.create", "asset", std::to_string(a.id),
+                  {p.actor_id(), p.username, "customer.asset.create", "asset", std::to_string(a.id),
                    c->unit_path, "", boost::json::serialize(asset_json(as_view(a))), p.request_id});
     return as_view(a);
   });
@@ -135,7 +133,7 @@ AssetView CustomerService::update_asset(const auth::Principal& p, int64_t custom
     store::update_asset(s, a);
     reindex(s, customer_id);
     audit::append(s, now,
-                  {actor(p), p.username, "customer.asset.update", "asset", std::to_string(a.id),
+                  {p.actor_id(), p.username, "customer.asset.update", "asset", std::to_string(a.id),
                    c->unit_path, boost::json::serialize(asset_json(as_view(*before))),
                    boost::json::serialize(asset_json(as_view(a))), p.request_id});
     return as_view(a);

@@ -13,10 +13,6 @@ namespace {
 
 constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
 
-std::optional<int64_t> actor(const auth::Principal& p) {
-  return p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt;
-}
-
 EventView as_view(const store::Event& e) {
   return {e.id,       e.customer_id, e.kind,     e.occurred_at, e.unit_id,
           e.staff_id, e.amount_fen,  e.asset_id, e.attrs_json,  e.external_id};
@@ -159,9 +155,9 @@ BatchResult CustomerService::record(const auth::Principal& p, const std::vector<
       std::string payload = boost::json::serialize(body);
       events::publish(s, now,
                       {outbox_type(e.kind, asset_types[i]), "customer_event", std::to_string(e.id),
-                       e.unit_id, actor(p), payload});
+                       e.unit_id, p.actor_id(), payload});
       audit::append(s, now,
-                    {actor(p), p.username, "customer.event.create", "customer_event",
+                    {p.actor_id(), p.username, "customer.event.create", "customer_event",
                      std::to_string(e.id), customers[i].unit_path, "", payload, p.request_id});
       result.created.push_back(e.id);
     }

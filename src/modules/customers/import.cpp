@@ -280,13 +280,11 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
                                 {"sha256", sha256_hex(bytes)}};
     std::string body = boost::json::serialize(summary);
     audit::append(s, now,
-                  {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username,
-                   "customer.import", "customer_import", sha256_hex(bytes).substr(0, 16),
-                   p.unit_path, "", body, p.request_id});
-    events::publish(
-        s, now,
-        {"customers.imported", "customer_import", sha256_hex(bytes).substr(0, 16), p.unit_id,
-         p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, body});
+                  {p.actor_id(), p.username, "customer.import", "customer_import",
+                   sha256_hex(bytes).substr(0, 16), p.unit_path, "", body, p.request_id});
+    events::publish(s, now,
+                    {"customers.imported", "customer_import", sha256_hex(bytes).substr(0, 16),
+                     p.unit_id, p.actor_id(), body});
   });
   report.committed = true;
   return report;

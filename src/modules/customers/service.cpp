@@ -18,10 +18,6 @@ namespace {
 
 const char* const kCustomer = "@entity.customer";
 
-std::optional<int64_t> actor(const auth::Principal& p) {
-  return p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt;
-}
-
 void require(const auth::Principal& p, std::string_view perm) {
   if (!p.can(perm)) throw Error::forbidden();
 }
@@ -131,12 +127,13 @@ std::vector<FieldError> CustomerService::check(const CustomerInput& in, bool cre
   return e;
 }
 
-CustomerView CustomerService::view(const auth::Principal& p, db::Session& s, Customer c, bool with_assets) const {
+CustomerView CustomerService::view(const auth::Principal& p, db::Session& s, Customer c,
+                                   bool with_assets) const {
   CustomerView v;
   v.completeness = completeness(c);
   if (with_assets)
     for (const auto& a : store::assets_of(s, c.id))
-    v.assets.push_back({a.id, a.type, a.label, a.attrs_json, a.created_at, a.updated_at});
+      v.assets.push_back({a.id, a.type, a.label, a.attrs_json, a.created_at, a.updated_at});
   bool may_see = p.can(org::perm::kCustomerPii) || (c.owner_id && *c.owner_id == p.user_id);
   if (!may_see) {
     for (auto& ph : c.phones) ph.number = org::mask_phone(ph.number);
@@ -195,11 +192,11 @@ CustomerView CustomerService::create(const auth::Principal& p, const CustomerInp
     reindex(s, c.id);
     CustomerView full = view(org::OrgService::system_principal(), s, c);
     audit::append(s, now,
-                  {actor(p), p.username, "customer.create", "customer", std::to_string(c.id),
+                  {p.actor_id(), p.username, "customer.create", "customer", std::to_string(c.id),
                    c.unit_path, "", dump(full), p.request_id});
-    events::publish(
-        s, now,
-        {"customer.created", "customer", std::to_string(c.id), c.unit_id, actor(p), dump(full)});
+    events::publish(s, now,
+                    {"customer.created", "customer", std::to_string(c.id), c.unit_id, p.actor_id(),
+                     dump(full)});
     return view(p, s, *store::find(s, c.id));  // as it will read back
   });
 }
@@ -273,10 +270,10 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
     reindex(s, c.id);
     now_view = view(sys, s, c);
     audit::append(s, now,
-                  {actor(p), p.username, "customer.update", "customer", std::to_string(c.id),
+                  {p.actor_id(), p.username, "customer.update", "customer", std::to_string(c.id),
                    c.unit_path, dump(was), dump(now_view), p.request_id});
     events::publish(s, now,
-                    {"customer.updated", "customer", std::to_string(c.id), c.unit_id, actor(p),
+                    {"customer.updated", "customer", std::to_string(c.id), c.unit_id, p.actor_id(),
                      dump(now_view)});
     return view(p, s, *store::find(s, c.id));  // as it will read back
   });

@@ -28,15 +28,13 @@ bool same(const Unit& a, const Unit& b) {
 
 void record(db::Session& s, int64_t now, const auth::Principal& p, std::string_view action,
             const std::optional<Unit>& before, const Unit& after) {
-  audit::append(s, now,
-                {p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt, p.username,
-                 std::string(action), "org_unit", std::to_string(after.id), after.path,
-                 before ? dump(unit_json(*before)) : "", dump(unit_json(after)), p.request_id});
-  events::publish(
+  audit::append(
       s, now,
-      {before ? "org.unit.updated" : "org.unit.created", "org_unit", std::to_string(after.id),
-       after.id, p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt,
-       dump(unit_json(after))});
+      {p.actor_id(), p.username, std::string(action), "org_unit", std::to_string(after.id),
+       after.path, before ? dump(unit_json(*before)) : "", dump(unit_json(after)), p.request_id});
+  events::publish(s, now,
+                  {before ? "org.unit.updated" : "org.unit.created", "org_unit",
+                   std::to_string(after.id), after.id, p.actor_id(), dump(unit_json(after))});
 }
 
 // The unit, when it exists inside the caller's scope; otherwise "not found".

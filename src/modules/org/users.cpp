@@ -15,19 +15,15 @@ namespace {
 
 const char* const kUser = "@entity.user";
 
-std::optional<int64_t> actor_id(const auth::Principal& p) {
-  return p.user_id ? std::optional<int64_t>(p.user_id) : std::nullopt;
-}
-
 void record(db::Session& s, int64_t now, const auth::Principal& p, std::string_view action,
             const std::optional<User>& before, const User& after) {
   audit::append(s, now,
-                {actor_id(p), p.username, std::string(action), "user", std::to_string(after.id),
+                {p.actor_id(), p.username, std::string(action), "user", std::to_string(after.id),
                  after.unit_path, before ? dump(user_json(*before)) : "", dump(user_json(after)),
                  p.request_id});
   events::publish(s, now,
                   {before ? "org.user.updated" : "org.user.created", "user",
-                   std::to_string(after.id), after.unit_id, actor_id(p), dump(user_json(after))});
+                   std::to_string(after.id), after.unit_id, p.actor_id(), dump(user_json(after))});
 }
 
 User scoped_user(db::Session& s, const auth::Principal& p, int64_t id) {
@@ -211,8 +207,8 @@ void OrgService::reset_password(const auth::Principal& p, int64_t id, const std:
     store::revoke_user_sessions(s, u.id, now);
     credentials_.forget_user(u.id);
     audit::append(s, now,
-                  {actor_id(p), p.username, "org.user.reset_password", "user", std::to_string(u.id),
-                   u.unit_path, "", "", p.request_id});
+                  {p.actor_id(), p.username, "org.user.reset_password", "user",
+                   std::to_string(u.id), u.unit_path, "", "", p.request_id});
   });
 }
 
@@ -230,7 +226,7 @@ void OrgService::change_own_password(const auth::Principal& p, const std::string
     store::revoke_user_sessions(s, p.user_id, now, p.via_token ? 0 : p.credential_id);
     credentials_.forget_user(p.user_id);
     audit::append(s, now,
-                  {actor_id(p), p.username, "org.user.change_password", "user",
+                  {p.actor_id(), p.username, "org.user.change_password", "user",
                    std::to_string(p.user_id), p.unit_path, "", "", p.request_id});
   });
 }

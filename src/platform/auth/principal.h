@@ -3,6 +3,7 @@
 // The HTTP layer checks CSRF and token scopes; services check permissions and data scope.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct Principal {
   int64_t credential_id = 0;              // session or token id
   std::string request_id;
 
+  // For audit rows and events: the user, or none when the CLI or the system acts.
+  std::optional<int64_t> actor_id() const {
+    return user_id ? std::optional<int64_t>(user_id) : std::nullopt;
+  }
   bool can(std::string_view permission) const {
     return std::find(permissions.begin(), permissions.end(), permission) != permissions.end();
   }
