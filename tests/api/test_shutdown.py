@@ -13,6 +13,11 @@ N = 20
 
 
 class GracefulShutdownTest(ServerTestCase):
+    # Timing is not the property under test: a long grace period keeps a slow, loaded CI machine
+    # (20 argon2id hashes on 2 cores next to other suites) from turning into a false failure, and
+    # an idle timeout far beyond the bound below shows idle keep-alive connections are closed at
+    # once rather than waited out.
+    server_config = {"server": {"shutdown_grace_ms": 120000, "idle_timeout_ms": 600000}}
 
     def test_sigterm_with_requests_in_flight(self):
         srv = self.server
@@ -30,7 +35,7 @@ class GracefulShutdownTest(ServerTestCase):
             idle.append(c)
 
         def worker(i):
-            conn = http.client.HTTPConnection(srv.host, srv.port, timeout=30)
+            conn = http.client.HTTPConnection(srv.host, srv.port, timeout=100)
             try:
                 body = json.dumps({"username": "gs%02d" % i, "display_name": "停机 %d" % i, "password": PASSWORD,
                                    "unit_id": unit["id"], "roles": ["agent"]})
@@ -54,9 +59,9 @@ class GracefulShutdownTest(ServerTestCase):
         t0 = time.time()
         srv.proc.send_signal(signal.SIGTERM)
         for t in threads:
-            t.join(30)
-        srv.proc.wait(30)  # one SIGTERM is enough: stop() signals only a process still running
-        rc = srv.stop(timeout=30)
+            t.join(100)
+        srv.proc.wait(100)  # one SIGTERM is enough: stop() signals only a process still running
+        rc = srv.stop(timeout=100)
         took = time.time() - t0
         for c in idle:
             c.close()
@@ -66,7 +71,7 @@ class GracefulShutdownTest(ServerTestCase):
         print("\n  graceful shutdown: %d/%d answered, exit %s after %.2fs" % (len(answered), N, rc, took))
         self.assertEqual(rc, 0, "exit code after SIGTERM")
         self.assertEqual(bad, [], "in-flight requests that did not get a 2xx")
-        self.assertLess(took, 15, "shutdown took too long (idle keep-alive connections holding it?)")
+        self.assertLess(took, 90, "shutdown waited for idle keep-alive connections (idle timeout 600 s)")
 
         # every acknowledged user is there after a restart
         srv.serve()
