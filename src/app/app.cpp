@@ -8,6 +8,7 @@
 #include "app/system_routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
+#include "modules/tickets/routes.h"
 #include "platform/core/i18n.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
@@ -15,6 +16,7 @@
 namespace kefu::embedded {
 const std::map<std::string, std::string>& org_migrations();
 const std::map<std::string, std::string>& customers_migrations();
+const std::map<std::string, std::string>& tickets_migrations();
 const std::map<std::string, std::string>& app_files();
 }  // namespace kefu::embedded
 
@@ -22,12 +24,13 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org", "customers"};
+const std::vector<std::string> kComponents = {"platform", "org", "customers", "tickets"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
   for (const auto& kv : embedded::org_migrations()) files.insert(kv);
   for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::tickets_migrations()) files.insert(kv);
   return files;
 }
 
@@ -49,6 +52,7 @@ App::App(Config config) : config_(std::move(config)) {
   i18n::add_platform_messages();
   org::OrgService::register_messages();
   customers::CustomerService::register_messages();
+  tickets::TicketService::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
     adjustable_ = c.get();
@@ -61,6 +65,8 @@ App::App(Config config) : config_(std::move(config)) {
   db_ = db::open(config_.str("database.url"), opts);
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
+  tickets_ = std::make_unique<tickets::TicketService>(
+      *db_, *clock_, *org_, *customers_, tickets::WorkingTime{}, tickets::DeadlineJobs{});
   add_routes();
 }
 
@@ -70,6 +76,7 @@ int App::migrate() {
   auto migrations = db::select_migrations(all_migration_files(), db_->dialect(), kComponents);
   int applied = db::migrate(*db_, migrations, clock_->now_ms());
   customers_->ensure_presets();
+  tickets_->ensure_presets();
   return applied;
 }
 
@@ -81,6 +88,7 @@ void App::add_routes() {
       router_, *org_,
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
   customers::add_routes(router_, *customers_);
+  tickets::add_routes(router_, *tickets_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
     router_.set_fallback(

@@ -5,6 +5,7 @@
 
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
+#include "modules/tickets/service.h"
 #include "platform/config/config.h"
 #include "platform/core/clock.h"
 #include "platform/db/database.h"
@@ -39,6 +40,7 @@ class App {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<customers::CustomerService> customers_;
+  std::unique_ptr<tickets::TicketService> tickets_;
   http::Router router_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;

@@ -38,15 +38,19 @@ USER_FIELDS = {"id", "username", "display_name", "unit_id", "roles", "active", "
                "created_at", "updated_at"}
 # Permission table of the contract (docs/api-contract.md).
 CUSTOMER_ALL = {"customer.read", "customer.write", "customer.pii"}
+TICKET_ALL = {"ticket.read", "ticket.create", "ticket.intake", "ticket.handle", "ticket.approve"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign"} | CUSTOMER_ALL,
-    "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign"} | CUSTOMER_ALL,
-    "supervisor": {"org.unit.read", "org.user.read", "customer.assign"} | CUSTOMER_ALL,
-    "agent": {"org.unit.read", "customer.read", "customer.write"},
-    "inspector": {"org.unit.read", "customer.read"},
-    "handler": {"org.unit.read", "customer.read"},
-    "viewer": {"org.unit.read", "customer.read"},
+              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin"}
+             | CUSTOMER_ALL | TICKET_ALL,
+    "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign",
+                "ticket.manage"} | CUSTOMER_ALL | TICKET_ALL,
+    "supervisor": {"org.unit.read", "org.user.read", "customer.assign"} | CUSTOMER_ALL | TICKET_ALL,
+    "agent": {"org.unit.read", "customer.read", "customer.write", "ticket.read", "ticket.create",
+              "ticket.intake"},
+    "inspector": {"org.unit.read", "customer.read", "ticket.read"},
+    "handler": {"org.unit.read", "customer.read", "ticket.read", "ticket.handle"},
+    "viewer": {"org.unit.read", "customer.read", "ticket.read"},
 }
 
 _MISSING = object()

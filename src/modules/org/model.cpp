@@ -63,18 +63,27 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
     if (r == "admin") {
       grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
-             perm::kCustomerAdmin, perm::kCustomerAssign});
+             perm::kCustomerAdmin, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
+             perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kTicketManage,
+             perm::kTicketAdmin});
     } else if (r == "manager") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
-             perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign});
+             perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign,
+             perm::kTicketRead, perm::kTicketCreate, perm::kTicketIntake, perm::kTicketHandle,
+             perm::kTicketApprove, perm::kTicketManage});
     } else if (r == "supervisor") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite,
-             perm::kCustomerPii, perm::kCustomerAssign});
+             perm::kCustomerPii, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
+             perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove});
     } else if (r == "agent") {
-      // Agents see the phone numbers of the customers they own, masked for the rest.
-      grant({perm::kUnitRead, perm::kCustomerRead, perm::kCustomerWrite});
+      // Agents see the phone numbers of the customers they own, masked for the rest. They
+      // take complaints in, judge, route and verify; the departments handle.
+      grant({perm::kUnitRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kTicketRead,
+             perm::kTicketCreate, perm::kTicketIntake});
+    } else if (r == "handler") {
+      grant({perm::kUnitRead, perm::kCustomerRead, perm::kTicketRead, perm::kTicketHandle});
     } else if (valid_role(r)) {
-      grant({perm::kUnitRead, perm::kCustomerRead});
+      grant({perm::kUnitRead, perm::kCustomerRead, perm::kTicketRead});
     }
   }
   return {out.begin(), out.end()};

@@ -65,6 +65,14 @@ inline constexpr std::string_view kCustomerWrite = "customer.write";
 inline constexpr std::string_view kCustomerPii = "customer.pii";  // every customer's phone unmasked
 inline constexpr std::string_view kCustomerAdmin = "customer.admin";    // asset types, rules
 inline constexpr std::string_view kCustomerAssign = "customer.assign";  // choose a customer's owner
+// Tickets (the tickets module names the same strings in its model.h).
+inline constexpr std::string_view kTicketRead = "ticket.read";
+inline constexpr std::string_view kTicketCreate = "ticket.create";
+inline constexpr std::string_view kTicketIntake = "ticket.intake";
+inline constexpr std::string_view kTicketHandle = "ticket.handle";
+inline constexpr std::string_view kTicketApprove = "ticket.approve";
+inline constexpr std::string_view kTicketManage = "ticket.manage";
+inline constexpr std::string_view kTicketAdmin = "ticket.admin";
 }  // namespace perm
 
 // The union of the permissions of `roles`, sorted and unique.

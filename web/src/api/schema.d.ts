@@ -543,6 +543,386 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tickets (queues)
+         * @description Needs `ticket.read`. Tickets whose unit or responsible unit lies in the caller's subtree; merged duplicates are left out.
+         */
+        get: operations["listTickets"];
+        put?: never;
+        /**
+         * Take a ticket in
+         * @description Needs `ticket.create`. The number, the deadlines (by the most specific SLA policy, in working time of the unit's calendar) and the first step are set by the server.
+         */
+        post: operations["createTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a ticket
+         * @description Needs `ticket.read`.
+         */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a ticket's fields
+         * @description Needs `ticket.intake`; assigning to another person needs `ticket.approve`. A severity change recomputes the deadlines.
+         */
+        patch: operations["updateTicket"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a step of the loop
+         * @description Each action needs its permission (judge/route/verify/reopen: `ticket.intake`; investigate/propose/implement/pause/resume/hand_back: `ticket.handle` inside the responsible unit; approve/send_back: `ticket.approve`). A step not allowed in the current state → 409 `ticket.transition_refused` with `allowed`.
+         */
+        post: operations["actOnTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to the customer or add an internal note
+         * @description Needs `ticket.intake` or `ticket.handle`. The first public reply counts as the first response.
+         */
+        post: operations["commentOnTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a related ticket
+         * @description Needs `ticket.intake`; both tickets in scope.
+         */
+        post: operations["linkTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge a duplicate into another ticket
+         * @description Needs `ticket.intake`. The duplicate is closed (resolution merged), linked, and left out of lists and statistics.
+         */
+        post: operations["mergeTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/bulk/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign tickets in bulk
+         * @description Needs `ticket.approve`. All or nothing (1–500 ids).
+         */
+        post: operations["bulkAssignTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/bulk/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close tickets in bulk
+         * @description Needs `ticket.manage`. All or nothing; already closed ones are skipped.
+         */
+        post: operations["bulkCloseTickets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/sanctions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a penalty or reward
+         * @description Needs `ticket.approve` or `ticket.manage`; the person's unit must be in the caller's scope.
+         */
+        post: operations["proposeSanction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-sanctions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Penalties and rewards per person per month
+         * @description Needs `ticket.approve` or `ticket.manage`, or `ticket.read` for one's own (`user_id` = self).
+         */
+        get: operations["listSanctions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-sanctions/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve or refuse a sanction
+         * @description Needs `ticket.manage`. A decided one → 409.
+         */
+        post: operations["decideSanction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket categories
+         * @description Needs `ticket.read`.
+         */
+        get: operations["listTicketCategories"];
+        put?: never;
+        /**
+         * Add a category
+         * @description Needs `ticket.admin`.
+         */
+        post: operations["createTicketCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename, reorder or retire a category
+         * @description Needs `ticket.admin`.
+         */
+        patch: operations["updateTicketCategory"];
+        trace?: never;
+    };
+    "/api/v1/ticket-root-causes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Root causes
+         * @description Needs `ticket.read`.
+         */
+        get: operations["listRootCauses"];
+        put?: never;
+        /**
+         * Add or change a root cause
+         * @description Needs `ticket.admin`.
+         */
+        post: operations["saveRootCause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deadline policies
+         * @description Needs `ticket.read`.
+         */
+        get: operations["listSlaPolicies"];
+        put?: never;
+        /**
+         * Add a deadline policy
+         * @description Needs `ticket.admin`.
+         */
+        post: operations["createSlaPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a deadline policy
+         * @description Needs `ticket.admin`. Applies to tickets taken in afterwards.
+         */
+        put: operations["replaceSlaPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-stats/money": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compensation asked, paid and saved
+         * @description Needs `ticket.read`. Tickets with money in the caller's scope created in [from, to).
+         */
+        get: operations["ticketMoney"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-stats/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets by category and month (投诉分类统计)
+         * @description Needs `ticket.read`.
+         */
+        get: operations["ticketCategoryStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1346,6 +1726,497 @@ export interface components {
             problems: components["schemas"]["ImportProblem"][];
             problem_count: number;
         };
+        /**
+         * @description 投诉、建议、表扬、咨询、报修、售后、内部服务问题。
+         * @enum {string}
+         */
+        TicketKind: "complaint" | "suggestion" | "praise" | "inquiry" | "repair" | "after_sales" | "internal";
+        /**
+         * @description 400 热线、门店服务台、回访发现、短信、网页表单、邮件、总部转办、媒体/消协（渠道客诉）、合作方。
+         * @enum {string}
+         */
+        TicketChannel: "hotline" | "store_desk" | "callback" | "sms" | "web_form" | "email" | "head_office" | "media" | "partner";
+        /**
+         * @description 普通、升级、渠道、重大。
+         * @enum {string}
+         */
+        TicketSeverity: "normal" | "escalated" | "channel" | "major";
+        /** @enum {string} */
+        TicketState: "new" | "accepted" | "routed" | "investigated" | "proposed" | "approved" | "implemented" | "closed";
+        /** @enum {string} */
+        TicketAction: "accept" | "reject" | "answer" | "route" | "hand_back" | "investigate" | "propose" | "approve" | "send_back" | "implement" | "verify" | "reopen" | "pause" | "resume";
+        /** @description A ticket (list item). Money in fen. */
+        Ticket: {
+            /** Format: int64 */
+            id: number;
+            /** @description People-readable number: TS-2026-000123 (prefix by kind, year, sequence). */
+            number: string;
+            kind: components["schemas"]["TicketKind"];
+            channel: components["schemas"]["TicketChannel"];
+            /** Format: int64 */
+            category_id: number | null;
+            severity: components["schemas"]["TicketSeverity"];
+            state: components["schemas"]["TicketState"];
+            /** @description '' while open; resolved, not_valid, answered, merged, closed_by_manager. */
+            resolution: string;
+            /** Format: int64 */
+            customer_id: number | null;
+            /** Format: int64 */
+            asset_id: number | null;
+            contact_name: string;
+            /** @description Masked (138****8000) unless the caller has customer.pii, created or is assigned the ticket. */
+            contact_phone: string;
+            /** Format: int64 */
+            unit_id: number;
+            /** Format: int64 */
+            resp_unit_id: number | null;
+            /** Format: int64 */
+            assignee_id: number | null;
+            subject: string;
+            description: string;
+            tags: string[];
+            /** Format: int64 */
+            root_cause_id: number | null;
+            findings: string;
+            /** Format: int64 */
+            responsible_staff_id: number | null;
+            solutions: string[];
+            /** Format: int64 */
+            approved_solution: number | null;
+            implementation: string;
+            verify_failures: number;
+            /** @description 0 none, 1 supervisor (deadline breached), 2 manager. */
+            escalation: number;
+            /** Format: int64 */
+            sla_policy_id: number | null;
+            paused: boolean;
+            /** Format: int64 */
+            respond_due_at: number | null;
+            /** Format: int64 */
+            responded_at: number | null;
+            /** Format: int64 */
+            resolve_due_at: number | null;
+            breached: boolean;
+            /** Format: int64 */
+            asked_fen: number;
+            /** Format: int64 */
+            paid_fen: number;
+            /** Format: int64 */
+            saved_fen: number;
+            /** Format: int64 */
+            merged_into: number | null;
+            /** Format: int64 */
+            created_by: number | null;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            updated_at: number;
+            /** Format: int64 */
+            closed_at: number | null;
+            /** Format: int64 */
+            version: number;
+            /** @description The steps the caller may take now. */
+            allowed_actions: components["schemas"]["TicketAction"][];
+            unit_name: string;
+            resp_unit_name: string;
+            assignee_name: string;
+            category_name: string;
+            root_cause_name: string;
+            customer_name: string;
+            customer_code: string;
+            phone_masked: boolean;
+            /** @enum {string} */
+            due_state: "" | "ok" | "due_soon" | "breached" | "paused";
+        };
+        /** @description One recorded step: who, when, what. */
+        TicketStep: {
+            /** Format: int64 */
+            id?: number;
+            action?: string;
+            from_state?: string;
+            to_state?: string;
+            /** Format: int64 */
+            actor_id?: number | null;
+            actor_name?: string;
+            /** Format: int64 */
+            at?: number;
+            comment?: string;
+            data?: Record<string, never>;
+        };
+        TicketComment: {
+            /** Format: int64 */
+            id?: number;
+            /** @enum {string} */
+            visibility?: "public" | "internal";
+            /** Format: int64 */
+            author_id?: number | null;
+            author_name?: string;
+            body?: string;
+            /** Format: int64 */
+            created_at?: number;
+        };
+        /** @description A penalty (负激励) or reward (正激励) proposed on a ticket; a manager decides. */
+        TicketSanction: {
+            /** Format: int64 */
+            id?: number;
+            /** Format: int64 */
+            ticket_id?: number;
+            ticket_number?: string;
+            /** @enum {string} */
+            kind?: "penalty" | "reward";
+            /** Format: int64 */
+            user_id?: number | null;
+            /** Format: int64 */
+            unit_id?: number;
+            /** Format: int64 */
+            amount_fen?: number;
+            reason?: string;
+            month?: string;
+            /** @enum {string} */
+            state?: "proposed" | "approved" | "refused";
+            /** Format: int64 */
+            proposed_by?: number | null;
+            /** Format: int64 */
+            decided_by?: number | null;
+            /** Format: int64 */
+            created_at?: number;
+            /** Format: int64 */
+            decided_at?: number | null;
+        };
+        /** @description A ticket with its history, conversation, links and sanctions. */
+        TicketDetail: {
+            /** Format: int64 */
+            id: number;
+            /** @description People-readable number: TS-2026-000123 (prefix by kind, year, sequence). */
+            number: string;
+            kind: components["schemas"]["TicketKind"];
+            channel: components["schemas"]["TicketChannel"];
+            /** Format: int64 */
+            category_id: number | null;
+            severity: components["schemas"]["TicketSeverity"];
+            state: components["schemas"]["TicketState"];
+            /** @description '' while open; resolved, not_valid, answered, merged, closed_by_manager. */
+            resolution: string;
+            /** Format: int64 */
+            customer_id: number | null;
+            /** Format: int64 */
+            asset_id: number | null;
+            contact_name: string;
+            /** @description Masked (138****8000) unless the caller has customer.pii, created or is assigned the ticket. */
+            contact_phone: string;
+            /** Format: int64 */
+            unit_id: number;
+            /** Format: int64 */
+            resp_unit_id: number | null;
+            /** Format: int64 */
+            assignee_id: number | null;
+            subject: string;
+            description: string;
+            tags: string[];
+            /** Format: int64 */
+            root_cause_id: number | null;
+            findings: string;
+            /** Format: int64 */
+            responsible_staff_id: number | null;
+            solutions: string[];
+            /** Format: int64 */
+            approved_solution: number | null;
+            implementation: string;
+            verify_failures: number;
+            /** @description 0 none, 1 supervisor (deadline breached), 2 manager. */
+            escalation: number;
+            /** Format: int64 */
+            sla_policy_id: number | null;
+            paused: boolean;
+            /** Format: int64 */
+            respond_due_at: number | null;
+            /** Format: int64 */
+            responded_at: number | null;
+            /** Format: int64 */
+            resolve_due_at: number | null;
+            breached: boolean;
+            /** Format: int64 */
+            asked_fen: number;
+            /** Format: int64 */
+            paid_fen: number;
+            /** Format: int64 */
+            saved_fen: number;
+            /** Format: int64 */
+            merged_into: number | null;
+            /** Format: int64 */
+            created_by: number | null;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            updated_at: number;
+            /** Format: int64 */
+            closed_at: number | null;
+            /** Format: int64 */
+            version: number;
+            /** @description The steps the caller may take now. */
+            allowed_actions: components["schemas"]["TicketAction"][];
+            unit_name: string;
+            resp_unit_name: string;
+            assignee_name: string;
+            category_name: string;
+            root_cause_name: string;
+            customer_name: string;
+            customer_code: string;
+            phone_masked: boolean;
+            /** @enum {string} */
+            due_state: "" | "ok" | "due_soon" | "breached" | "paused";
+            steps: components["schemas"]["TicketStep"][];
+            comments: components["schemas"]["TicketComment"][];
+            links: {
+                /** Format: int64 */
+                ticket_id?: number;
+                /** @enum {string} */
+                kind?: "related" | "duplicate";
+            }[];
+            sanctions: components["schemas"]["TicketSanction"][];
+        };
+        /** @description A page of tickets, newest first. */
+        TicketPage: {
+            items: components["schemas"]["Ticket"][];
+            /** @description Cursor for the next page (pass as `after`); null on the last page. / 下一页游标。 */
+            next: string | null;
+        };
+        /** @description A customer or a caller's name is required (except for internal problems). */
+        NewTicket: {
+            kind: components["schemas"]["TicketKind"];
+            channel: components["schemas"]["TicketChannel"];
+            severity?: components["schemas"]["TicketSeverity"];
+            subject: string;
+            description?: string;
+            contact_name?: string;
+            contact_phone?: string;
+            /** Format: int64 */
+            category_id?: number | null;
+            /** Format: int64 */
+            customer_id?: number | null;
+            /** Format: int64 */
+            asset_id?: number | null;
+            /**
+             * Format: int64
+             * @description Where it happened; default: the customer's unit, else the caller's.
+             */
+            unit_id?: number;
+            /** Format: int64 */
+            asked_fen?: number;
+            /** Format: int64 */
+            assignee_id?: number | null;
+            tags?: string[];
+        };
+        /** @description Fields that may change after intake; assigning to someone else needs ticket.approve. */
+        TicketPatch: {
+            channel?: components["schemas"]["TicketChannel"];
+            severity?: components["schemas"]["TicketSeverity"];
+            subject?: string;
+            description?: string;
+            contact_name?: string;
+            contact_phone?: string;
+            /** Format: int64 */
+            category_id?: number | null;
+            /** Format: int64 */
+            asked_fen?: number;
+            /** Format: int64 */
+            assignee_id?: number | null;
+            tags?: string[];
+        };
+        /** @description route: resp_unit_id; investigate: root_cause_id; propose: solutions; approve: solution_index; implement: implementation; verify: satisfied; reject, answer, hand_back, send_back, reopen: comment. */
+        TicketStepRequest: {
+            action: components["schemas"]["TicketAction"];
+            comment?: string;
+            /** Format: int64 */
+            resp_unit_id?: number;
+            /** Format: int64 */
+            assignee_id?: number;
+            /** Format: int64 */
+            root_cause_id?: number;
+            /** Format: int64 */
+            responsible_staff_id?: number;
+            /** Format: int64 */
+            solution_index?: number;
+            /** Format: int64 */
+            paid_fen?: number;
+            /** Format: int64 */
+            asked_fen?: number;
+            findings?: string;
+            implementation?: string;
+            solutions?: string[];
+            satisfied?: boolean;
+            /**
+             * Format: int64
+             * @description Refuse (409 ticket.version_conflict) when the ticket changed since this version.
+             */
+            version?: number;
+        };
+        NewTicketComment: {
+            /**
+             * @default internal
+             * @enum {string}
+             */
+            visibility: "public" | "internal";
+            body: string;
+        };
+        TicketLinkRequest: {
+            /** Format: int64 */
+            other_id: number;
+        };
+        TicketMergeRequest: {
+            /** Format: int64 */
+            into_id: number;
+        };
+        TicketBulkAssign: {
+            ids: number[];
+            /** Format: int64 */
+            assignee_id: number;
+        };
+        TicketBulkClose: {
+            ids: number[];
+            reason: string;
+        };
+        BulkResult: {
+            changed: number;
+        };
+        NewTicketSanction: {
+            /** @enum {string} */
+            kind: "penalty" | "reward";
+            /** Format: int64 */
+            user_id?: number;
+            /** Format: int64 */
+            unit_id?: number;
+            /** Format: int64 */
+            amount_fen: number;
+            reason: string;
+        };
+        SanctionDecision: {
+            approve: boolean;
+        };
+        /** @description Sanctions, newest first (at most 1000). */
+        TicketSanctionList: {
+            items: components["schemas"]["TicketSanction"][];
+            /** @description Cursor for the next page (pass as `after`); null on the last page. / 下一页游标。 */
+            next: string | null;
+        };
+        TicketCategory: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["TicketKind"];
+            /** Format: int64 */
+            parent_id: number | null;
+            path: string;
+            code: string;
+            name: string;
+            sort: number;
+            active: boolean;
+        };
+        /** @description Categories ordered as a tree (by path). */
+        TicketCategoryList: {
+            items: components["schemas"]["TicketCategory"][];
+            /** @description Cursor for the next page (pass as `after`); null on the last page. / 下一页游标。 */
+            next: string | null;
+        };
+        NewTicketCategory: {
+            kind: components["schemas"]["TicketKind"];
+            code: string;
+            name: string;
+            /** Format: int64 */
+            parent_id?: number;
+            sort?: number;
+        };
+        TicketCategoryPatch: {
+            name: string;
+            sort?: number;
+            active?: boolean;
+        };
+        TicketRootCause: {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            name: string;
+            sort: number;
+            active: boolean;
+        };
+        /** @description Root causes by sort order. */
+        TicketRootCauseList: {
+            items: components["schemas"]["TicketRootCause"][];
+            /** @description Cursor for the next page (pass as `after`); null on the last page. / 下一页游标。 */
+            next: string | null;
+        };
+        /** @description Saved by code: an existing code is updated. */
+        TicketRootCauseInput: {
+            code: string;
+            name: string;
+            sort?: number;
+            active?: boolean;
+        };
+        /** @description A deadline policy: null fields match anything; the most specific active match wins. Minutes are working minutes on the unit's calendar. */
+        SlaPolicy: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            kind: string | null;
+            severity: string | null;
+            channel: string | null;
+            /** Format: int64 */
+            category_id: number | null;
+            /** Format: int64 */
+            respond_minutes: number;
+            /** Format: int64 */
+            resolve_minutes: number;
+            same_day: boolean;
+            warn_percent: number;
+            active: boolean;
+        };
+        /** @description All deadline policies. */
+        SlaPolicyList: {
+            items: components["schemas"]["SlaPolicy"][];
+            /** @description Cursor for the next page (pass as `after`); null on the last page. / 下一页游标。 */
+            next: string | null;
+        };
+        SlaPolicyInput: {
+            name: string;
+            kind?: string | null;
+            severity?: string | null;
+            channel?: string | null;
+            /** Format: int64 */
+            category_id?: number | null;
+            /** Format: int64 */
+            respond_minutes: number;
+            /** Format: int64 */
+            resolve_minutes?: number;
+            same_day?: boolean;
+            warn_percent?: number;
+            active?: boolean;
+        };
+        TicketMoneyStats: {
+            /** Format: int64 */
+            tickets?: number;
+            /** Format: int64 */
+            asked_fen?: number;
+            /** Format: int64 */
+            paid_fen?: number;
+            /** Format: int64 */
+            saved_fen?: number;
+            /**
+             * Format: int64
+             * @description saved ÷ asked in basis points (4442 = 44.42%), half up.
+             */
+            saved_bp?: number;
+        };
+        /** @description 投诉分类统计: tickets per category and month of a year (China time). */
+        TicketCategoryStats: {
+            months?: string[];
+            totals?: number[];
+            rows?: {
+                /** Format: int64 */
+                category_id?: number | null;
+                name?: string;
+                counts?: number[];
+                total?: number;
+            }[];
+        };
     };
     responses: {
         /** @description Malformed request: body not JSON / not an object / invalid UTF-8 (`request.malformed_json`, `request.not_an_object`, `request.invalid_utf8`), bad query parameter (`request.bad_parameter`) or cursor (`request.bad_cursor`). */
@@ -1508,6 +2379,9 @@ export interface components {
         AssetId: number;
         /** @description The asset type's code: 1–32 letters, digits, - or _ (else 422 `org.code_invalid` on `code`). */
         AssetTypeCode: string;
+        /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+        TicketId: number;
+        PlainId: number;
     };
     requestBodies: never;
     headers: {
@@ -2795,6 +3669,885 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description mine: open and assigned to me; unit: open and my unit's subtree is responsible; unassigned: open without a person; due_soon: open, due within 4 hours or overdue; breached: open and past the deadline. */
+                queue?: "mine" | "unit" | "unassigned" | "due_soon" | "breached" | "all";
+                /** @description open, closed, or one state. */
+                state?: string;
+                /** @description Only this kind. */
+                kind?: components["schemas"]["TicketKind"];
+                /** @description Only this severity. */
+                severity?: components["schemas"]["TicketSeverity"];
+                /** @description Only this channel. */
+                channel?: components["schemas"]["TicketChannel"];
+                /** @description A ticket number, a caller's phone number, or words in the subject. */
+                q?: string;
+                /** @description Only this customer's tickets. */
+                customer_id?: number;
+                /** @description Only this category. */
+                category_id?: number;
+                /** @description Only tickets that happened in this unit's subtree. */
+                unit_id?: number;
+                /** @description Only this person's. */
+                assignee_id?: number;
+                /** @description Page size (1–200, default 50); out of range → 400 `request.bad_parameter`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Cursor: the `next` value of the previous page. Omit for the first page. A malformed cursor → 400 `request.bad_cursor`. */
+                after?: components["parameters"]["After"];
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicket"];
+            };
+        };
+        responses: {
+            /** @description The new ticket. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket with history and conversation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed ticket. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    actOnTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketStepRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket after the step. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    commentOnTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicketComment"];
+            };
+        };
+        responses: {
+            /** @description The comment. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketComment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    linkTickets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket with its links. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    mergeTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketMergeRequest"];
+            };
+        };
+        responses: {
+            /** @description The ticket that goes on. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bulkAssignTickets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketBulkAssign"];
+            };
+        };
+        responses: {
+            /** @description How many changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    bulkCloseTickets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketBulkClose"];
+            };
+        };
+        responses: {
+            /** @description How many changed. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    proposeSanction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicketSanction"];
+            };
+        };
+        responses: {
+            /** @description The proposal. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSanction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSanctions: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM */
+                month?: string;
+                /** @description Only this person's. */
+                user_id?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sanctions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSanctionList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    decideSanction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                id: components["parameters"]["PlainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SanctionDecision"];
+            };
+        };
+        responses: {
+            /** @description The decided sanction. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSanction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTicketCategories: {
+        parameters: {
+            query?: {
+                /** @description Only this kind's tree. */
+                kind?: components["schemas"]["TicketKind"];
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Categories. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCategoryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createTicketCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicketCategory"];
+            };
+        };
+        responses: {
+            /** @description The category. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateTicketCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                id: components["parameters"]["PlainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketCategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description The category. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRootCauses: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Root causes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRootCauseList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveRootCause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketRootCauseInput"];
+            };
+        };
+        responses: {
+            /** @description The root cause. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketRootCause"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSlaPolicies: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Policies. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicyList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description The policy. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    replaceSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                id: components["parameters"]["PlainId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description The policy. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ticketMoney: {
+        parameters: {
+            query?: {
+                /** @description epoch ms, inclusive */
+                from?: number;
+                /** @description epoch ms, exclusive */
+                to?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketMoneyStats"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ticketCategoryStats: {
+        parameters: {
+            query: {
+                /** @description default complaint */
+                kind?: components["schemas"]["TicketKind"];
+                /** @description The calendar year. */
+                year: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketCategoryStats"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -1,0 +1,378 @@
+#include "modules/tickets/service.h"
+
+#include <set>
+
+#include "modules/org/model.h"
+#include "modules/tickets/json.h"
+#include "platform/audit/audit.h"
+#include "platform/events/outbox.h"
+
+namespace kefu::tickets {
+namespace {
+
+const char* const kTicket = "@entity.ticket";
+
+void require(const auth::Principal& p, std::string_view perm) {
+  if (!p.can(perm)) throw Error::forbidden();
+}
+
+bool visible(const auth::Principal& p, const Ticket& t) {
+  return p.in_scope(t.unit_path) || (!t.resp_unit_path.empty() && p.in_scope(t.resp_unit_path));
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+}  // namespace
+
+TicketService::TicketService(db::Database& db, const Clock& clock, org::OrgService& org,
+                             customers::CustomerService& customers, WorkingTime time,
+                             DeadlineJobs jobs)
+    : db_(db),
+      clock_(clock),
+      org_(org),
+      customers_(customers),
+      time_(std::move(time)),
+      jobs_(std::move(jobs)) {}
+
+std::vector<FieldError> TicketService::check(const TicketInput& in, bool creating) {
+  std::vector<FieldError> e;
+  if (creating && !in.kind) e.push_back({"kind", "field.required", {}});
+  if (in.kind && !one_of(kinds(), *in.kind)) e.push_back({"kind", "field.invalid", {}});
+  if (creating && !in.channel) e.push_back({"channel", "field.required", {}});
+  if (in.channel && !one_of(channels(), *in.channel)) e.push_back({"channel", "field.invalid", {}});
+  if (in.severity && !one_of(severities(), *in.severity))
+    e.push_back({"severity", "field.invalid", {}});
+  if ((creating && (!in.subject || in.subject->empty())) || (in.subject && in.subject->empty()))
+    e.push_back({"subject", "field.required", {}});
+  if (in.contact_phone && !in.contact_phone->empty() && !org::valid_phone(*in.contact_phone))
+    e.push_back({"contact_phone", "org.phone_invalid", {}});
+  if (in.asked_fen && *in.asked_fen < 0) e.push_back({"asked_fen", "ticket.money_negative", {}});
+  if (in.asset_id && !in.customer_id && creating)
+    e.push_back({"asset_id", "ticket.asset_without_customer", {}});
+  if (creating && !in.customer_id && (!in.contact_name || in.contact_name->empty()) &&
+      in.kind != std::optional<std::string>("internal"))
+    e.push_back({"customer_id", "ticket.contact_required", {}});
+  if (in.tags) {
+    std::set<std::string> seen;
+    for (size_t i = 0; i < in.tags->size(); ++i) {
+      const auto& t = (*in.tags)[i];
+      if (t.empty() || utf8_length(t) > 30 || !seen.insert(t).second)
+        e.push_back({"tags[" + std::to_string(i) + "]", "field.invalid", {}});
+    }
+  }
+  return e;
+}
+
+Ticket TicketService::scoped(db::Session& s, const auth::Principal& p, int64_t id) const {
+  auto t = store::find(s, id);
+  if (!t || !visible(p, *t)) throw Error::not_found(kTicket);
+  return *t;
+}
+
+std::string TicketService::unit_name(int64_t id) {
+  try {
+    return org_.get_unit(org::OrgService::system_principal("tickets"), id).name;
+  } catch (const Error&) {
+    return "";
+  }
+}
+
+std::string TicketService::user_name(int64_t id) {
+  try {
+    return org_.get_user(org::OrgService::system_principal("tickets"), id).display_name;
+  } catch (const Error&) {
+    return "";
+  }
+}
+
+TicketView TicketService::view(const auth::Principal& p, db::Session& s, Ticket t, bool names) {
+  TicketView v;
+  v.allowed = allowed(t.state, t.facts(), p.permissions);
+  int64_t now = clock_.now_ms();
+  if (t.state == State::kClosed) {
+    v.due_state = "";
+  } else if (t.paused_at) {
+    v.due_state = "paused";
+  } else if (t.resolve_due_at) {
+    int64_t total = *t.resolve_due_at - t.created_at;
+    int warn = 80;
+    if (t.sla_policy_id)
+      for (const auto& pol : store::policies(s))
+        if (pol.id == *t.sla_policy_id) warn = pol.warn_percent;
+    if (t.breached || now >= *t.resolve_due_at)
+      v.due_state = "breached";
+    else if (now - t.created_at >= total * warn / 100)
+      v.due_state = "due_soon";
+    else
+      v.due_state = "ok";
+  }
+  if (names) {
+    v.unit_name = unit_name(t.unit_id);
+    if (t.resp_unit_id) v.resp_unit_name = unit_name(*t.resp_unit_id);
+    if (t.assignee_id) v.assignee_name = user_name(*t.assignee_id);
+    if (t.category_id)
+      if (auto c = store::category(s, *t.category_id)) v.category_name = c->name;
+    if (t.root_cause_id)
+      if (auto r = store::root_cause(s, *t.root_cause_id)) v.root_cause_name = r->name;
+    if (t.customer_id) {
+      try {
+        auto c = customers_.get(p, *t.customer_id);
+        v.customer_name = c.customer.name;
+        v.customer_code = c.customer.code;
+      } catch (const Error&) {
+      }
+    }
+  }
+  bool may_see = p.can("customer.pii") || (t.assignee_id && *t.assignee_id == p.user_id) ||
+                 (t.created_by && *t.created_by == p.user_id);
+  if (!may_see && !t.contact_phone.empty()) {
+    t.contact_phone = org::mask_phone(t.contact_phone);
+    v.phone_masked = true;
+  }
+  v.ticket = std::move(t);
+  return v;
+}
+
+TicketView TicketService::create(const auth::Principal& p, const TicketInput& in) {
+  require(p, perm::kCreate);
+  auto errors = check(in, true);
+  if (!errors.empty()) throw Error::validation(errors);
+
+  Ticket t;
+  t.kind = *in.kind;
+  t.channel = *in.channel;
+  t.severity = in.severity.value_or("normal");
+  t.subject = *in.subject;
+  t.description = in.description.value_or("");
+  t.contact_name = in.contact_name.value_or("");
+  t.contact_phone = in.contact_phone.value_or("");
+  t.tags = in.tags.value_or(std::vector<std::string>{});
+  t.money.asked_fen = in.asked_fen.value_or(0);
+  t.category_id = in.category_id;
+
+  // Resolve the customer, the unit and the assignee through their modules' services,
+  // before the write transaction.
+  std::optional<int64_t> customer_unit;
+  if (in.customer_id) {
+    try {
+      auto c = customers_.get(p, *in.customer_id);
+      t.customer_id = c.customer.id;
+      customer_unit = c.customer.unit_id;
+      if (t.contact_name.empty()) t.contact_name = c.customer.name;
+      if (t.contact_phone.empty())
+        for (const auto& ph : c.customer.phones)
+          if (ph.primary && !c.phones_masked) t.contact_phone = ph.number;
+      if (in.asset_id) {
+        bool owned = false;
+        for (const auto& a : c.assets) owned = owned || a.id == *in.asset_id;
+        if (!owned) errors.push_back({"asset_id", "ticket.asset_not_owned", {}});
+        t.asset_id = in.asset_id;
+      }
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kNotFound) throw;
+      errors.push_back({"customer_id", "ticket.customer_unknown", {}});
+    }
+  }
+  int64_t unit_id = in.unit_id.value_or(customer_unit.value_or(p.unit_id));
+  try {
+    auto u = org_.get_unit(p, unit_id);
+    t.unit_id = u.id;
+    t.unit_path = u.path;
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kNotFound && e.kind() != ErrorKind::kForbidden) throw;
+    errors.push_back({"unit_id", "ticket.unit_unknown", {}});
+  }
+  if (in.assignee_id && *in.assignee_id) {
+    try {
+      auto u = org_.get_user(org::OrgService::system_principal("tickets"), **in.assignee_id);
+      if (!u.active) throw Error::not_found("user");
+      t.assignee_id = u.id;
+    } catch (const Error&) {
+      errors.push_back({"assignee_id", "ticket.assignee_unknown", {}});
+    }
+  }
+  int64_t now = clock_.now_ms();
+  t.created_by = p.actor_id();
+  t.created_at = t.updated_at = now;
+
+  TicketView out;
+  db_.write([&](db::Session& s) {
+    if (t.category_id) {
+      auto c = store::category(s, *t.category_id);
+      if (!c || !c->active)
+        errors.push_back({"category_id", "ticket.category_unknown", {}});
+      else if (c->kind != t.kind)
+        errors.push_back({"category_id", "ticket.category_kind", {}});
+    }
+    if (!errors.empty()) throw Error::validation(errors);
+    int year = year_in_china(now);
+    std::string series = std::string(prefix(t.kind)) + "-" + std::to_string(year);
+    t.number = number(t.kind, year, store::next_seq(s, series));
+    set_deadlines(s, t);
+    store::insert(s, t);
+    store::add_step(s, t.id,
+                    {0, "create", "", std::string(to_string(t.state)), p.actor_id(),
+                     p.display_name.empty() ? p.username : p.display_name, now, "", "{}"});
+    schedule_deadline(s, t);
+    out = view(p, s, t, false);
+    audit::append(s, now,
+                  {p.actor_id(), p.username, "ticket.create", "ticket", std::to_string(t.id),
+                   t.unit_path, "", audit_json(t), p.request_id});
+    events::publish(
+        s, now,
+        {"ticket.created", "ticket", std::to_string(t.id), t.unit_id, p.actor_id(), event_json(t)});
+  });
+  return get(p, out.ticket.id).view;
+}
+
+TicketDetail TicketService::get(const auth::Principal& p, int64_t id) {
+  require(p, perm::kRead);
+  TicketDetail d;
+  Ticket t;
+  db_.read([&](db::Session& s) {
+    t = scoped(s, p, id);
+    d.steps = store::steps(s, id);
+    d.comments = store::comments(s, id);
+    d.links = store::links(s, id);
+    d.sanctions = store::sanctions(s, "/", std::nullopt, std::nullopt, id);
+  });
+  db_.read([&](db::Session& s) { d.view = view(p, s, t); });
+  return d;
+}
+
+org::Page<TicketView> TicketService::list(const auth::Principal& p, const TicketQuery& q) {
+  require(p, perm::kRead);
+  store::ListFilter f;
+  f.scope_path = p.unit_path;
+  f.kind = q.kind;
+  f.severity = q.severity;
+  f.channel = q.channel;
+  f.customer_id = q.customer_id;
+  f.category_id = q.category_id;
+  f.assignee_id = q.assignee_id;
+  f.q = q.q;
+  f.after = q.after;
+  f.limit = q.limit + 1;
+  if (q.state == "open" || q.state == "closed")
+    f.state_group = q.state;
+  else if (q.state)
+    f.states = {*q.state};
+  std::string queue = q.queue.value_or("all");
+  int64_t now = clock_.now_ms();
+  if (queue == "mine") {
+    f.assignee_id = p.user_id;
+    f.state_group = "open";
+  } else if (queue == "unit") {
+    f.resp_unit_path = p.unit_path;
+    f.state_group = "open";
+  } else if (queue == "unassigned") {
+    f.unassigned = true;
+  } else if (queue == "due_soon") {
+    f.due_before = now + 4 * 3600 * 1000;  // within four hours, or already due
+  } else if (queue == "breached") {
+    f.breached = true;
+    f.state_group = "open";
+  }
+  if (q.unit_id) {
+    try {
+      f.unit_path = org_.get_unit(p, *q.unit_id).path;
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kNotFound) throw;
+      return {};
+    }
+  }
+  org::Page<TicketView> page;
+  db_.read([&](db::Session& s) {
+    auto rows = store::list(s, f);
+    if (rows.size() > static_cast<size_t>(q.limit)) {
+      rows.resize(q.limit);
+      page.next_after = rows.back().id;
+    }
+    std::map<int64_t, std::string> units, users;
+    for (auto& t : rows) {
+      auto v = view(p, s, std::move(t), false);
+      auto& T = v.ticket;
+      if (!units.count(T.unit_id)) units[T.unit_id] = unit_name(T.unit_id);
+      v.unit_name = units[T.unit_id];
+      if (T.resp_unit_id) {
+        if (!units.count(*T.resp_unit_id)) units[*T.resp_unit_id] = unit_name(*T.resp_unit_id);
+        v.resp_unit_name = units[*T.resp_unit_id];
+      }
+      if (T.assignee_id) {
+        if (!users.count(*T.assignee_id)) users[*T.assignee_id] = user_name(*T.assignee_id);
+        v.assignee_name = users[*T.assignee_id];
+      }
+      page.items.push_back(std::move(v));
+    }
+  });
+  return page;
+}
+
+TicketView TicketService::update(const auth::Principal& p, int64_t id, const TicketInput& in) {
+  require(p, perm::kIntake);
+  auto errors = check(in, false);
+  if (in.kind) errors.push_back({"kind", "ticket.kind_fixed", {}});
+  if (in.customer_id || in.unit_id || in.asset_id)
+    errors.push_back({"customer_id", "ticket.owner_fixed", {}});
+  std::optional<std::optional<int64_t>> assignee;
+  if (in.assignee_id) {
+    if (!p.can(perm::kApprove) && !(*in.assignee_id && **in.assignee_id == p.user_id))
+      throw Error::forbidden();
+    if (*in.assignee_id) {
+      try {
+        auto u = org_.get_user(org::OrgService::system_principal("tickets"), **in.assignee_id);
+        if (!u.active) throw Error::not_found("user");
+        assignee = std::optional<int64_t>(u.id);
+      } catch (const Error&) {
+        errors.push_back({"assignee_id", "ticket.assignee_unknown", {}});
+      }
+    } else {
+      assignee = std::optional<int64_t>();
+    }
+  }
+  if (!errors.empty()) throw Error::validation(errors);
+  int64_t now = clock_.now_ms();
+  Ticket after;
+  db_.write([&](db::Session& s) {
+    Ticket t = scoped(s, p, id);
+    std::string before = audit_json(t);
+    if (in.category_id) {
+      auto c = store::category(s, *in.category_id);
+      if (!c || !c->active || c->kind != t.kind)
+        throw Error::validation({{"category_id", "ticket.category_unknown", {}}});
+      t.category_id = c->id;
+    }
+    if (in.subject) t.subject = *in.subject;
+    if (in.description) t.description = *in.description;
+    if (in.channel) t.channel = *in.channel;
+    if (in.contact_name) t.contact_name = *in.contact_name;
+    if (in.contact_phone) t.contact_phone = *in.contact_phone;
+    if (in.tags) t.tags = *in.tags;
+    if (in.asked_fen) t.money.asked_fen = *in.asked_fen;
+    if (assignee) t.assignee_id = *assignee;
+    bool severity_changed = in.severity && *in.severity != t.severity;
+    if (in.severity) t.severity = *in.severity;
+    if (severity_changed && t.state != State::kClosed && !t.paused_at) {
+      set_deadlines(s, t);  // a major complaint gets the major policy's deadline
+      schedule_deadline(s, t);
+    }
+    t.updated_at = now;
+    t.version += 1;
+    if (!store::update(s, t)) throw Error(ErrorKind::kConflict, "ticket.version_conflict");
+    audit::append(s, now,
+                  {p.actor_id(), p.username, "ticket.update", "ticket", std::to_string(t.id),
+                   t.unit_path, before, audit_json(t), p.request_id});
+    events::publish(
+        s, now,
+        {"ticket.changed", "ticket", std::to_string(t.id), t.unit_id, p.actor_id(), event_json(t)});
+    after = t;
+  });
+  return get(p, after.id).view;
+}
+
+}  // namespace kefu::tickets

@@ -1,0 +1,168 @@
+#pragma once
+// Tickets' use cases: intake, the closed loop's steps with their permissions, deadlines on
+// the working calendar, conversation, money and sanctions, categories, root causes and
+// deadline policies. Permissions and data scope (the caller's subtree holds the ticket's
+// unit or its responsible unit) are checked here.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/customers/service.h"
+#include "modules/org/service.h"
+#include "modules/tickets/model.h"
+#include "modules/tickets/store.h"
+#include "platform/auth/principal.h"
+#include "platform/core/clock.h"
+#include "platform/core/error.h"
+#include "platform/db/database.h"
+
+namespace kefu::tickets {
+
+// Working-time arithmetic of the unit's calendar, supplied by the composition root (the
+// calendar module) so that deadlines follow public holidays and make-up working days.
+struct WorkingTime {
+  std::function<int64_t(int64_t unit_id, int64_t start_ms, int64_t minutes)> add;
+  std::function<int64_t(int64_t unit_id, int64_t start_ms)> end_of_day;
+  std::function<int64_t(int64_t unit_id, int64_t a_ms, int64_t b_ms)> between;
+};
+
+// Deadline jobs, supplied by the composition root (the durable job runner): scheduled in
+// the same transaction as the ticket so both commit or neither.
+struct DeadlineJobs {
+  std::function<void(db::Session&, const std::string& key, int64_t run_at,
+                     const std::string& payload)>
+      schedule;
+  std::function<void(db::Session&, const std::string& key)> cancel;
+};
+
+struct TicketInput {
+  std::optional<std::string> kind, channel, severity, subject, description, contact_name,
+      contact_phone;
+  std::optional<int64_t> category_id, customer_id, asset_id, unit_id, asked_fen;
+  std::optional<std::optional<int64_t>> assignee_id;
+  std::optional<std::vector<std::string>> tags;
+};
+
+struct StepInput {
+  Action action = Action::kAccept;
+  std::string comment;
+  std::optional<int64_t> resp_unit_id, assignee_id, root_cause_id, responsible_staff_id,
+      solution_index, paid_fen, asked_fen;
+  std::optional<std::string> findings, implementation;
+  std::optional<std::vector<std::string>> solutions;
+  std::optional<bool> satisfied;
+  std::optional<int64_t> version;  // optimistic: refuse when the ticket moved meanwhile
+};
+
+struct TicketView {
+  Ticket ticket;
+  std::vector<Action> allowed;
+  std::string unit_name, resp_unit_name, assignee_name, category_name, root_cause_name;
+  std::string customer_name, customer_code;
+  bool phone_masked = false;
+  std::string due_state;  // "", ok, due_soon, breached, paused
+};
+
+struct TicketDetail {
+  TicketView view;
+  std::vector<store::StepRow> steps;
+  std::vector<store::Comment> comments;
+  std::vector<std::pair<int64_t, std::string>> links;  // other ticket id, kind
+  std::vector<store::Sanction> sanctions;
+};
+
+struct TicketQuery {
+  std::optional<std::string> queue;  // mine, unit, unassigned, due_soon, breached, all
+  std::optional<std::string> state, kind, severity, channel, q;
+  std::optional<int64_t> customer_id, category_id, unit_id, assignee_id;
+  int64_t after = 0;
+  int limit = 50;
+};
+
+struct SanctionInput {
+  std::string kind;  // penalty, reward
+  std::optional<int64_t> user_id;
+  std::optional<int64_t> unit_id;
+  int64_t amount_fen = 0;
+  std::string reason;
+};
+
+struct CategoryStats {
+  std::vector<std::string> months;  // YYYY-MM
+  struct Row {
+    std::optional<int64_t> category_id;
+    std::string name;
+    std::vector<int64_t> counts;
+    int64_t total = 0;
+  };
+  std::vector<Row> rows;
+  std::vector<int64_t> totals;
+};
+
+class TicketService {
+ public:
+  TicketService(db::Database& db, const Clock& clock, org::OrgService& org,
+                customers::CustomerService& customers, WorkingTime time, DeadlineJobs jobs);
+  static void register_messages();
+
+  // Presets: root causes and categories for the company's industry, SLA policies; only
+  // what is missing is added.
+  void ensure_presets(const std::string& industry = "general");
+
+  static std::vector<FieldError> check(const TicketInput& in, bool creating);
+
+  TicketView create(const auth::Principal& p, const TicketInput& in);
+  TicketDetail get(const auth::Principal& p, int64_t id);
+  TicketView update(const auth::Principal& p, int64_t id, const TicketInput& in);
+  org::Page<TicketView> list(const auth::Principal& p, const TicketQuery& q);
+  TicketView act(const auth::Principal& p, int64_t id, const StepInput& in);
+  store::Comment comment(const auth::Principal& p, int64_t id, const std::string& visibility,
+                         const std::string& body);
+  void link(const auth::Principal& p, int64_t id, int64_t other_id);
+  TicketView merge(const auth::Principal& p, int64_t id, int64_t into_id);
+  int bulk_assign(const auth::Principal& p, const std::vector<int64_t>& ids, int64_t assignee_id);
+  int bulk_close(const auth::Principal& p, const std::vector<int64_t>& ids,
+                 const std::string& reason);
+
+  std::vector<store::Category> categories(const auth::Principal& p,
+                                          const std::optional<std::string>& kind);
+  store::Category save_category(const auth::Principal& p, store::Category c);
+  std::vector<store::RootCause> root_causes(const auth::Principal& p);
+  store::RootCause save_root_cause(const auth::Principal& p, store::RootCause r);
+  std::vector<SlaPolicy> policies(const auth::Principal& p);
+  SlaPolicy save_policy(const auth::Principal& p, SlaPolicy in);
+
+  store::Sanction propose_sanction(const auth::Principal& p, int64_t ticket_id,
+                                   const SanctionInput& in);
+  store::Sanction decide_sanction(const auth::Principal& p, int64_t id, bool approve);
+  std::vector<store::Sanction> sanctions(const auth::Principal& p,
+                                         const std::optional<std::string>& month,
+                                         const std::optional<int64_t>& user_id);
+
+  store::MoneyTotals money(const auth::Principal& p, int64_t from_ms, int64_t to_ms);
+  CategoryStats category_stats(const auth::Principal& p, const std::string& kind, int year);
+
+  // The deadline job: marks the ticket breached and escalates it (supervisor, then
+  // manager). Runs inside the job runner's transaction; returns what it did, for the log.
+  std::string on_deadline(db::Session& s, const std::string& payload);
+
+ private:
+  TicketView view(const auth::Principal& p, db::Session& s, Ticket t, bool names = true);
+  Ticket scoped(db::Session& s, const auth::Principal& p, int64_t id) const;
+  void set_deadlines(db::Session& s, Ticket& t);
+  void schedule_deadline(db::Session& s, const Ticket& t);
+  std::string unit_name(int64_t id);
+  std::string user_name(int64_t id);
+
+  db::Database& db_;
+  const Clock& clock_;
+  org::OrgService& org_;
+  customers::CustomerService& customers_;
+  WorkingTime time_;
+  DeadlineJobs jobs_;
+};
+
+}  // namespace kefu::tickets

@@ -1,0 +1,126 @@
+#pragma once
+// SQL for the tickets module's tables. Only this module's service calls it.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/tickets/model.h"
+#include "platform/db/database.h"
+
+namespace kefu::tickets::store {
+
+std::optional<Ticket> find(db::Session& s, int64_t id);
+std::optional<Ticket> find_by_number(db::Session& s, const std::string& number);
+void insert(db::Session& s, Ticket& t);  // fills id
+// Writes every mutable column when the stored version is still `t.version - 1`.
+bool update(db::Session& s, const Ticket& t);
+int64_t next_seq(db::Session& s, const std::string& series);
+
+struct ListFilter {
+  std::string scope_path;  // the caller's subtree: the ticket's unit or responsible unit
+  std::optional<std::string> state_group;  // open, closed
+  std::vector<std::string> states;
+  std::optional<std::string> kind, severity, channel, q;
+  std::optional<int64_t> customer_id, category_id;
+  std::optional<std::string> unit_path, resp_unit_path;
+  std::optional<int64_t> assignee_id;
+  bool unassigned = false;
+  std::optional<int64_t> due_before;  // resolve_due_at < this (open only)
+  bool breached = false;
+  int64_t after = 0;  // newest first: id < after
+  int limit = 50;
+};
+std::vector<Ticket> list(db::Session& s, const ListFilter& f);
+
+struct StepRow {
+  int64_t id = 0;
+  std::string action, from_state, to_state;
+  std::optional<int64_t> actor_id;
+  std::string actor_name;
+  int64_t at = 0;
+  std::string comment, data_json;
+};
+void add_step(db::Session& s, int64_t ticket_id, const StepRow& r);
+std::vector<StepRow> steps(db::Session& s, int64_t ticket_id);
+
+struct Comment {
+  int64_t id = 0;
+  int64_t ticket_id = 0;
+  std::string visibility;  // public, internal
+  std::optional<int64_t> author_id;
+  std::string author_name, body;
+  int64_t created_at = 0;
+};
+int64_t add_comment(db::Session& s, const Comment& c);
+std::vector<Comment> comments(db::Session& s, int64_t ticket_id);
+
+struct Category {
+  int64_t id = 0;
+  std::string kind;
+  std::optional<int64_t> parent_id;
+  std::string path, code, name;
+  int sort = 0;
+  bool active = true;
+};
+std::vector<Category> categories(db::Session& s, const std::optional<std::string>& kind);
+std::optional<Category> category(db::Session& s, int64_t id);
+int64_t insert_category(db::Session& s, Category& c, int64_t now);
+void update_category(db::Session& s, const Category& c, int64_t now);
+
+struct RootCause {
+  int64_t id = 0;
+  std::string code, name;
+  int sort = 0;
+  bool active = true;
+};
+std::vector<RootCause> root_causes(db::Session& s);
+std::optional<RootCause> root_cause(db::Session& s, int64_t id);
+int64_t upsert_root_cause(db::Session& s, RootCause& r, int64_t now);
+
+std::vector<SlaPolicy> policies(db::Session& s);
+int64_t insert_policy(db::Session& s, SlaPolicy& p, int64_t now);
+void update_policy(db::Session& s, const SlaPolicy& p, int64_t now);
+
+struct Sanction {
+  int64_t id = 0;
+  int64_t ticket_id = 0;
+  std::string kind;  // penalty, reward
+  std::optional<int64_t> user_id;
+  int64_t unit_id = 0;
+  std::string unit_path;
+  int64_t amount_fen = 0;
+  std::string reason, month, state;  // proposed, approved, refused
+  std::optional<int64_t> proposed_by, decided_by;
+  int64_t created_at = 0;
+  std::optional<int64_t> decided_at;
+  std::string ticket_number;
+};
+int64_t insert_sanction(db::Session& s, Sanction& x);
+std::optional<Sanction> sanction(db::Session& s, int64_t id);
+void decide_sanction(db::Session& s, const Sanction& x);
+std::vector<Sanction> sanctions(db::Session& s, const std::string& scope_path,
+                                const std::optional<std::string>& month,
+                                const std::optional<int64_t>& user_id,
+                                const std::optional<int64_t>& ticket_id);
+
+struct MoneyTotals {
+  int64_t tickets = 0;
+  Money money;
+};
+MoneyTotals money_totals(db::Session& s, const std::string& scope_path, int64_t from_ms,
+                         int64_t to_ms);
+
+// Tickets of `kind` per category and per period: bounds are the periods' starts plus the
+// last period's end (epoch ms); counts[i] is the period [bounds[i], bounds[i+1]).
+struct CategoryCount {
+  std::optional<int64_t> category_id;
+  std::vector<int64_t> counts;
+};
+std::vector<CategoryCount> category_counts(db::Session& s, const std::string& scope_path,
+                                           const std::string& kind,
+                                           const std::vector<int64_t>& bounds);
+
+void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now);
+std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id);
+
+}  // namespace kefu::tickets::store
