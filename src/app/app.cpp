@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/live_routes.h"
 #include "app/system_routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
@@ -67,6 +68,7 @@ App::App(Config config) : config_(std::move(config)) {
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, tickets::WorkingTime{}, tickets::DeadlineJobs{});
+  live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
   add_routes();
 }
 
@@ -89,6 +91,7 @@ void App::add_routes() {
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
   customers::add_routes(router_, *customers_);
   tickets::add_routes(router_, *tickets_);
+  add_live_routes(router_, *live_, *tickets_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
     router_.set_fallback(
@@ -126,11 +129,13 @@ int App::serve() {
       return org.authenticate(req.cookie("kefu_session"), bearer);
     });
     worker_queue_depth_ = [&server] { return server.worker_queue_depth(); };
+    live_->start();
     uint16_t port = server.start();
     spdlog::info("kefu listening on http://{}:{}", o.host, port);
     std::cout << "kefu listening on http://" << o.host << ":" << port << std::endl;
     server.wait();
     worker_queue_depth_ = nullptr;
+    live_->stop();
   }
   // Shutting down: the requests are answered; a second SIGTERM (an impatient supervisor)
   // must not cut short the last commits, so it is ignored from here on.

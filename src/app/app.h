@@ -9,6 +9,7 @@
 #include "platform/config/config.h"
 #include "platform/core/clock.h"
 #include "platform/db/database.h"
+#include "platform/events/live.h"
 #include "platform/http/metrics.h"
 #include "platform/http/router.h"
 #include "platform/http/static_files.h"
@@ -41,6 +42,7 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<customers::CustomerService> customers_;
   std::unique_ptr<tickets::TicketService> tickets_;
+  std::unique_ptr<events::LiveFeed> live_;
   http::Router router_;
   http::Metrics metrics_;
   std::unique_ptr<http::StaticFiles> static_files_;

@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include <boost/json.hpp>
+
 #include "modules/org/model.h"
 #include "modules/tickets/json.h"
 #include "platform/audit/audit.h"
@@ -88,6 +90,38 @@ std::string TicketService::user_name(int64_t id) {
   } catch (const Error&) {
     return "";
   }
+}
+
+bool TicketService::visible_event(const auth::Principal& p, const std::string& payload_json) {
+  if (!p.can(perm::kRead)) return false;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(payload_json, ec);
+  if (ec || !v.is_object()) return false;
+  const auto& o = v.as_object();
+  auto path_of = [&](const char* key) -> std::string {
+    const auto* id = o.if_contains(key);
+    if (!id || !id->is_int64()) return "";
+    int64_t unit = id->as_int64();
+    int64_t now = clock_.now_ms();
+    {
+      std::lock_guard lock(paths_mu_);
+      auto it = unit_paths_.find(unit);
+      if (it != unit_paths_.end() && now - it->second.second < 60000) return it->second.first;
+    }
+    std::string path;
+    try {
+      path = org_.get_unit(org::OrgService::system_principal("tickets"), unit).path;
+    } catch (const Error&) {
+      return "";
+    }
+    std::lock_guard lock(paths_mu_);
+    unit_paths_[unit] = {path, now};
+    return path;
+  };
+  const auto* assignee = o.if_contains("assignee_id");
+  if (assignee && assignee->is_int64() && assignee->as_int64() == p.user_id) return true;
+  std::string a = path_of("unit_id"), b = path_of("resp_unit_id");
+  return (!a.empty() && p.in_scope(a)) || (!b.empty() && p.in_scope(b));
 }
 
 TicketView TicketService::view(const auth::Principal& p, db::Session& s, Ticket t, bool names) {

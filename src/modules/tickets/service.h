@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -145,6 +146,10 @@ class TicketService {
   store::MoneyTotals money(const auth::Principal& p, int64_t from_ms, int64_t to_ms);
   CategoryStats category_stats(const auth::Principal& p, const std::string& kind, int year);
 
+  // Whether a ticket event's payload (the outbox row of a ticket.* event) concerns a ticket
+  // the caller may see, for the live stream. Unit paths are remembered for a minute.
+  bool visible_event(const auth::Principal& p, const std::string& payload_json);
+
   // The deadline job: marks the ticket breached and escalates it (supervisor, then
   // manager). Runs inside the job runner's transaction; returns what it did, for the log.
   std::string on_deadline(db::Session& s, const std::string& payload);
@@ -163,6 +168,8 @@ class TicketService {
   customers::CustomerService& customers_;
   WorkingTime time_;
   DeadlineJobs jobs_;
+  std::mutex paths_mu_;
+  std::map<int64_t, std::pair<std::string, int64_t>> unit_paths_;  // id → path, fetched at
 };
 
 }  // namespace kefu::tickets

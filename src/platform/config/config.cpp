@@ -31,6 +31,7 @@ Config::Config() {
       {"auth.ip_max_failures", "30"},
       {"auth.ip_window_minutes", "10"},
       {"auth.cache_ms", "2000"},  // resolved credentials kept per node; 0 = always ask the database
+      {"live.poll_ms", "300"},  // how often the console's event stream looks for new events
       {"clock.adjustable", "false"},  // test deployments only: lets testers move "now"
       {"company.time_zone", "Asia/Shanghai"},
   };

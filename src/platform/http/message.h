@@ -3,6 +3,7 @@
 // server.cpp (one translation unit for its templates).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include "platform/auth/principal.h"
 #include "platform/core/i18n.h"
+#include "platform/http/event_stream.h"
 
 namespace kefu::http {
 
@@ -40,9 +42,12 @@ struct Response {
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
+  // Set for a server-sent events response: the body is this channel, written until it
+  // closes (status 200, no Content-Length).
+  std::shared_ptr<EventStream> stream;
 
   static Response json(const boost::json::value& v, int status = 200);
-  static Response no_content() { return Response{204, "", {}, ""}; }
+  static Response no_content() { return Response{204, "", {}, "", nullptr}; }
   static Response text(std::string body, std::string content_type = "text/plain; charset=utf-8");
 };
 

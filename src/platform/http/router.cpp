@@ -116,11 +116,11 @@ std::string Request::cookie(std::string_view name) const {
 }
 
 Response Response::json(const boost::json::value& v, int status) {
-  return Response{status, "application/json", {}, boost::json::serialize(v)};
+  return Response{status, "application/json", {}, boost::json::serialize(v), nullptr};
 }
 
 Response Response::text(std::string body, std::string content_type) {
-  return Response{200, std::move(content_type), {}, std::move(body)};
+  return Response{200, std::move(content_type), {}, std::move(body), nullptr};
 }
 
 const auth::Principal& Context::user() const {

@@ -236,6 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void finish(const Request& req, const std::string& route, Response r) {
+    if (r.stream && r.status == 200) return start_stream(req, route, std::move(r));
     add_security_headers(r);
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
     res->version(11);
@@ -269,6 +270,67 @@ class Session : public std::enable_shared_from_this<Session> {
                        });
   }
 
+  // Server-sent events: the head once, then frames as the channel fills, a comment line
+  // every 15 s. The body ends when the connection closes, so the response says so.
+  void start_stream(const Request& req, const std::string& route, Response r) {
+    events_ = r.stream;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_.metrics.observe(req.method, route, 200, seconds);
+    if (server_.options.access_log) {
+      spdlog::info("http rid={} ip={} method={} target={} route={} status=200 stream=open",
+                   req.request_id, req.remote_addr, req.method, req.target.substr(0, 200), route);
+    }
+    add_security_headers(r);
+    std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
+        "Connection: close\r\nX-Accel-Buffering: no\r\nX-Request-Id: " +
+        req.request_id + "\r\n";
+    for (const auto& [k, v] : r.headers) {
+      if (beast::iequals(k, "Cache-Control")) continue;
+      head += k + ": " + v + "\r\n";
+    }
+    head += "Cache-Control: no-cache\r\n\r\n: connected\n\n";
+    // A stream is not a request in flight: shutdown does not wait for it to end.
+    server_.inflight.fetch_sub(1);
+    stream_.expires_never();
+    std::weak_ptr<Session> weak = shared_from_this();
+    events_->on_ready([weak] {
+      if (auto self = weak.lock())
+        asio::post(self->stream_.get_executor(), [self] { self->wake_.cancel(); });
+    });
+    write_stream(std::make_shared<std::string>(std::move(head)));
+  }
+
+  void write_stream(std::shared_ptr<std::string> bytes) {
+    asio::async_write(stream_, asio::buffer(*bytes),
+                      [self = shared_from_this(), bytes](beast::error_code ec, size_t) {
+                        if (ec) {
+                          self->events_->close();
+                          return self->close();
+                        }
+                        self->pump_stream();
+                      });
+  }
+
+  void pump_stream() {
+    auto frames = events_->take();
+    if (server_.stopping.load() || (frames.empty() && events_->closed())) {
+      events_->close();
+      return close();
+    }
+    if (!frames.empty()) {
+      auto bytes = std::make_shared<std::string>();
+      for (auto& f : frames) *bytes += f;
+      return write_stream(bytes);
+    }
+    wake_.expires_after(std::chrono::seconds(15));
+    wake_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) return self->write_stream(std::make_shared<std::string>(": ping\n\n"));
+      self->pump_stream();
+    });
+  }
+
   void close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
@@ -283,6 +345,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool awaiting_first_ = true;
   std::chrono::steady_clock::time_point started_;
+  std::shared_ptr<EventStream> events_;
+  asio::steady_timer wake_{stream_.get_executor()};
 };
 
 }  // namespace

@@ -1,0 +1,60 @@
+#pragma once
+// Live delivery of outbox events to whoever is listening now (the console's event stream).
+// One thread per node reads new rows of the events table every poll interval, so events
+// written by any node reach the listeners of every node. Best effort by design: a client
+// that reconnects reloads what it shows; durable, exactly-once consumers use the consumer
+// cursors instead.
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "platform/db/database.h"
+
+namespace kefu::events {
+
+struct StoredEvent {
+  int64_t id = 0;
+  int64_t at = 0;
+  std::string type, entity, entity_id;
+  std::optional<int64_t> unit_id, actor_id;
+  std::string payload_json;
+};
+
+class LiveFeed {
+ public:
+  // Returns false once the listener is gone; it is then dropped.
+  using Listener = std::function<bool(const StoredEvent&)>;
+
+  LiveFeed(db::Database& db, int64_t poll_ms);
+  ~LiveFeed();
+  LiveFeed(const LiveFeed&) = delete;
+  LiveFeed& operator=(const LiveFeed&) = delete;
+
+  void start();
+  void stop();
+  void listen(Listener l);
+  size_t listeners() const;
+  // One round of reading and delivering (the thread's body; tests call it directly).
+  void poll_once();
+
+ private:
+  void run();
+
+  db::Database& db_;
+  int64_t poll_ms_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Listener> listeners_;
+  bool stop_ = false;
+  std::thread thread_;
+  int64_t cursor_ = -1;       // highest id delivered; -1 = not yet read
+  std::set<int64_t> recent_;  // ids delivered within the look-back window
+};
+
+}  // namespace kefu::events
