@@ -309,3 +309,61 @@ class MoneyAndBulkTest(TicketCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PublicFormTest(TicketCase):
+    """The complaint form customers reach without signing in."""
+
+    def challenge(self, anon):
+        r = anon.post("/api/v1/public/challenges", {})
+        self.assertStatus(r, 201)
+        a, _, b = r.body["question"].partition(" + ")
+        return r.body["id"], str(int(a) + int(b.split(" ")[0]))
+
+    def test_file_and_follow(self):
+        anon = self.server.client()
+        units = items_of(anon.get("/api/v1/public/units").body)
+        self.assertIn(self.branch_a["id"], [u["id"] for u in units])
+        self.assertNotIn(self.dept["id"], [u["id"] for u in units], "departments are not offered")
+        cid, answer = self.challenge(anon)
+        r = anon.post("/api/v1/public/tickets", {"kind": "repair", "name": "陈先生", "phone": "13700001111",
+                                                 "subject": "卫生间漏水", "description": "楼上渗水到我家天花板",
+                                                 "unit_id": self.branch_a["id"], "challenge_id": cid, "answer": answer})
+        self.assertStatus(r, 201)
+        number, token = r.body["number"], r.body["token"]
+        self.assertTrue(number.startswith("BX-"))
+        self.assertIn(token, r.body["follow_url"])
+        st = anon.get("/api/v1/public/tickets/%s" % number, query={"t": token}).body
+        self.assertEqual((st["state"], st["state_label"], st["replies"]), ("new", "待受理判定", []))
+        self.assertNotIn("contact_phone", st)
+        # staff see it with the web channel and answer in public
+        t = next(x for x in self.admin.list_all(TICKETS, query={"q": number}))
+        self.assertEqual((t["channel"], t["unit_id"]), ("web_form", self.branch_a["id"]))
+        self.assertStatus(self.c["agent"].post(tpath(t["id"], "/comments"),
+                                               {"visibility": "internal", "body": "内部：先联系物业工程部"}), 201)
+        self.assertStatus(self.c["agent"].post(tpath(t["id"], "/comments"),
+                                               {"visibility": "public", "body": "已安排维修师傅明天上午上门"}), 201)
+        st = anon.get("/api/v1/public/tickets/%s" % number, query={"t": token}).body
+        self.assertEqual([x["body"] for x in st["replies"]], ["已安排维修师傅明天上午上门"])
+        self.assertProblem(anon.get("/api/v1/public/tickets/%s" % number, query={"t": "0" * 32}), 404)
+        self.assertProblem(anon.get("/api/v1/public/tickets/%s" % number), 404)
+
+    def test_wrong_answer_spends_the_question(self):
+        anon = self.server.client()
+        before = len(self.admin.list_all(TICKETS))
+        cid, answer = self.challenge(anon)
+        body = {"name": "陈先生", "phone": "13700001111", "subject": "投诉", "challenge_id": cid,
+                "answer": str(int(answer) + 1)}
+        self.assertProblem(anon.post("/api/v1/public/tickets", body), 422)
+        body["answer"] = answer
+        self.assertProblem(anon.post("/api/v1/public/tickets", body), 422)
+        body["phone"] = "110"
+        b = self.assertProblem(anon.post("/api/v1/public/tickets", body), 422)
+        self.assertIn("phone", [e["field"] for e in b["errors"]])
+        self.assertEqual(len(self.admin.list_all(TICKETS)), before)
+
+    def test_zz_rate_limited(self):
+        anon = self.server.client()
+        codes = [anon.post("/api/v1/public/challenges", {}).status for _ in range(25)]
+        self.assertIn(429, codes)
+        self.assertProblem(anon.post("/api/v1/public/challenges", {}), 429)

@@ -71,6 +71,10 @@ void TicketService::register_messages() {
       {"ticket.code_taken", "编码已被使用", "this code is taken"},
       {"ticket.minutes_range", "时限（分钟）超出允许范围", "minutes out of range"},
       {"ticket.percent_range", "预警比例应在 10 到 99 之间", "must be between 10 and 99"},
+      {"ticket.challenge_failed", "验证题答案不正确或已过期，请重新获取",
+       "wrong or expired answer; get a new question"},
+      {"ticket.public_throttled", "提交过于频繁，请稍后再试。",
+       "Too many submissions; try again later."},
       {"ticket.sanction_target", "请指定员工或单位", "name a person or a unit"},
   });
 }

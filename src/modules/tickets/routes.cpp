@@ -98,7 +98,76 @@ SlaPolicy read_policy(JsonInput& in) {
 
 }  // namespace
 
+void add_public_routes(http::Router& r, TicketService& svc) {
+  const http::RouteOptions open{.auth = false};
+  r.add(
+      "GET", "/api/v1/public/units",
+      [&svc](Context&) {
+        boost::json::array items;
+        for (const auto& u : svc.public_units())
+          items.push_back(boost::json::object{{"id", u.id}, {"name", u.name}});
+        return Response::json(http::page_json(std::move(items), std::nullopt));
+      },
+      open);
+  r.add(
+      "POST", "/api/v1/public/challenges",
+      [&svc](Context& c) {
+        auto ch = svc.public_challenge(c.req.remote_addr);
+        return Response::json(
+            boost::json::object{
+                {"id", ch.id}, {"question", ch.question}, {"expires_at", ch.expires_at}},
+            201);
+      },
+      open);
+  r.add(
+      "POST", "/api/v1/public/tickets",
+      [&svc](Context& c) {
+        auto body = parse_json_object(c.req.body);
+        JsonInput in(body);
+        PublicInput p;
+        p.kind = in.optional_text("kind", {1, 20}).value_or("complaint");
+        p.name = in.text("name", {1, 50});
+        p.phone = in.text("phone", {1, 30});
+        p.subject = in.text("subject", {1, 200});
+        p.description = in.optional_text("description", {0, 5000}).value_or("");
+        p.unit_id = in.optional_integer("unit_id");
+        p.challenge_id = in.text("challenge_id", {1, 64});
+        p.answer = in.text("answer", {1, 10});
+        in.finish();
+        auto receipt = svc.submit_public(c.req.remote_addr, p);
+        return Response::json(
+            boost::json::object{
+                {"number", receipt.number},
+                {"token", receipt.token},
+                {"follow_url", "/public/tickets/" + receipt.number + "?t=" + receipt.token}},
+            201);
+      },
+      open);
+  r.add(
+      "GET", "/api/v1/public/tickets/{number}",
+      [&svc](Context& c) {
+        auto token = http::query_text(c.req, "t", 64).value_or("");
+        auto st = svc.public_status(c.req.path_param("number"), token);
+        boost::json::array replies;
+        for (const auto& x : st.replies)
+          replies.push_back(boost::json::object{{"body", x.body}, {"created_at", x.created_at}});
+        return Response::json(boost::json::object{
+            {"number", st.number},
+            {"kind", st.kind},
+            {"subject", st.subject},
+            {"state", std::string(to_string(st.state))},
+            {"state_label",
+             i18n::render(c.lang, "ticket.state." + std::string(to_string(st.state)))},
+            {"resolution", st.resolution},
+            {"created_at", st.created_at},
+            {"closed_at", st.closed_at ? boost::json::value(*st.closed_at) : nullptr},
+            {"replies", std::move(replies)}});
+      },
+      open);
+}
+
 void add_routes(http::Router& r, TicketService& svc) {
+  add_public_routes(r, svc);
   r.add("GET", "/api/v1/tickets", [&svc](Context& c) {
     auto page = http::page_request(c.req);
     TicketQuery q;

@@ -16,6 +16,7 @@
 #include "modules/tickets/model.h"
 #include "modules/tickets/store.h"
 #include "platform/auth/principal.h"
+#include "platform/auth/throttle.h"
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
 #include "platform/db/database.h"
@@ -103,6 +104,34 @@ struct CategoryStats {
   std::vector<int64_t> totals;
 };
 
+// The public complaint form (no sign-in).
+struct PublicChallenge {
+  std::string id;
+  std::string question;  // "7 + 5 = ?"
+  int64_t expires_at = 0;
+};
+struct PublicInput {
+  std::string kind = "complaint";  // complaint, repair, suggestion, praise, inquiry
+  std::string name, phone, subject, description;
+  std::optional<int64_t> unit_id;
+  std::string challenge_id, answer;
+};
+struct PublicReceipt {
+  std::string number, token;
+};
+struct PublicStatus {
+  std::string number, kind, subject;
+  State state = State::kNew;
+  std::string resolution;
+  int64_t created_at = 0;
+  std::optional<int64_t> closed_at;
+  std::vector<store::Comment> replies;  // public replies only, authors reduced to "客服"
+};
+struct PublicUnit {
+  int64_t id = 0;
+  std::string name;
+};
+
 class TicketService {
  public:
   TicketService(db::Database& db, const Clock& clock, org::OrgService& org,
@@ -146,6 +175,11 @@ class TicketService {
   store::MoneyTotals money(const auth::Principal& p, int64_t from_ms, int64_t to_ms);
   CategoryStats category_stats(const auth::Principal& p, const std::string& kind, int year);
 
+  PublicChallenge public_challenge(const std::string& ip);
+  PublicReceipt submit_public(const std::string& ip, const PublicInput& in);
+  PublicStatus public_status(const std::string& number, const std::string& token);
+  std::vector<PublicUnit> public_units();
+
   // Whether a ticket event's payload (the outbox row of a ticket.* event) concerns a ticket
   // the caller may see, for the live stream. Unit paths are remembered for a minute.
   bool visible_event(const auth::Principal& p, const std::string& payload_json);
@@ -168,6 +202,7 @@ class TicketService {
   customers::CustomerService& customers_;
   WorkingTime time_;
   DeadlineJobs jobs_;
+  auth::Throttle public_throttle_{20, 10 * 60 * 1000};  // per address: forms and checks
   std::mutex paths_mu_;
   std::map<int64_t, std::pair<std::string, int64_t>> unit_paths_;  // id → path, fetched at
 };

@@ -516,6 +516,34 @@ std::vector<CategoryCount> category_counts(db::Session& s, const std::string& sc
   return out;
 }
 
+void set_public_token(db::Session& s, int64_t id, const std::string& token) {
+  s.exec("UPDATE tickets SET public_token = ? WHERE id = ?", {token, id});
+}
+
+std::optional<Ticket> find_public(db::Session& s, const std::string& number,
+                                  const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  auto rows = s.query(
+      std::string("SELECT ") + kCols + " FROM tickets WHERE number = ? AND public_token = ?",
+      {number, token});
+  if (rows.empty()) return std::nullopt;
+  return from(rows[0]);
+}
+
+void add_challenge(db::Session& s, const std::string& id, const std::string& answer,
+                   int64_t expires_at) {
+  s.exec("DELETE FROM ticket_challenges WHERE expires_at < ?", {expires_at - 3600 * 1000});
+  s.exec("INSERT INTO ticket_challenges (id, answer, expires_at) VALUES (?, ?, ?)",
+         {id, answer, expires_at});
+}
+
+bool use_challenge(db::Session& s, const std::string& id, const std::string& answer, int64_t now) {
+  auto rows = s.query("SELECT answer, expires_at, used FROM ticket_challenges WHERE id = ?", {id});
+  if (rows.empty() || rows[0].boolean(2) || rows[0].i64(1) < now) return false;
+  s.exec("UPDATE ticket_challenges SET used = 1 WHERE id = ?", {id});
+  return rows[0].str(0) == answer;
+}
+
 void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now) {
   for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}})
     s.exec(

@@ -120,6 +120,15 @@ std::vector<CategoryCount> category_counts(db::Session& s, const std::string& sc
                                            const std::string& kind,
                                            const std::vector<int64_t>& bounds);
 
+// The public form: the follow link's secret, one-time arithmetic checks.
+void set_public_token(db::Session& s, int64_t id, const std::string& token);
+std::optional<Ticket> find_public(db::Session& s, const std::string& number,
+                                  const std::string& token);
+void add_challenge(db::Session& s, const std::string& id, const std::string& answer,
+                   int64_t expires_at);
+// Marks the challenge used; true when it existed, was unused, unexpired and `answer` is right.
+bool use_challenge(db::Session& s, const std::string& id, const std::string& answer, int64_t now);
+
 void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now);
 std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id);
 

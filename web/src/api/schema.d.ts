@@ -943,6 +943,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stores and branches a customer may name (no sign-in)
+         * @description Active units down to depth 2, departments left out.
+         */
+        get: operations["publicUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time human check (no sign-in)
+         * @description An arithmetic question valid 10 minutes for one submission. Rate-limited per address (429).
+         */
+        post: operations["publicChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File a complaint or repair request (no sign-in)
+         * @description Needs a fresh challenge answered correctly (one try per question). Channel web_form. Rate-limited per address (429). Returns the number and a follow link.
+         */
+        post: operations["publicFileTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/tickets/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow a filed ticket (no sign-in)
+         * @description Needs the follow link's token `t`; a wrong number or token answers the same 404. Shows the state and public replies only.
+         */
+        get: operations["publicTicketStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2236,6 +2316,61 @@ export interface components {
                 counts?: number[];
                 total?: number;
             }[];
+        };
+        PublicChallenge: {
+            id: string;
+            /** @description e.g. 7 + 5 = ? */
+            question: string;
+            /** Format: int64 */
+            expires_at: number;
+        };
+        PublicTicketInput: {
+            /**
+             * @default complaint
+             * @enum {string}
+             */
+            kind: "complaint" | "repair" | "suggestion" | "praise" | "inquiry";
+            name: string;
+            phone: string;
+            subject: string;
+            description?: string;
+            /**
+             * Format: int64
+             * @description A store or branch from /api/v1/public/units; default the head office.
+             */
+            unit_id?: number;
+            challenge_id: string;
+            answer: string;
+        };
+        PublicReceipt: {
+            number: string;
+            token: string;
+            follow_url: string;
+        };
+        PublicTicketStatus: {
+            number?: string;
+            kind?: string;
+            subject?: string;
+            state?: components["schemas"]["TicketState"];
+            state_label?: string;
+            resolution?: string;
+            /** Format: int64 */
+            created_at?: number;
+            /** Format: int64 */
+            closed_at?: number | null;
+            replies?: {
+                body?: string;
+                /** Format: int64 */
+                created_at?: number;
+            }[];
+        };
+        PublicUnitList: {
+            items: {
+                /** Format: int64 */
+                id?: number;
+                name?: string;
+            }[];
+            next: string | null;
         };
     };
     responses: {
@@ -4593,6 +4728,115 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    publicUnits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicUnitList"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    publicChallenge: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The question. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicChallenge"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    publicFileTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicTicketInput"];
+            };
+        };
+        responses: {
+            /** @description The receipt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    publicTicketStatus: {
+        parameters: {
+            query: {
+                t: string;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicTicketStatus"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
