@@ -33,6 +33,10 @@ Config::Config() {
       {"auth.cache_ms", "2000"},  // resolved credentials kept per node; 0 = always ask the database
       {"clock.adjustable", "false"},  // test deployments only: lets testers move "now"
       {"company.time_zone", "Asia/Shanghai"},
+      {"jobs.enabled", "true"},      // false: this node runs no jobs and no outbox consumers
+      {"jobs.poll_ms", "500"},       // how often the runner looks for due jobs and new events
+      {"jobs.batch_size", "16"},     // jobs per transaction
+      {"events.batch_size", "100"},  // outbox events per consumer transaction
   };
 }
 
