@@ -219,10 +219,11 @@ size_t Runner::poll_consumers(bool* more) {
       size_t n = c->poll(db_, clock_);
       if (n >= static_cast<size_t>(std::max(1, options_.consumer_batch_size))) *more = true;
       total += n;
-    } catch (const std::exception& e) {
+    } catch (...) {
       std::lock_guard lk(stats_mu_);
       ++errors_;
-      spdlog::error("events: consumer {} poll failed on {}: {}", c->name(), node_id_, e.what());
+      spdlog::error("events: consumer {} poll failed on {}: {}", c->name(), node_id_,
+                    what_of(std::current_exception()));
     }
   }
   return total;
@@ -244,10 +245,10 @@ void Runner::loop() {
     bool more = false;
     try {
       more = run_jobs_batch() >= static_cast<size_t>(std::max(1, options_.batch_size));
-    } catch (const std::exception& e) {
+    } catch (...) {  // the database failed (handlers' own exceptions never get here)
       std::lock_guard lk(stats_mu_);
       ++errors_;
-      spdlog::error("jobs: poll failed on {}: {}", node_id_, e.what());
+      spdlog::error("jobs: poll failed on {}: {}", node_id_, what_of(std::current_exception()));
     }
     poll_consumers(&more);
     std::unique_lock lk(mu_);

@@ -15,6 +15,12 @@
 // savepoint: a batch shares one commit (one fsync on SQLite), a throwing handler is rolled
 // back alone. A handler that throws: its effects are undone, attempts + 1, last_error kept,
 // run_at = now + min(2^attempts s, 1 h); after max_attempts the job is `failed`.
+//
+// A handler does all its database work through the Session it is given: calling
+// Database::write from a handler would commit apart from the done mark (PostgreSQL) or wait
+// on the writer thread it is running on (SQLite: a deadlock). The same holds for consumers.
+// `locked_by` records the node that last ran a job; `locked_until` is reserved for leases
+// (claims are row locks held by the running transaction, so none is needed today).
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>

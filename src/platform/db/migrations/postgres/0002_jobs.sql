@@ -17,6 +17,8 @@ CREATE TABLE jobs (
   done_at BIGINT,
   UNIQUE (kind, key)
 );
+-- locked_by: the node (hostname:pid) that last ran the job; locked_until: reserved for
+-- leases (today a claim is a row lock held by the running transaction).
 CREATE INDEX jobs_due ON jobs (run_at, id) WHERE state = 'pending';
 -- Outbox consumers (platform/events/consumer). PostgreSQL sequence values are not commit
 -- ordered, so every event remembers its writer's transaction id and consumers read only

@@ -17,6 +17,8 @@ CREATE TABLE jobs (
   done_at INTEGER,
   UNIQUE (kind, key)
 );
+-- locked_by: the node (hostname:pid) that last ran the job; locked_until: reserved for
+-- leases (today a claim is a row lock held by the running transaction).
 CREATE INDEX jobs_due ON jobs (run_at, id) WHERE state = 'pending';
 -- Outbox consumers (platform/events/consumer). The single writer makes ids commit-ordered,
 -- so txid stays 0 here; the column exists for schema parity with PostgreSQL.
