@@ -4,6 +4,10 @@
 // db::Database and connection pool, as two processes would) on one database.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
@@ -20,6 +24,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -29,6 +34,8 @@
 #include "platform/events/consumer.h"
 #include "platform/events/outbox.h"
 #include "platform/jobs/jobs.h"
+
+extern char** environ;
 
 namespace kefu::embedded {
 const std::map<std::string, std::string>& app_files();  // the platform's migrations
@@ -470,6 +477,104 @@ TEST_P(Jobs, TwoConsumersOfOneNameSeeEveryEventExactlyOnceUnderConcurrentWriters
   const int64_t dbb = b.stats().consumers["kpi"].delivered;
   EXPECT_EQ(da + dbb, kEvents);
   std::cout << "node-a delivered " << da << ", node-b delivered " << dbb << "\n";
+}
+
+// Real processes and kill -9: this binary is started again as worker processes (the
+// JobsCrashWorker test below, which only runs when KEFU_JOBS_CRASH_URL is set), each a node
+// running jobs and a consumer on one PostgreSQL database. The parent kills one worker after
+// another with SIGKILL mid-work and starts a fresh one; whatever a killed worker had in
+// hand was in an uncommitted transaction, so it runs again elsewhere and nothing twice.
+// (When this was written, 7 of 8 kills left "unexpected EOF on client connection with an
+// open transaction" in the server log: they did land mid-transaction.)
+pid_t spawn_worker(const std::string& url, const std::string& node) {
+  std::vector<std::string> env_strings = {"KEFU_JOBS_CRASH_URL=" + url,
+                                          "KEFU_JOBS_CRASH_NODE=" + node};
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) {
+    if (std::string_view(*e).rfind("KEFU_JOBS_CRASH_", 0) != 0) envp.push_back(*e);
+  }
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::string filter = "--gtest_filter=JobsCrashWorker.Run";
+  char* argv[] = {self.data(), filter.data(), nullptr};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, self.c_str(), &fa, nullptr, argv, envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw std::runtime_error("posix_spawn failed");
+  return pid;
+}
+
+void kill_worker(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+TEST(JobsCrashWorker, Run) {
+  const char* url = std::getenv("KEFU_JOBS_CRASH_URL");
+  if (!url) GTEST_SKIP() << "a worker process for KilledNodesRepeatNothing";
+  auto db = db::open(url, {});
+  SystemClock clock;
+  RunnerOptions o;
+  o.poll_ms = 5;
+  o.consumer_batch_size = 20;
+  Runner runner(*db, clock, std::getenv("KEFU_JOBS_CRASH_NODE"), o);
+  runner.on("crash", [](Session& s, const Job& j) {
+    s.exec("INSERT INTO effects (k) VALUES (?)", {j.key});
+    std::this_thread::sleep_for(2ms);  // most of the time is spent inside a transaction
+  });
+  runner.consume("crash", [](Session& s, const events::StoredEvent& e) {
+    s.exec("INSERT INTO seen (event_id) VALUES (?)", {e.id});
+    std::this_thread::sleep_for(1ms);
+  });
+  runner.start();
+  for (;;) std::this_thread::sleep_for(1s);  // until the parent kills it
+}
+
+TEST_P(Jobs, KilledNodesRepeatNothing) {
+  if (!pg()) GTEST_SKIP() << "several processes on one database: PostgreSQL";
+  constexpr int kJobs = 1500;
+  constexpr int kEvents = 1500;
+  db_->write([&](Session& s) {
+    s.exec_script("CREATE TABLE seen (event_id BIGINT NOT NULL)");
+    for (int i = 0; i < kJobs; ++i) {
+      schedule(s, now(), {"crash", "job-" + std::to_string(i), now() - 1});
+    }
+    for (int i = 0; i < kEvents; ++i) {
+      events::publish(s, now(), {"c", "c", std::to_string(i), std::nullopt, std::nullopt, "{}"});
+    }
+  });
+  auto pending = [&] {
+    return scalar("SELECT COUNT(*) FROM jobs WHERE state = 'pending'") +
+           (kEvents - scalar("SELECT COUNT(*) FROM seen"));
+  };
+  std::vector<pid_t> workers = {spawn_worker(url_, "w0"), spawn_worker(url_, "w1")};
+  int kills = 0;
+  int next = 2;
+  const auto deadline = std::chrono::steady_clock::now() + 120s;
+  while (pending() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);
+    if (kills < 8 && pending() > 0) {
+      const size_t victim = static_cast<size_t>(kills % 2);
+      kill_worker(workers[victim]);
+      ++kills;
+      workers[victim] = spawn_worker(url_, "w" + std::to_string(next++));
+    }
+  }
+  for (pid_t p : workers) kill_worker(p);
+  std::cout << kills << " workers killed with SIGKILL while work remained\n";
+  EXPECT_GE(kills, 3) << "the run ended before the workers could be killed";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM jobs WHERE state = 'done'"), kJobs);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM effects"), kJobs);
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT k) FROM effects"), kJobs);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM seen"), kEvents);
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT event_id) FROM seen"), kEvents);
+  std::cout << scalar("SELECT COUNT(DISTINCT locked_by) FROM jobs") << " nodes ran jobs\n";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Jobs, ::testing::Values("sqlite", "postgres"),
