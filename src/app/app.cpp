@@ -99,6 +99,31 @@ void App::add_routes() {
     if (config_.boolean("jobs.enabled")) jobs_->run_due_once();
   };
   add_system_routes(router_, std::move(deps));
+  // Job and consumer counters of this node (per kind: jobs().stats() and the log lines).
+  auto jobs_total = [this](int64_t jobs::KindStats::*field) {
+    return [this, field] {
+      int64_t n = 0;
+      for (const auto& [kind, k] : jobs_->stats().jobs) n += k.*field;
+      return static_cast<double>(n);
+    };
+  };
+  metrics_.gauge("kefu_jobs_done_total", "Jobs whose handler committed on this node.",
+                 jobs_total(&jobs::KindStats::done));
+  metrics_.gauge("kefu_jobs_retried_total", "Job runs that threw and were rescheduled.",
+                 jobs_total(&jobs::KindStats::retried));
+  metrics_.gauge("kefu_jobs_failed_total", "Jobs that threw for the last allowed time.",
+                 jobs_total(&jobs::KindStats::failed));
+  metrics_.gauge("kefu_events_delivered_total", "Outbox events delivered to consumers.", [this] {
+    int64_t n = 0;
+    for (const auto& [name, c] : jobs_->stats().consumers) n += c.delivered;
+    return static_cast<double>(n);
+  });
+  metrics_.gauge("kefu_events_consumer_failures_total", "Consumer handler failures (retried).",
+                 [this] {
+                   int64_t n = 0;
+                   for (const auto& [name, c] : jobs_->stats().consumers) n += c.failures;
+                   return static_cast<double>(n);
+                 });
   org::add_routes(
       router_, *org_,
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});

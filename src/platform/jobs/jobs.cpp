@@ -97,13 +97,15 @@ void Runner::start() {
 }
 
 void Runner::stop() {
+  std::thread t;
   {
     std::lock_guard lk(mu_);
     if (!thread_.joinable()) return;
     stopping_ = true;
+    t = std::move(thread_);
   }
   cv_.notify_all();
-  thread_.join();
+  t.join();
   spdlog::info("jobs: runner {} stopped", node_id_);
 }
 
