@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "platform/core/clock.h"
+#include "platform/core/error_text.h"
 #include "platform/db/database.h"
 #include "platform/db/migrations.h"
 #include "platform/events/consumer.h"
@@ -254,6 +255,23 @@ TEST_P(Jobs, ThrowingHandlerIsRolledBackRetriedWithBackoffThenFailed) {
   schedule_one({"flaky", "x", now(), "{}", 1});
   EXPECT_EQ(job_row("flaky", "x").str(0), "pending") << "scheduling again revives a failed job";
   EXPECT_EQ(job_row("flaky", "x").i64(1), 0);
+}
+
+TEST_P(Jobs, AnErrorTextThatIsNotValidUtf8IsStillRecorded) {
+  EXPECT_EQ(utf8_clean("a\xff"
+                       "b",
+                       10),
+            "a?b");
+  EXPECT_EQ(utf8_clean("漏水", 5), "漏") << "cut at a character boundary";
+  schedule_one({"bad", "1", now()});
+  Runner runner(*db_, clock_, "test");
+  runner.on("bad", [](Session&, const Job&) {
+    throw std::runtime_error(std::string(998, 'x') + "漏水\xff");
+  });
+  EXPECT_EQ(runner.run_due_once(), 1u) << "the failure is recorded, not a stuck batch";
+  db::Row r = job_row("bad", "1");
+  EXPECT_EQ(r.i64(1), 1);
+  EXPECT_EQ(r.str(4), std::string(998, 'x'));
 }
 
 TEST_P(Jobs, OneThrowingHandlerDoesNotUndoTheOthersInItsBatch) {

@@ -8,6 +8,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/core/error_text.h"
+
 namespace kefu::events {
 namespace {
 
@@ -16,16 +18,6 @@ using db::Dialect;
 int64_t backoff_ms(int64_t attempts, int64_t cap_ms) {
   if (attempts >= 40) return cap_ms;
   return std::min<int64_t>((int64_t{1} << attempts) * 1000, cap_ms);
-}
-
-std::string what_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return std::string(ex.what()).substr(0, 1000);
-  } catch (...) {
-    return "unknown exception";
-  }
 }
 
 // The next events after the cursor, below the horizon of running transactions on
@@ -125,7 +117,7 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
         handler_(s, e);
         s.exec_script("RELEASE SAVEPOINT kefu_event");
       } catch (...) {
-        error = what_of(std::current_exception());
+        error = error_text(std::current_exception());
         s.exec_script("ROLLBACK TO SAVEPOINT kefu_event; RELEASE SAVEPOINT kefu_event");
         spdlog::warn("events: consumer {} failed on event {} ({}): {}", name_, e.id, e.type, error);
         failed = true;

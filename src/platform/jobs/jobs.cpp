@@ -8,22 +8,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/core/error_text.h"
+
 namespace kefu::jobs {
 namespace {
 
 int64_t backoff_ms(int64_t attempts, int64_t cap_ms) {
   if (attempts >= 40) return cap_ms;
   return std::min<int64_t>((int64_t{1} << attempts) * 1000, cap_ms);
-}
-
-std::string what_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    return std::string(ex.what()).substr(0, 1000);
-  } catch (...) {
-    return "unknown exception";
-  }
 }
 
 // "?, ?, ?" for the kinds this node handles.
@@ -170,7 +162,7 @@ size_t Runner::run_jobs_batch() {
         s.exec_script("RELEASE SAVEPOINT kefu_job");
         outcomes.push_back({job.kind, job.key, job.id, job.attempt, true, false, {}});
       } catch (...) {
-        std::string error = what_of(std::current_exception());
+        std::string error = error_text(std::current_exception());
         s.exec_script("ROLLBACK TO SAVEPOINT kefu_job; RELEASE SAVEPOINT kefu_job");
         const bool final = job.attempt >= job.max_attempts;
         if (final) {
@@ -225,7 +217,7 @@ size_t Runner::poll_consumers(bool* more) {
       std::lock_guard lk(stats_mu_);
       ++errors_;
       spdlog::error("events: consumer {} poll failed on {}: {}", c->name(), node_id_,
-                    what_of(std::current_exception()));
+                    error_text(std::current_exception()));
     }
   }
   return total;
@@ -250,7 +242,7 @@ void Runner::loop() {
     } catch (...) {  // the database failed (handlers' own exceptions never get here)
       std::lock_guard lk(stats_mu_);
       ++errors_;
-      spdlog::error("jobs: poll failed on {}: {}", node_id_, what_of(std::current_exception()));
+      spdlog::error("jobs: poll failed on {}: {}", node_id_, error_text(std::current_exception()));
     }
     poll_consumers(&more);
     std::unique_lock lk(mu_);
