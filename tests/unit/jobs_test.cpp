@@ -138,6 +138,15 @@ class Jobs : public ::testing::TestWithParam<std::string> {
     };
   }
 
+  void make_deferred_fk() {
+    db_->write([&](Session& s) {
+      s.exec_script("CREATE TABLE parent (id BIGINT PRIMARY KEY)");
+      s.exec_script(
+          "CREATE TABLE child (pid BIGINT NOT NULL REFERENCES parent (id) "
+          "DEFERRABLE INITIALLY DEFERRED)");
+    });
+  }
+
   AdjustableClock clock_;
   std::string url_;
   std::string schema_;
@@ -145,6 +154,12 @@ class Jobs : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Database> admin_;
   std::unique_ptr<Database> db_;
 };
+
+int64_t publish_one(Database& db, int64_t now, const std::string& type, int n) {
+  return db.writing([&](Session& s) {
+    return events::publish(s, now, {type, "thing", std::to_string(n), std::nullopt, 7, "{}"});
+  });
+}
 
 TEST_P(Jobs, ScheduleIsIdempotentPerKindAndKey) {
   const int64_t t0 = now() + kHour;
@@ -274,6 +289,57 @@ TEST_P(Jobs, AnErrorTextThatIsNotValidUtf8IsStillRecorded) {
   EXPECT_EQ(r.str(4), std::string(998, 'x'));
 }
 
+// A handler whose effects break the transaction only at COMMIT (a deferred foreign key):
+// its savepoint cannot catch that, so the batch fails; the runner then goes one job (one
+// event) per transaction, charges the culprit alone, and runs the rest.
+TEST_P(Jobs, AJobThatBreaksItsCommitIsChargedAloneAndTheOthersRun) {
+  make_deferred_fk();
+  for (int i = 0; i < 5; ++i) schedule_one({"ok", "k" + std::to_string(i), now()});
+  schedule_one({"poison", "p", now() - 10, "{}", 2});
+  Runner runner(*db_, clock_, "test");
+  runner.on("ok", insert_effect());
+  runner.on("poison", [](Session& s, const Job&) {
+    s.exec("INSERT INTO child (pid) VALUES (999)");  // no parent 999: fails at COMMIT
+  });
+  EXPECT_EQ(runner.run_due_once(), 6u);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM effects"), 5);
+  db::Row r = job_row("poison", "p");
+  EXPECT_EQ(r.str(0), "pending");
+  EXPECT_EQ(r.i64(1), 1);
+  EXPECT_FALSE(r.str(4).empty());
+  clock_.advance(2000);
+  EXPECT_EQ(runner.run_due_once(), 1u);
+  EXPECT_EQ(job_row("poison", "p").str(0), "failed");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM child"), 0);
+  KindStats k = runner.stats().jobs["poison"];
+  EXPECT_EQ(k.retried, 1);
+  EXPECT_EQ(k.failed, 1);
+  EXPECT_EQ(runner.stats().jobs["ok"].done, 5);
+}
+
+TEST_P(Jobs, AnEventThatBreaksItsCommitHoldsItsConsumerWithBackoffNeverSkipped) {
+  make_deferred_fk();
+  for (int i = 0; i < 4; ++i) publish_one(*db_, now(), "d", i);
+  std::vector<std::string> seen;
+  events::Consumer c("deferred", [&](Session& s, const events::StoredEvent& e) {
+    if (e.entity_id == "1") s.exec("INSERT INTO child (pid) VALUES (999)");
+    seen.push_back(e.entity_id);
+  });
+  EXPECT_EQ(c.poll(*db_, clock_), 1u) << "the batch failed; event 0 alone went through";
+  EXPECT_EQ(c.poll(*db_, clock_), 0u) << "event 1 fails at COMMIT";
+  EXPECT_EQ(c.poll(*db_, clock_), 0u) << "backing off";
+  EXPECT_EQ(c.stats().failures, 1);
+  db_->write([](Session& s) { s.exec("INSERT INTO parent (id) VALUES (999)"); });  // the fix
+  clock_.advance(2000);
+  size_t n = 0;
+  for (int i = 0; i < 10; ++i) n += c.poll(*db_, clock_);
+  EXPECT_EQ(n, 3u);
+  // The failed batch (0-3), then one per transaction: 0, 1 (fails at COMMIT), 1, 2, 3.
+  EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2", "3", "0", "1", "1", "2", "3"}));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM child"), 1);
+  EXPECT_EQ(c.stats().delivered, 4);
+}
+
 TEST_P(Jobs, OneThrowingHandlerDoesNotUndoTheOthersInItsBatch) {
   for (int i = 0; i < 5; ++i) schedule_one({"mixed", "k" + std::to_string(i), now()});
   Runner runner(*db_, clock_, "test");
@@ -306,12 +372,6 @@ TEST_P(Jobs, BackgroundRunnerRunsAJobWhenWokenAndStopsCleanly) {
 }
 
 // --- outbox consumers ------------------------------------------------------------------
-
-int64_t publish_one(Database& db, int64_t now, const std::string& type, int n) {
-  return db.writing([&](Session& s) {
-    return events::publish(s, now, {type, "thing", std::to_string(n), std::nullopt, 7, "{}"});
-  });
-}
 
 TEST_P(Jobs, ConsumerDeliversEachEventOnceInOrderAndResumes) {
   for (int i = 0; i < 5; ++i) publish_one(*db_, now(), "a.happened", i);

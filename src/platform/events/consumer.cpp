@@ -84,11 +84,21 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
     });
   }
 
+  // After a batch failed as a whole (at COMMIT, e.g. a deferred constraint), the next polls
+  // take one event per transaction, so the event that breaks its transaction is charged
+  // (attempts, backoff) instead of taking its batch down at every poll.
+  const int batch = options_.batch_size;
+  const int limit = isolate_left_.load() > 0 ? 1 : batch;
+  if (limit == 1 && batch > 1) isolate_left_.fetch_sub(1);
+
   size_t delivered = 0;
   bool failed = false;
-  db.write([&](db::Session& s) {
+  Cursor claimed;       // the cursor as locked
+  int64_t in_hand = 0;  // the event being handled
+  auto run = [&](db::Session& s) {
     delivered = 0;  // PostgreSQL may run this again after a serialization failure
     failed = false;
+    in_hand = 0;
     // The cursor row is the lock: another node polling the same name skips it (PostgreSQL)
     // or waits its turn on the single writer (SQLite).
     auto row = s.query_one(dialect == Dialect::kPostgres
@@ -99,8 +109,9 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
                            {name_});
     if (!row) return;
     Cursor c = cursor_of(*row);
+    claimed = c;
     if (c.retry_at > now) return;
-    db::Rows rows = s.query(next_sql, next_params(dialect, c.txid, c.id, options_.batch_size));
+    db::Rows rows = s.query(next_sql, next_params(dialect, c.txid, c.id, limit));
     std::string error;
     for (const db::Row& r : rows) {
       StoredEvent e;
@@ -112,6 +123,7 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
       e.unit_id = r.opt_i64(5);
       e.actor_id = r.opt_i64(6);
       e.payload_json = r.str(7);
+      in_hand = e.id;
       s.exec_script("SAVEPOINT kefu_event");
       try {
         handler_(s, e);
@@ -140,7 +152,32 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
           "retry_at = 0, updated_at = ? WHERE name = ?",
           {c.txid, c.id, now, name_});
     }
-  });
+  };
+  try {
+    db.write(run);
+  } catch (...) {
+    const std::string error = error_text(std::current_exception());
+    if (limit > 1) {
+      isolate_left_.store(batch);
+      spdlog::warn("events: consumer {}: a batch of {} failed ({}); one event per transaction",
+                   name_, limit, error);
+      return poll(db, clock);
+    }
+    if (in_hand == 0) throw;  // the database failed; the caller logs it
+    // This one event's transaction failed as a whole: the cursor stays, the failure is
+    // recorded with its backoff (a no-op if the cursor moved meanwhile).
+    const int64_t attempts = claimed.attempts + 1;
+    db.write([&](db::Session& s) {
+      s.exec(
+          "UPDATE outbox_cursors SET attempts = ?, last_error = ?, retry_at = ?, updated_at = ? "
+          "WHERE name = ? AND last_txid = ? AND last_id = ?",
+          {attempts, error, now + backoff_ms(attempts, options_.max_backoff_ms), now, name_,
+           claimed.txid, claimed.id});
+    });
+    spdlog::warn("events: consumer {} failed on event {}: {}", name_, in_hand, error);
+    failures_.fetch_add(1);
+    return 0;
+  }
   delivered_.fetch_add(static_cast<int64_t>(delivered));
   if (failed) failures_.fetch_add(1);
   if (delivered > 0) spdlog::debug("events: consumer {} delivered {}", name_, delivered);

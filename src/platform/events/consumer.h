@@ -19,7 +19,9 @@
 // stay delivered, and the same event is retried after a backoff (2^attempts s, capped by
 // ConsumerOptions::max_backoff_ms), kept in the cursor row so every node honours it. A
 // consumer never skips an event: a handler that always fails stops that consumer (and only
-// it) until it is fixed; its cursor row shows attempts and last_error.
+// it) until it is fixed; its cursor row shows attempts and last_error. An event whose handler
+// breaks the whole transaction (a deferred constraint failing at COMMIT) is found by going
+// one event per transaction for a while, and charged the same way.
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -70,6 +72,7 @@ class Consumer {
   ConsumerOptions options_;
   std::atomic<int64_t> delivered_{0};
   std::atomic<int64_t> failures_{0};
+  std::atomic<int> isolate_left_{0};  // polls left that take one event per transaction
 };
 
 }  // namespace kefu::events

@@ -18,6 +18,21 @@ int64_t backoff_ms(int64_t attempts, int64_t cap_ms) {
   return std::min<int64_t>((int64_t{1} << attempts) * 1000, cap_ms);
 }
 
+// Records a failed run of `job`: retried after a backoff, or `failed` after its last
+// attempt. Returns true when it was the last. The guard (still pending, same attempts) makes
+// it a no-op if the run did commit after all (a connection lost during COMMIT).
+bool record_failure(db::Session& s, const Job& job, int64_t now, const std::string& error,
+                    const std::string& node_id, int64_t max_backoff_ms) {
+  const bool final = job.attempt >= job.max_attempts;
+  s.exec(
+      "UPDATE jobs SET state = ?, attempts = ?, last_error = ?, locked_by = ?, run_at = ?, "
+      "updated_at = ? WHERE id = ? AND state = 'pending' AND attempts = ?",
+      {final ? "failed" : "pending", job.attempt, error, node_id,
+       final ? job.run_at_ms : now + backoff_ms(job.attempt, max_backoff_ms), now, job.id,
+       job.attempt - 1});
+  return final;
+}
+
 // "?, ?, ?" for the kinds this node handles.
 std::string placeholders(size_t n) {
   std::string out;
@@ -127,8 +142,14 @@ size_t Runner::run_jobs_batch() {
   const std::string claim = "SELECT id, kind, key, run_at, payload_json, attempts, max_attempts" +
                             where + " ORDER BY run_at, id LIMIT ?" +
                             (pg ? " FOR UPDATE SKIP LOCKED" : "");
+  // After a batch failed as a whole (at COMMIT, e.g. a deferred constraint, or in the
+  // bookkeeping), the next polls take one job per transaction, so the job that breaks its
+  // transaction is found and charged alone instead of taking its batch down forever.
+  const int batch = std::max(1, options_.batch_size);
+  const int limit = isolate_left_.load() > 0 ? 1 : batch;
+  if (limit == 1 && batch > 1) isolate_left_.fetch_sub(1);
   db::Params claim_params = params;
-  claim_params.emplace_back(static_cast<int64_t>(std::max(1, options_.batch_size)));
+  claim_params.emplace_back(static_cast<int64_t>(limit));
 
   struct Outcome {
     std::string kind;
@@ -140,10 +161,13 @@ size_t Runner::run_jobs_batch() {
     std::string error;
   };
   std::vector<Outcome> outcomes;
-  db_.write([&](db::Session& s) {
+  Job claimed;  // the last job taken in the transaction
+  auto run = [&](db::Session& s) {
     outcomes.clear();  // PostgreSQL may run this again after a serialization failure
+    claimed = Job{};
+    claimed.id = 0;
     for (const db::Row& r : s.query(claim, claim_params)) {
-      Job job;
+      Job& job = claimed;
       job.id = r.i64(0);
       job.kind = r.str(1);
       job.key = r.str(2);
@@ -164,23 +188,31 @@ size_t Runner::run_jobs_batch() {
       } catch (...) {
         std::string error = error_text(std::current_exception());
         s.exec_script("ROLLBACK TO SAVEPOINT kefu_job; RELEASE SAVEPOINT kefu_job");
-        const bool final = job.attempt >= job.max_attempts;
-        if (final) {
-          s.exec(
-              "UPDATE jobs SET state = 'failed', attempts = ?, last_error = ?, locked_by = ?, "
-              "updated_at = ? WHERE id = ?",
-              {job.attempt, error, node_id_, now, job.id});
-        } else {
-          s.exec(
-              "UPDATE jobs SET attempts = ?, last_error = ?, locked_by = ?, run_at = ?, "
-              "updated_at = ? WHERE id = ?",
-              {job.attempt, error, node_id_, now + backoff_ms(job.attempt, options_.max_backoff_ms),
-               now, job.id});
-        }
+        const bool final = record_failure(s, job, now, error, node_id_, options_.max_backoff_ms);
         outcomes.push_back({job.kind, job.key, job.id, job.attempt, false, final, error});
       }
     }
-  });
+  };
+  try {
+    db_.write(run);
+  } catch (...) {
+    const std::string error = error_text(std::current_exception());
+    if (limit > 1) {
+      isolate_left_.store(batch);
+      spdlog::warn("jobs: a batch of {} failed ({}); running them one per transaction", limit,
+                   error);
+      return run_jobs_batch();
+    }
+    if (claimed.id == 0) throw;  // nothing claimed: the database failed; the caller logs it
+    // This one job's transaction failed as a whole: charge it to the job (a failure to do
+    // so reaches the caller: then the database itself is failing).
+    bool final = false;
+    db_.write([&](db::Session& s) {
+      final = record_failure(s, claimed, now, error, node_id_, options_.max_backoff_ms);
+    });
+    outcomes.assign(
+        1, Outcome{claimed.kind, claimed.key, claimed.id, claimed.attempt, false, final, error});
+  }
 
   // Committed: count and log.
   std::lock_guard lk(stats_mu_);

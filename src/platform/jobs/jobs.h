@@ -15,12 +15,16 @@
 // savepoint: a batch shares one commit (one fsync on SQLite), a throwing handler is rolled
 // back alone. A handler that throws: its effects are undone, attempts + 1, last_error kept,
 // run_at = now + min(2^attempts s, 1 h); after max_attempts the job is `failed`.
+// A job whose effects break the transaction itself (a deferred constraint failing at
+// COMMIT) takes its batch down; the runner then goes one job per transaction for a while,
+// so that job is charged its attempt alone and the others run.
 //
 // A handler does all its database work through the Session it is given: calling
 // Database::write from a handler would commit apart from the done mark (PostgreSQL) or wait
 // on the writer thread it is running on (SQLite: a deadlock). The same holds for consumers.
 // `locked_by` records the node that last ran a job; `locked_until` is reserved for leases
 // (claims are row locks held by the running transaction, so none is needed today).
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -129,6 +133,7 @@ class Runner {
   mutable std::mutex stats_mu_;
   std::map<std::string, KindStats> kind_stats_;  // GUARDED_BY(stats_mu_)
   int64_t errors_ = 0;                           // GUARDED_BY(stats_mu_)
+  std::atomic<int> isolate_left_{0};             // polls left that take one job per transaction
 
   std::mutex mu_;
   std::condition_variable cv_;
