@@ -1,5 +1,6 @@
 #include "app/app.h"
 
+#include <unistd.h>
 #include <csignal>
 #include <iostream>
 
@@ -47,6 +48,21 @@ org::Settings org_settings(const Config& c) {
   return s;
 }
 
+jobs::RunnerOptions runner_options(const Config& c) {
+  jobs::RunnerOptions o;
+  o.poll_ms = c.integer("jobs.poll_ms");
+  o.batch_size = static_cast<int>(c.integer("jobs.batch_size"));
+  o.consumer_batch_size = static_cast<int>(c.integer("events.batch_size"));
+  return o;
+}
+
+// hostname:pid, recorded on the jobs a node ran (jobs.locked_by) and in its log lines.
+std::string node_id() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host[0] ? host : "localhost") + ":" + std::to_string(getpid());
+}
+
 }  // namespace
 
 App::App(Config config) : config_(std::move(config)) {
@@ -64,6 +80,7 @@ App::App(Config config) : config_(std::move(config)) {
   db::Options opts;
   opts.pool_size = static_cast<int>(config_.integer("database.pool_size"));
   db_ = db::open(config_.str("database.url"), opts);
+  jobs_ = std::make_unique<jobs::Runner>(*db_, *clock_, node_id(), runner_options(config_));
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
   tickets_ = std::make_unique<tickets::TicketService>(
@@ -72,7 +89,9 @@ App::App(Config config) : config_(std::move(config)) {
   add_routes();
 }
 
-App::~App() = default;
+App::~App() {
+  if (jobs_) jobs_->stop();  // before the services its handlers use go away
+}
 
 int App::migrate() {
   auto migrations = db::select_migrations(all_migration_files(), db_->dialect(), kComponents);
@@ -83,9 +102,37 @@ int App::migrate() {
 }
 
 void App::add_routes() {
-  add_system_routes(router_, SystemDeps{*db_, metrics_, adjustable_, *clock_, [this] {
-                                          return worker_queue_depth_ ? worker_queue_depth_() : 0;
-                                        }});
+  SystemDeps deps{*db_, metrics_, adjustable_, *clock_,
+                  [this] { return worker_queue_depth_ ? worker_queue_depth_() : 0; }};
+  deps.clock_moved = [this] {
+    if (config_.boolean("jobs.enabled")) jobs_->run_due_once();
+  };
+  add_system_routes(router_, std::move(deps));
+  // Job and consumer counters of this node (per kind: jobs().stats() and the log lines).
+  auto jobs_total = [this](int64_t jobs::KindStats::*field) {
+    return [this, field] {
+      int64_t n = 0;
+      for (const auto& [kind, k] : jobs_->stats().jobs) n += k.*field;
+      return static_cast<double>(n);
+    };
+  };
+  metrics_.gauge("kefu_jobs_done_total", "Jobs whose handler committed on this node.",
+                 jobs_total(&jobs::KindStats::done));
+  metrics_.gauge("kefu_jobs_retried_total", "Job runs that threw and were rescheduled.",
+                 jobs_total(&jobs::KindStats::retried));
+  metrics_.gauge("kefu_jobs_failed_total", "Jobs that threw for the last allowed time.",
+                 jobs_total(&jobs::KindStats::failed));
+  metrics_.gauge("kefu_events_delivered_total", "Outbox events delivered to consumers.", [this] {
+    int64_t n = 0;
+    for (const auto& [name, c] : jobs_->stats().consumers) n += c.delivered;
+    return static_cast<double>(n);
+  });
+  metrics_.gauge("kefu_events_consumer_failures_total", "Consumer handler failures (retried).",
+                 [this] {
+                   int64_t n = 0;
+                   for (const auto& [name, c] : jobs_->stats().consumers) n += c.failures;
+                   return static_cast<double>(n);
+                 });
   org::add_routes(
       router_, *org_,
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
@@ -118,6 +165,11 @@ int App::serve() {
   o.shutdown_grace_ms = config_.integer("server.shutdown_grace_ms");
   o.access_log = config_.boolean("log.access");
 
+  // Jobs and consumers run before the first request is accepted and stop only after the
+  // server has drained, so a request's job never waits for a runner that has gone.
+  const bool run_jobs = config_.boolean("jobs.enabled");
+  if (run_jobs) jobs_->start();
+
   org::OrgService& org = *org_;
   {
     http::Server server(o, router_, metrics_, [&org](const http::Request& req) {
@@ -141,6 +193,7 @@ int App::serve() {
   // must not cut short the last commits, so it is ignored from here on.
   std::signal(SIGTERM, SIG_IGN);
   std::signal(SIGINT, SIG_IGN);
+  if (run_jobs) jobs_->stop();  // finishes the batch in hand (it commits or rolls back whole)
   spdlog::info("kefu stopped");
   return 0;
 }

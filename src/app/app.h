@@ -13,6 +13,7 @@
 #include "platform/http/metrics.h"
 #include "platform/http/router.h"
 #include "platform/http/static_files.h"
+#include "platform/jobs/jobs.h"
 
 namespace kefu {
 
@@ -27,6 +28,8 @@ class App {
   org::OrgService& org() { return *org_; }
   customers::CustomerService& customers() { return *customers_; }
   http::Router& router() { return router_; }
+  // Modules register job handlers and outbox consumers here before serve().
+  jobs::Runner& jobs() { return *jobs_; }
 
   int migrate();
   // Serves until SIGTERM/SIGINT; returns the process exit code.
@@ -39,6 +42,7 @@ class App {
   std::unique_ptr<Clock> clock_;
   AdjustableClock* adjustable_ = nullptr;  // set when clock.adjustable = true
   std::unique_ptr<db::Database> db_;
+  std::unique_ptr<jobs::Runner> jobs_;
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<customers::CustomerService> customers_;
   std::unique_ptr<tickets::TicketService> tickets_;

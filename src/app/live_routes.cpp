@@ -21,7 +21,7 @@ void add_live_routes(http::Router& router, events::LiveFeed& feed,
       auto& o = v.as_object();
       o["type"] = e.type;
       o["event_id"] = e.id;
-      o["at"] = e.at;
+      o["at"] = e.at_ms;
       o["by_me"] = e.actor_id && *e.actor_id == who.user_id;
       s->send("ticket", boost::json::serialize(o));
       return true;

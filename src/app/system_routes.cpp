@@ -116,6 +116,9 @@ void add_system_routes(http::Router& r, SystemDeps d) {
       throw Error::validation({{"advance_ms", "field.out_of_range", {}}});
     if (set) d.adjustable->set(*set);
     if (advance) d.adjustable->advance(*advance);
+    // DOMAIN.md §11: the scheduler runs for the new time before the answer, so the tester's
+    // next request sees what became due.
+    if (d.clock_moved) d.clock_moved();
     return Response::json(clock_json(d));
   });
 }

@@ -14,6 +14,8 @@ struct SystemDeps {
   AdjustableClock* adjustable;  // null unless clock.adjustable
   const Clock& clock;
   std::function<int64_t()> worker_queue_depth;
+  // Called after a tester moved the clock: runs what became due (may be empty).
+  std::function<void()> clock_moved = nullptr;
 };
 
 // /healthz, /readyz, /metrics, the OpenAPI document, the audit log and the test clock.

@@ -40,7 +40,9 @@ void ensure_table(Database& db) {
 
 std::string family(std::string type) {
   std::transform(type.begin(), type.end(), type.begin(), ::tolower);
-  if (type.find("int") != std::string::npos || type == "bigserial" || type == "serial")
+  // xid8: the writer's transaction id on PostgreSQL (events.txid), an integer on SQLite.
+  if (type.find("int") != std::string::npos || type == "bigserial" || type == "serial" ||
+      type == "xid8")
     return "int";
   if (type.find("char") != std::string::npos || type == "text" || type == "json" || type == "jsonb")
     return "text";

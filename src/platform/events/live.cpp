@@ -76,8 +76,16 @@ void LiveFeed::poll_once() {
       int64_t id = r.i64(0);
       if (id <= cursor_ && recent_.count(id)) continue;
       if (id <= cursor_ - kLookBack) continue;
-      fresh.push_back(
-          {id, r.i64(1), r.str(2), r.str(3), r.str(4), r.opt_i64(5), r.opt_i64(6), r.str(7)});
+      StoredEvent e;
+      e.id = id;
+      e.at_ms = r.i64(1);
+      e.type = r.str(2);
+      e.entity = r.str(3);
+      e.entity_id = r.str(4);
+      e.unit_id = r.opt_i64(5);
+      e.actor_id = r.opt_i64(6);
+      e.payload_json = r.str(7);
+      fresh.push_back(std::move(e));
     }
   });
   for (const auto& e : fresh) {

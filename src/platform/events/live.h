@@ -15,16 +15,9 @@
 #include <vector>
 
 #include "platform/db/database.h"
+#include "platform/events/consumer.h"
 
 namespace kefu::events {
-
-struct StoredEvent {
-  int64_t id = 0;
-  int64_t at = 0;
-  std::string type, entity, entity_id;
-  std::optional<int64_t> unit_id, actor_id;
-  std::string payload_json;
-};
 
 class LiveFeed {
  public:
