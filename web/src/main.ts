@@ -10,6 +10,7 @@ import { useSession } from './stores/session'
 import { useUnits } from './stores/units'
 import { usePeople } from './stores/people'
 import { useAssetTypes } from './stores/assetTypes'
+import { useTicketRefs } from './stores/ticketRefs'
 
 const app = createApp(App)
 const pinia = createPinia()
@@ -19,6 +20,7 @@ const session = useSession(pinia)
 const units = useUnits(pinia)
 const people = usePeople(pinia)
 const assetTypes = useAssetTypes(pinia)
+const ticketRefs = useTicketRefs(pinia)
 configureApi({
   language: currentLang,
   csrfToken: () => session.csrfToken,
@@ -30,6 +32,7 @@ configureApi({
     units.reset()
     people.reset()
     assetTypes.reset()
+    ticketRefs.reset()
     const here = router.currentRoute.value
     if (here.meta.public) return
     router.replace({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })

@@ -73,3 +73,35 @@ export const EVENT_KINDS: readonly CustomerEventKind[] = [
 export const ASSET_FIELD_TYPES: readonly AssetFieldType[] = ['text', 'date', 'integer', 'money', 'phone', 'enum']
 export const MISSING_PARTS: readonly MissingPart[] = ['phone', 'address', 'birthday', 'assets', 'owner']
 export const DUPLICATE_REASONS: readonly DuplicateGroup['reason'][] = ['phone', 'plate', 'vin']
+
+// Tickets (投诉/工单).
+export type Ticket = S['Ticket']
+export type TicketDetail = S['TicketDetail']
+export type TicketKind = S['TicketKind']
+export type TicketChannel = S['TicketChannel']
+export type TicketSeverity = S['TicketSeverity']
+export type TicketState = S['TicketState']
+export type TicketAction = S['TicketAction']
+export type TicketStep = S['TicketStep']
+export type TicketComment = S['TicketComment']
+export type TicketSanction = S['TicketSanction']
+export type TicketCategory = S['TicketCategory']
+export type TicketRootCause = S['TicketRootCause']
+export type SlaPolicy = S['SlaPolicy']
+export type SlaPolicyInput = S['SlaPolicyInput']
+export type NewTicket = S['NewTicket']
+export type TicketStepRequest = S['TicketStepRequest']
+export type TicketCategoryStats = S['TicketCategoryStats']
+export type TicketMoneyStats = S['TicketMoneyStats']
+export type DueState = Ticket['due_state']
+
+export const TICKET_KINDS: readonly TicketKind[] = ['complaint', 'suggestion', 'praise', 'inquiry', 'repair', 'after_sales', 'internal']
+export const TICKET_CHANNELS: readonly TicketChannel[] = ['hotline', 'store_desk', 'callback', 'sms', 'web_form', 'email', 'head_office', 'media', 'partner']
+export const TICKET_SEVERITIES: readonly TicketSeverity[] = ['normal', 'escalated', 'channel', 'major']
+export const TICKET_STATES: readonly TicketState[] = ['new', 'accepted', 'routed', 'investigated', 'proposed', 'approved', 'implemented', 'closed']
+export const TICKET_ACTIONS: readonly TicketAction[] = ['accept', 'reject', 'answer', 'route', 'hand_back', 'investigate', 'propose', 'approve', 'send_back', 'implement', 'verify', 'reopen', 'pause', 'resume']
+// Permissions the console knows beyond the core ones above (the server's Permission enum
+// gains them as their modules are documented; /me sends them either way).
+export const TICKET_PERMISSIONS = ['ticket.read', 'ticket.create', 'ticket.intake', 'ticket.handle', 'ticket.approve', 'ticket.manage', 'ticket.admin'] as const
+export const MODULE_PERMISSIONS: readonly string[] = [...TICKET_PERMISSIONS, 'calendar.admin']
+export const KNOWN_PERMISSIONS: readonly string[] = [...PERMISSIONS, ...MODULE_PERMISSIONS]

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import zhCN from './locales/zh-CN'
 import en from './locales/en'
 import openapi from '../../../src/app/openapi.json'
-import { ASSET_FIELD_TYPES, CUSTOMER_KINDS, CUSTOMER_SOURCES, DUPLICATE_REASONS, EVENT_KINDS, GENDERS, MISSING_PARTS, PERMISSIONS, ROLES, UNIT_KINDS } from '@/api/types'
+import { ASSET_FIELD_TYPES, CUSTOMER_KINDS, CUSTOMER_SOURCES, DUPLICATE_REASONS, EVENT_KINDS, GENDERS, KNOWN_PERMISSIONS, MISSING_PARTS, PERMISSIONS, ROLES, TICKET_ACTIONS, TICKET_CHANNELS, TICKET_KINDS, TICKET_SEVERITIES, TICKET_STATES, UNIT_KINDS } from '@/api/types'
 import { permKey } from './index'
 
 type Tree = { [k: string]: string | Tree }
@@ -51,10 +51,12 @@ describe('messages', () => {
 describe('API enums', () => {
   const schemas = (openapi as { components: { schemas: Record<string, { enum?: string[] }> } }).components.schemas
   it('the console knows every permission, role and unit kind of the API, with a name for each', () => {
-    expect([...PERMISSIONS].sort()).toEqual([...(schemas.Permission.enum ?? [])].sort())
+    // Every permission of the API is known and named (the module ones may come first).
+    for (const p of schemas.Permission.enum ?? []) expect(KNOWN_PERMISSIONS, p).toContain(p)
+    for (const p of PERMISSIONS) expect(schemas.Permission.enum ?? [], p).toContain(p)
     expect([...ROLES].sort()).toEqual([...(schemas.Role.enum ?? [])].sort())
     expect([...UNIT_KINDS].sort()).toEqual([...(schemas.UnitKind.enum ?? [])].sort())
-    for (const p of PERMISSIONS) expect(zh[permKey(p)], p).toBeTruthy()
+    for (const p of KNOWN_PERMISSIONS) expect(zh[permKey(p)], p).toBeTruthy()
     for (const r of ROLES) expect(zh[`role.${r}`], r).toBeTruthy()
     for (const k of UNIT_KINDS) expect(zh[`kind.${k}`], k).toBeTruthy()
   })
@@ -80,5 +82,21 @@ describe('API enums', () => {
     named('timeline.kinds', EVENT_KINDS)
     named('assetTypes.types', ASSET_FIELD_TYPES)
     named('duplicates.reasons', DUPLICATE_REASONS)
+  })
+
+  it('the console knows every ticket enum of the API, with a name for each', () => {
+    const en = (name: string) => [...(schemas[name].enum ?? [])].sort()
+    expect([...TICKET_KINDS].sort()).toEqual(en('TicketKind'))
+    expect([...TICKET_CHANNELS].sort()).toEqual(en('TicketChannel'))
+    expect([...TICKET_SEVERITIES].sort()).toEqual(en('TicketSeverity'))
+    expect([...TICKET_STATES].sort()).toEqual(en('TicketState'))
+    expect([...TICKET_ACTIONS].sort()).toEqual(en('TicketAction'))
+    const named = (prefix: string, values: readonly string[]) => values.forEach((v) => expect(zh[`${prefix}.${v}`], `${prefix}.${v}`).toBeTruthy())
+    named('tickets.kinds', TICKET_KINDS)
+    named('tickets.channels', TICKET_CHANNELS)
+    named('tickets.severities', TICKET_SEVERITIES)
+    named('tickets.states', TICKET_STATES)
+    named('tickets.stepTitles', TICKET_STATES)
+    named('tickets.actions', TICKET_ACTIONS)
   })
 })

@@ -2,35 +2,41 @@ import { describe, expect, it } from 'vitest'
 import { MENU, mayOpen, menuTrail, requiredPermissions, visibleMenu, type MenuEntry } from './menu'
 
 // As the server grants them (org::permissions_of).
-const ADMIN = ['audit.read', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write']
-const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write']
-const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read']
-const AGENT = ['customer.read', 'customer.write', 'org.unit.read']
-const INSPECTOR = ['customer.read', 'org.unit.read']
+const T_ALL = ['ticket.admin', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read']
+const ADMIN = ['audit.read', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write', ...T_ALL]
+const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read']
+const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.read']
+const AGENT = ['customer.read', 'customer.write', 'org.unit.read', 'ticket.create', 'ticket.intake', 'ticket.read']
+const HANDLER = ['customer.read', 'org.unit.read', 'ticket.handle', 'ticket.read']
+const INSPECTOR = ['customer.read', 'org.unit.read', 'ticket.read']
 const CUSTOMERS = ['customers', 'customers.customerList', 'customers.duplicates']
+const TICKETS = ['tickets', 'tickets.ticketQueues', 'tickets.ticketNew', 'tickets.ticketStats']
+const TICKETS_READ = ['tickets', 'tickets.ticketQueues', 'tickets.ticketStats']
+const TICKETS_ADMIN = ['tickets.ticketCategories', 'tickets.rootCauses', 'tickets.slaPolicies']
 const keys = (entries: readonly MenuEntry[]): string[] => entries.flatMap((e) => [e.key, ...(e.children ? keys(e.children).map((k) => `${e.key}.${k}`) : [])])
 
 describe('menu by permission', () => {
-  it('admin sees home, the customer archive with asset types, and every admin page', () => {
-    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit'])
+  it('admin sees home, the customer archive with asset types, tickets with their settings, and every admin page', () => {
+    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', ...TICKETS, ...TICKETS_ADMIN, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit'])
   })
-  it('manager and supervisor: customers without asset types; no audit log', () => {
-    expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
-    expect(keys(visibleMenu(SUPERVISOR))).toEqual(['home', ...CUSTOMERS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
+  it('manager and supervisor: customers without asset types; tickets without settings; no audit log', () => {
+    expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
+    expect(keys(visibleMenu(SUPERVISOR))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
   })
-  it('agent, inspector, handler, viewer: customers, no 系统管理 at all', () => {
-    expect(keys(visibleMenu(AGENT))).toEqual(['home', ...CUSTOMERS])
-    expect(keys(visibleMenu(INSPECTOR))).toEqual(['home', ...CUSTOMERS])
+  it('agent, inspector, handler, viewer: customers and tickets, no 系统管理 at all', () => {
+    expect(keys(visibleMenu(AGENT))).toEqual(['home', ...CUSTOMERS, ...TICKETS])
+    expect(keys(visibleMenu(HANDLER))).toEqual(['home', ...CUSTOMERS, ...TICKETS_READ]) // no 新建工单
+    expect(keys(visibleMenu(INSPECTOR))).toEqual(['home', ...CUSTOMERS, ...TICKETS_READ])
     expect(keys(visibleMenu([]))).toEqual(['home'])
   })
   it('modules that do not exist yet never show, whatever the permissions', () => {
     const everything = ['customer.read', 'ticket.read', 'callback.read', 'quality.read', 'member.read', 'care.read', 'report.read', 'knowledge.read', ...ADMIN]
     const shown = keys(visibleMenu(everything))
-    for (const m of ['tickets', 'callbacks', 'quality', 'members', 'care', 'reports', 'knowledge']) expect(shown).not.toContain(m)
+    for (const m of ['callbacks', 'quality', 'members', 'care', 'reports', 'knowledge']) expect(shown).not.toContain(m)
     // ... and show once they exist
-    const built = MENU.map((e) => (e.key === 'tickets' ? { ...e, exists: true } : e))
-    expect(keys(visibleMenu(['ticket.read'], built))).toContain('tickets')
-    expect(keys(visibleMenu([], built))).not.toContain('tickets')
+    const built = MENU.map((e) => (e.key === 'callbacks' ? { ...e, exists: true } : e))
+    expect(keys(visibleMenu(['callback.read'], built))).toContain('callbacks')
+    expect(keys(visibleMenu([], built))).not.toContain('callbacks')
   })
   it('a group with no visible child is hidden', () => {
     const menu: MenuEntry[] = [{ key: 'g', icon: 'x', exists: true, children: [{ key: 'a', icon: 'x', path: '/a', perms: ['p'], exists: true }] }]
@@ -47,7 +53,11 @@ describe('menu by permission', () => {
     expect(mayOpen('admin.users', SUPERVISOR)).toBe(true)
     expect(mayOpen('admin.audit', MANAGER)).toBe(false)
     expect(mayOpen('home', [])).toBe(true)
-    expect(mayOpen('tickets', ['ticket.read'])).toBe(false) // not built yet
+    expect(mayOpen('callbacks', ['callback.read'])).toBe(false) // not built yet
+    expect(mayOpen('tickets.ticketQueues', HANDLER)).toBe(true)
+    expect(mayOpen('tickets.ticketNew', HANDLER)).toBe(false)
+    expect(mayOpen('tickets.slaPolicies', MANAGER)).toBe(false)
+    expect(requiredPermissions('tickets.slaPolicies')).toEqual(['ticket.read', 'ticket.admin'])
     expect(requiredPermissions('customers.assetTypes')).toEqual(['customer.read', 'customer.admin'])
     expect(mayOpen('customers.customerList', INSPECTOR)).toBe(true)
     expect(mayOpen('customers.assetTypes', MANAGER)).toBe(false)

@@ -1,5 +1,6 @@
 // English
 import type zh from './zh-CN'
+import tickets from './tickets.en'
 
 const en: typeof zh = {
   app: {
@@ -44,6 +45,12 @@ const en: typeof zh = {
     customerList: 'Customer list',
     duplicates: 'Duplicates',
     assetTypes: 'Asset types',
+    ticketQueues: 'Queues',
+    ticketNew: 'New ticket',
+    ticketStats: 'Complaint statistics',
+    ticketCategories: 'Categories',
+    rootCauses: 'Root causes',
+    slaPolicies: 'Deadline policies',
     tickets: 'Tickets',
     callbacks: 'Callbacks',
     quality: 'Quality',
@@ -141,6 +148,14 @@ const en: typeof zh = {
     org_user_read: 'View users',
     org_user_write: 'Manage users',
     org_user_pii: 'See full personal data',
+    calendar_admin: 'Edit working calendars',
+    ticket_read: 'Read tickets',
+    ticket_create: 'Take tickets in',
+    ticket_intake: 'Judge, route and verify',
+    ticket_handle: 'Investigate and handle',
+    ticket_approve: 'Approve solutions',
+    ticket_manage: 'Manage tickets',
+    ticket_admin: 'Configure categories and deadlines',
     audit_read: 'Read the audit log',
   },
   home: {
@@ -460,6 +475,7 @@ const en: typeof zh = {
     replaceHint: 'Saving replaces the type’s fields whole; existing assets keep their values.',
     types: { text: 'Text', date: 'Date', integer: 'Integer', money: 'Money', phone: 'Phone', enum: 'Enum' },
   },
+  tickets,
 }
 
 export default en

@@ -1,4 +1,5 @@
 // 简体中文（默认语言）
+import tickets from './tickets.zh-CN'
 export default {
   app: {
     name: 'kefu 客服',
@@ -42,6 +43,12 @@ export default {
     customerList: '客户列表',
     duplicates: '客户查重',
     assetTypes: '资产类型',
+    ticketQueues: '工单',
+    ticketNew: '新建工单',
+    ticketStats: '投诉统计',
+    ticketCategories: '工单分类',
+    rootCauses: '原因',
+    slaPolicies: '时限策略',
     tickets: '工单管理',
     callbacks: '回访调查',
     quality: '质量检查',
@@ -139,6 +146,14 @@ export default {
     org_user_read: '查看用户',
     org_user_write: '维护用户',
     org_user_pii: '查看完整个人信息',
+    calendar_admin: '维护工作日历',
+    ticket_read: '查看工单',
+    ticket_create: '登记工单',
+    ticket_intake: '受理、分派与回访',
+    ticket_handle: '调查与处理工单',
+    ticket_approve: '审批方案',
+    ticket_manage: '管理工单',
+    ticket_admin: '配置工单分类与时限',
     audit_read: '查看审计日志',
   },
   home: {
@@ -458,4 +473,5 @@ export default {
     replaceHint: '保存将整体替换该类型的字段定义；已有资产保留原有数值。',
     types: { text: '文本', date: '日期', integer: '整数', money: '金额', phone: '电话', enum: '枚举' },
   },
+  tickets,
 }
