@@ -8,6 +8,8 @@
 
 #include "app/live_routes.h"
 #include "app/system_routes.h"
+#include "modules/calendar/model.h"
+#include "modules/calendar/routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
 #include "modules/tickets/routes.h"
@@ -17,6 +19,7 @@
 
 namespace kefu::embedded {
 const std::map<std::string, std::string>& org_migrations();
+const std::map<std::string, std::string>& calendar_migrations();
 const std::map<std::string, std::string>& customers_migrations();
 const std::map<std::string, std::string>& tickets_migrations();
 const std::map<std::string, std::string>& app_files();
@@ -26,11 +29,13 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org", "customers", "tickets"};
+const std::vector<std::string> kComponents = {"platform", "org", "calendar", "customers",
+                                              "tickets"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
   for (const auto& kv : embedded::org_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::calendar_migrations()) files.insert(kv);
   for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
   for (const auto& kv : embedded::tickets_migrations()) files.insert(kv);
   return files;
@@ -63,11 +68,39 @@ std::string node_id() {
   return std::string(host[0] ? host : "localhost") + ":" + std::to_string(getpid());
 }
 
+const char* const kTicketDeadline = "ticket.deadline";
+
+// Deadlines follow the unit's working calendar: public holidays, make-up working days.
+tickets::WorkingTime working_time(calendar::CalendarService& cal) {
+  tickets::WorkingTime t;
+  t.add = [&cal](int64_t unit, int64_t start, int64_t minutes) {
+    return cal.due(unit, start, minutes);
+  };
+  t.end_of_day = [&cal](int64_t unit, int64_t start) { return cal.due_same_day(unit, start); };
+  t.between = [&cal](int64_t unit, int64_t a, int64_t b) {
+    return calendar::working_minutes_between(cal.for_unit(unit), a, b);
+  };
+  return t;
+}
+
 }  // namespace
+
+tickets::DeadlineJobs App::deadline_jobs() {
+  tickets::DeadlineJobs j;
+  j.schedule = [this](db::Session& s, const std::string& key, int64_t run_at,
+                      const std::string& payload) {
+    jobs::schedule(s, clock_->now_ms(), {kTicketDeadline, key, run_at, payload, 5});
+  };
+  j.cancel = [this](db::Session& s, const std::string& key) {
+    jobs::cancel(s, clock_->now_ms(), kTicketDeadline, key);
+  };
+  return j;
+}
 
 App::App(Config config) : config_(std::move(config)) {
   i18n::add_platform_messages();
   org::OrgService::register_messages();
+  calendar::CalendarService::register_messages();
   customers::CustomerService::register_messages();
   tickets::TicketService::register_messages();
   if (config_.boolean("clock.adjustable")) {
@@ -82,9 +115,13 @@ App::App(Config config) : config_(std::move(config)) {
   db_ = db::open(config_.str("database.url"), opts);
   jobs_ = std::make_unique<jobs::Runner>(*db_, *clock_, node_id(), runner_options(config_));
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
+  calendar_ = std::make_unique<calendar::CalendarService>(*db_, *clock_, *org_);
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
-  tickets_ = std::make_unique<tickets::TicketService>(
-      *db_, *clock_, *org_, *customers_, tickets::WorkingTime{}, tickets::DeadlineJobs{});
+  tickets_ = std::make_unique<tickets::TicketService>(*db_, *clock_, *org_, *customers_,
+                                                      working_time(*calendar_), deadline_jobs());
+  jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
+    spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
+  });
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
   add_routes();
 }
@@ -96,6 +133,7 @@ App::~App() {
 int App::migrate() {
   auto migrations = db::select_migrations(all_migration_files(), db_->dialect(), kComponents);
   int applied = db::migrate(*db_, migrations, clock_->now_ms());
+  calendar_->ensure_defaults();
   customers_->ensure_presets();
   tickets_->ensure_presets();
   return applied;
@@ -136,6 +174,7 @@ void App::add_routes() {
   org::add_routes(
       router_, *org_,
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
+  calendar::add_routes(router_, *calendar_);
   customers::add_routes(router_, *customers_);
   tickets::add_routes(router_, *tickets_);
   add_live_routes(router_, *live_, *tickets_);

@@ -3,6 +3,7 @@
 // New modules plug in here (see docs/architecture.md, "Adding a module").
 #include <memory>
 
+#include "modules/calendar/service.h"
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
 #include "modules/tickets/service.h"
@@ -26,6 +27,7 @@ class App {
   db::Database& db() { return *db_; }
   const Clock& clock() const { return *clock_; }
   org::OrgService& org() { return *org_; }
+  calendar::CalendarService& calendar() { return *calendar_; }
   customers::CustomerService& customers() { return *customers_; }
   http::Router& router() { return router_; }
   // Modules register job handlers and outbox consumers here before serve().
@@ -37,6 +39,7 @@ class App {
 
  private:
   void add_routes();
+  tickets::DeadlineJobs deadline_jobs();
 
   Config config_;
   std::unique_ptr<Clock> clock_;
@@ -44,6 +47,7 @@ class App {
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<jobs::Runner> jobs_;
   std::unique_ptr<org::OrgService> org_;
+  std::unique_ptr<calendar::CalendarService> calendar_;
   std::unique_ptr<customers::CustomerService> customers_;
   std::unique_ptr<tickets::TicketService> tickets_;
   std::unique_ptr<events::LiveFeed> live_;

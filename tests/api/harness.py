@@ -41,7 +41,7 @@ CUSTOMER_ALL = {"customer.read", "customer.write", "customer.pii"}
 TICKET_ALL = {"ticket.read", "ticket.create", "ticket.intake", "ticket.handle", "ticket.approve"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin"}
+              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin", "calendar.admin"}
              | CUSTOMER_ALL | TICKET_ALL,
     "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign",
                 "ticket.manage"} | CUSTOMER_ALL | TICKET_ALL,

@@ -65,7 +65,7 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
              perm::kCustomerAdmin, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
              perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kTicketManage,
-             perm::kTicketAdmin});
+             perm::kTicketAdmin, perm::kCalendarAdmin});
     } else if (r == "manager") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign,

@@ -247,6 +247,10 @@ SlaPolicy TicketService::save_policy(const auth::Principal& p, SlaPolicy in) {
     } else {
       store::insert_policy(s, in, now);
     }
+    {
+      std::lock_guard lock(policies_mu_);
+      policies_at_ = -1;  // this node sees the change at once
+    }
     audit::append(
         s, now,
         {p.actor_id(), p.username, "ticket.policy.save", "sla_policy", std::to_string(in.id), "/",

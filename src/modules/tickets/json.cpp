@@ -47,6 +47,7 @@ boost::json::object core_json(const Ticket& t) {
           {"respond_due_at", opt(t.respond_due_at)},
           {"responded_at", opt(t.responded_at)},
           {"resolve_due_at", opt(t.resolve_due_at)},
+          {"manager_due_at", opt(t.manager_due_at)},
           {"breached", t.breached},
           {"asked_fen", t.money.asked_fen},
           {"paid_fen", t.money.paid_fen},

@@ -139,6 +139,8 @@ struct Ticket {
   std::optional<int64_t> paused_at;
   int64_t paused_ms = 0;
   std::optional<int64_t> respond_due_at, responded_at, resolve_due_at;
+  std::optional<int64_t> manager_due_at;  // a breach not handled by then goes to a manager
+  int64_t deadline_round = 0;  // +1 each time the deadlines start over (reopen, not satisfied)
   bool breached = false;
   Money money;
   std::optional<int64_t> merged_into;

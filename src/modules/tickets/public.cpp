@@ -91,13 +91,13 @@ PublicReceipt TicketService::submit_public(const std::string& ip, const PublicIn
   t.unit_id = unit->id;
   t.unit_path = unit->path;
   t.created_at = t.updated_at = now;
+  plan_deadlines(t, t.created_at);
   PublicReceipt receipt;
   receipt.token = random_hex(16);
   db_.write([&](db::Session& s) {
     int year = year_in_china(now);
     t.number = number(t.kind, year,
                       store::next_seq(s, std::string(prefix(t.kind)) + "-" + std::to_string(year)));
-    set_deadlines(s, t);
     store::insert(s, t);
     store::set_public_token(s, t.id, receipt.token);
     store::add_step(s, t.id, {0, "create", "", "new", std::nullopt, "web", now, "", "{}"});

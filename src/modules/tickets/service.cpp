@@ -136,7 +136,7 @@ TicketView TicketService::view(const auth::Principal& p, db::Session& s, Ticket 
     int64_t total = *t.resolve_due_at - t.created_at;
     int warn = 80;
     if (t.sla_policy_id)
-      for (const auto& pol : store::policies(s))
+      for (const auto& pol : cached_policies())
         if (pol.id == *t.sla_policy_id) warn = pol.warn_percent;
     if (t.breached || now >= *t.resolve_due_at)
       v.due_state = "breached";
@@ -234,6 +234,7 @@ TicketView TicketService::create(const auth::Principal& p, const TicketInput& in
   t.created_by = p.actor_id();
   t.created_at = t.updated_at = now;
 
+  plan_deadlines(t, t.created_at);
   TicketView out;
   db_.write([&](db::Session& s) {
     if (t.category_id) {
@@ -247,7 +248,6 @@ TicketView TicketService::create(const auth::Principal& p, const TicketInput& in
     int year = year_in_china(now);
     std::string series = std::string(prefix(t.kind)) + "-" + std::to_string(year);
     t.number = number(t.kind, year, store::next_seq(s, series));
-    set_deadlines(s, t);
     store::insert(s, t);
     store::add_step(s, t.id,
                     {0, "create", "", std::string(to_string(t.state)), p.actor_id(),
@@ -371,9 +371,23 @@ TicketView TicketService::update(const auth::Principal& p, int64_t id, const Tic
   }
   if (!errors.empty()) throw Error::validation(errors);
   int64_t now = clock_.now_ms();
+  // A severity change recomputes the deadlines on the calendar before the transaction.
+  std::optional<Ticket> replanned;
+  if (in.severity) {
+    db_.read([&](db::Session& s) { replanned = scoped(s, p, id); });
+    if (replanned->severity != *in.severity && replanned->state != State::kClosed &&
+        !replanned->paused_at) {
+      replanned->severity = *in.severity;
+      plan_deadlines(*replanned, replanned->created_at);
+    } else {
+      replanned.reset();
+    }
+  }
   Ticket after;
   db_.write([&](db::Session& s) {
     Ticket t = scoped(s, p, id);
+    if (replanned && replanned->version != t.version)
+      throw Error(ErrorKind::kConflict, "ticket.version_conflict");
     std::string before = audit_json(t);
     if (in.category_id) {
       auto c = store::category(s, *in.category_id);
@@ -389,10 +403,12 @@ TicketView TicketService::update(const auth::Principal& p, int64_t id, const Tic
     if (in.tags) t.tags = *in.tags;
     if (in.asked_fen) t.money.asked_fen = *in.asked_fen;
     if (assignee) t.assignee_id = *assignee;
-    bool severity_changed = in.severity && *in.severity != t.severity;
     if (in.severity) t.severity = *in.severity;
-    if (severity_changed && t.state != State::kClosed && !t.paused_at) {
-      set_deadlines(s, t);  // a major complaint gets the major policy's deadline
+    if (replanned) {  // a major complaint gets the major policy's deadline
+      t.sla_policy_id = replanned->sla_policy_id;
+      t.respond_due_at = replanned->respond_due_at;
+      t.resolve_due_at = replanned->resolve_due_at;
+      t.manager_due_at = replanned->manager_due_at;
       schedule_deadline(s, t);
     }
     t.updated_at = now;

@@ -191,7 +191,9 @@ class TicketService {
  private:
   TicketView view(const auth::Principal& p, db::Session& s, Ticket t, bool names = true);
   Ticket scoped(db::Session& s, const auth::Principal& p, int64_t id) const;
-  void set_deadlines(db::Session& s, Ticket& t);
+  // Deadlines are planned outside write transactions: the calendar may read the database.
+  void plan_deadlines(Ticket& t, int64_t start_ms);
+  std::vector<SlaPolicy> cached_policies();
   void schedule_deadline(db::Session& s, const Ticket& t);
   std::string unit_name(int64_t id);
   std::string user_name(int64_t id);
@@ -203,6 +205,9 @@ class TicketService {
   WorkingTime time_;
   DeadlineJobs jobs_;
   auth::Throttle public_throttle_{20, 10 * 60 * 1000};  // per address: forms and checks
+  std::mutex policies_mu_;
+  std::vector<SlaPolicy> policies_;
+  int64_t policies_at_ = -1;  // when they were read; other nodes' edits show within 5 s
   std::mutex paths_mu_;
   std::map<int64_t, std::pair<std::string, int64_t>> unit_paths_;  // id → path, fetched at
 };

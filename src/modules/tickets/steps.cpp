@@ -70,35 +70,63 @@ std::string allowed_json(const std::vector<Action>& actions) {
 
 }  // namespace
 
-void TicketService::set_deadlines(db::Session& s, Ticket& t) {
-  auto policy = pick_policy(store::policies(s), t);
+std::vector<SlaPolicy> TicketService::cached_policies() {
+  int64_t now = clock_.now_ms();
+  {
+    std::lock_guard lock(policies_mu_);
+    if (policies_at_ >= 0 && now - policies_at_ < 5000) return policies_;
+  }
+  std::vector<SlaPolicy> fresh;
+  db_.read([&](db::Session& s) { fresh = store::policies(s); });
+  std::lock_guard lock(policies_mu_);
+  policies_ = fresh;
+  policies_at_ = now;
+  return fresh;
+}
+
+void TicketService::plan_deadlines(Ticket& t, int64_t start_ms) {
+  auto policy = pick_policy(cached_policies(), t);
   if (!policy || !time_.add) {
     t.sla_policy_id.reset();
     t.respond_due_at.reset();
     t.resolve_due_at.reset();
+    t.manager_due_at.reset();
     return;
   }
   t.sla_policy_id = policy->id;
-  t.respond_due_at = time_.add(t.unit_id, t.created_at, policy->respond_minutes);
+  // Deadlines count from the minute the ticket was taken: a ticket taken at 16:00:00.3 with
+  // two working hours is due at 18:00, not at 09:00:00.3 the next working day.
+  int64_t start = start_ms - start_ms % 60000;
+  t.respond_due_at = time_.add(t.unit_id, start, policy->respond_minutes);
   t.resolve_due_at = policy->same_day && time_.end_of_day
-                         ? time_.end_of_day(t.unit_id, t.created_at)
-                         : time_.add(t.unit_id, t.created_at, policy->resolve_minutes);
-  t.breached = t.resolve_due_at && *t.resolve_due_at <= clock_.now_ms() && t.breached;
+                         ? time_.end_of_day(t.unit_id, start)
+                         : time_.add(t.unit_id, start, policy->resolve_minutes);
+  // Half a working day after the breach, a manager takes over what the supervisor did not.
+  t.manager_due_at = time_.add(t.unit_id, *t.resolve_due_at, 240);
 }
 
 // One durable job per ticket: at the resolve deadline it escalates to the supervisor; the
 // handler schedules the manager's turn. Re-scheduling (pause, severity change) moves it.
+// Two durable jobs per round of deadlines: at the resolve deadline the ticket escalates to
+// the supervisor, at the manager's deadline to a manager. Pausing cancels them, resuming
+// moves them; a new round (reopen, not satisfied) gets new keys, since a job that ran stays
+// done.
 void TicketService::schedule_deadline(db::Session& s, const Ticket& t) {
   if (!jobs_.schedule) return;
-  std::string key = "ticket:" + std::to_string(t.id);
-  if (t.state == State::kClosed || t.paused_at || !t.resolve_due_at || t.escalation >= 2) {
-    if (jobs_.cancel) jobs_.cancel(s, key);
-    return;
+  auto key = [&](int level) {
+    return "ticket:" + std::to_string(t.id) + ":" + std::to_string(t.deadline_round) + ":" +
+           std::to_string(level);
+  };
+  bool live = t.state != State::kClosed && !t.paused_at && t.resolve_due_at;
+  for (int level : {1, 2}) {
+    std::optional<int64_t> at = level == 1 ? t.resolve_due_at : t.manager_due_at;
+    if (!live || !at || t.escalation >= level) {
+      if (jobs_.cancel) jobs_.cancel(s, key(level));
+      continue;
+    }
+    boost::json::object payload{{"ticket_id", t.id}, {"level", level}, {"round", t.deadline_round}};
+    jobs_.schedule(s, key(level), *at, boost::json::serialize(payload));
   }
-  int64_t run_at = *t.resolve_due_at;
-  if (t.escalation == 1 && time_.add) run_at = time_.add(t.unit_id, *t.resolve_due_at, 240);
-  boost::json::object payload{{"ticket_id", t.id}, {"level", t.escalation + 1}};
-  jobs_.schedule(s, key, run_at, boost::json::serialize(payload));
 }
 
 std::string TicketService::on_deadline(db::Session& s, const std::string& payload) {
@@ -108,13 +136,15 @@ std::string TicketService::on_deadline(db::Session& s, const std::string& payloa
   const auto& o = v.as_object();
   int64_t id = o.contains("ticket_id") ? o.at("ticket_id").to_number<int64_t>() : 0;
   int level = o.contains("level") ? o.at("level").to_number<int>() : 1;
+  int64_t round = o.contains("round") ? o.at("round").to_number<int64_t>() : 0;
   auto found = store::find(s, id);
   if (!found) return "ticket gone";
   Ticket t = *found;
   int64_t now = clock_.now_ms();
   // A job that fires late after a pause or a close has nothing to do.
-  if (t.state == State::kClosed || t.paused_at || !t.resolve_due_at || now < *t.resolve_due_at ||
-      t.escalation >= level)
+  int64_t due = level >= 2 ? t.manager_due_at.value_or(0) : t.resolve_due_at.value_or(0);
+  if (t.state == State::kClosed || t.paused_at || !t.resolve_due_at || now < due ||
+      t.escalation >= level || t.deadline_round != round)
     return "nothing to do";
   std::string before = audit_json(t);
   t.breached = true;
@@ -167,11 +197,30 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
     early.push_back({"assignee_id", "ticket.assignee_outside_unit", {}});
 
   int64_t now = clock_.now_ms();
+  // Resuming moves the deadlines by the working time spent waiting: computed on the calendar
+  // before the transaction, which then refuses if the ticket moved meanwhile.
+  // Reopening, or a customer not satisfied, starts a new round of deadlines from now.
+  std::optional<Ticket> resumed;
+  bool new_round = in.action == Action::kReopen ||
+                   (in.action == Action::kVerify && in.satisfied == std::optional<bool>(false));
+  if (new_round) {
+    db_.read([&](db::Session& s) { resumed = scoped(s, p, id); });
+    plan_deadlines(*resumed, now);
+  } else if (in.action == Action::kResume) {
+    db_.read([&](db::Session& s) { resumed = scoped(s, p, id); });
+    if (resumed->paused_at && resumed->resolve_due_at && time_.between && time_.add) {
+      int64_t paused = *resumed->paused_at - *resumed->paused_at % 60000;
+      int64_t left = time_.between(resumed->unit_id, paused, *resumed->resolve_due_at);
+      resumed->resolve_due_at =
+          time_.add(resumed->unit_id, now - now % 60000, std::max<int64_t>(left, 0));
+      resumed->manager_due_at = time_.add(resumed->unit_id, *resumed->resolve_due_at, 240);
+    }
+  }
   Ticket after;
   db_.write([&](db::Session& s) {
     Ticket t = scoped(s, p, id);
     if (t.merged_into) throw Error(ErrorKind::kConflict, "ticket.merged");
-    if (in.version && *in.version != t.version)
+    if ((in.version && *in.version != t.version) || (resumed && resumed->version != t.version))
       throw Error(ErrorKind::kConflict, "ticket.version_conflict");
     Facts facts = t.facts();
     facts.satisfied = in.satisfied.value_or(false);
@@ -258,14 +307,20 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
         t.paused_at = now;
         break;
       case Action::kResume:
-        // The deadline moves by the working time spent waiting for the customer.
-        if (t.resolve_due_at && time_.between && time_.add) {
-          int64_t left = time_.between(t.unit_id, *t.paused_at, *t.resolve_due_at);
-          t.resolve_due_at = time_.add(t.unit_id, now, left);
-        }
+        t.resolve_due_at = resumed->resolve_due_at;
+        t.manager_due_at = resumed->manager_due_at;
         t.paused_ms += now - *t.paused_at;
         t.paused_at.reset();
         break;
+    }
+    if (new_round) {  // deadlines start over; a manager's escalation stays
+      t.sla_policy_id = resumed->sla_policy_id;
+      t.respond_due_at = resumed->respond_due_at;
+      t.resolve_due_at = resumed->resolve_due_at;
+      t.manager_due_at = resumed->manager_due_at;
+      t.deadline_round += 1;
+      t.breached = false;
+      if (t.escalation < 2) t.escalation = 0;
     }
     if (step->escalate_to_manager) data["escalated_to"] = "manager";
     t.state = step->to;

@@ -10,7 +10,8 @@ constexpr const char* kCols =
     "contact_name, contact_phone, unit_id, unit_path, resp_unit_id, resp_unit_path, assignee_id, "
     "subject, description, tags, root_cause_id, findings, responsible_staff_id, solutions, "
     "approved_solution, implementation, verify_failures, escalation, sla_policy_id, paused_at, "
-    "paused_ms, respond_due_at, responded_at, resolve_due_at, breached, asked_fen, paid_fen, "
+    "paused_ms, respond_due_at, responded_at, resolve_due_at, manager_due_at, deadline_round, "
+    "breached, asked_fen, paid_fen, "
     "merged_into, created_by, created_at, updated_at, closed_at, version";
 
 std::vector<std::string> list_from(const std::string& json) {
@@ -66,6 +67,8 @@ Ticket from(const db::Row& r) {
   t.respond_due_at = r.opt_i64(i++);
   t.responded_at = r.opt_i64(i++);
   t.resolve_due_at = r.opt_i64(i++);
+  t.manager_due_at = r.opt_i64(i++);
+  t.deadline_round = r.i64(i++);
   t.breached = r.boolean(i++);
   t.money.asked_fen = r.i64(i++);
   t.money.paid_fen = r.i64(i++);
@@ -113,6 +116,8 @@ db::Params values(const Ticket& t) {
           t.respond_due_at,
           t.responded_at,
           t.resolve_due_at,
+          t.manager_due_at,
+          t.deadline_round,
           t.breached,
           t.money.asked_fen,
           t.money.paid_fen,

@@ -77,6 +77,8 @@ CREATE TABLE tickets (
   respond_due_at BIGINT,
   responded_at BIGINT,
   resolve_due_at BIGINT,
+  manager_due_at BIGINT,
+  deadline_round BIGINT NOT NULL DEFAULT 0,
   breached BIGINT NOT NULL DEFAULT 0,
   asked_fen BIGINT NOT NULL DEFAULT 0,
   paid_fen BIGINT NOT NULL DEFAULT 0,

@@ -77,6 +77,8 @@ CREATE TABLE tickets (
   respond_due_at INTEGER,
   responded_at INTEGER,
   resolve_due_at INTEGER,
+  manager_due_at INTEGER,
+  deadline_round INTEGER NOT NULL DEFAULT 0,
   breached INTEGER NOT NULL DEFAULT 0,
   asked_fen INTEGER NOT NULL DEFAULT 0,
   paid_fen INTEGER NOT NULL DEFAULT 0,
