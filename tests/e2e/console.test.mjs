@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from './harness.mjs'
 import { customerTests } from './customers.mjs'
+import { ticketTests } from './tickets.mjs'
 
 const T = { timeout: 60_000 }
 const NEW_UNIT = { name: '上海张江店', code: 'SH-ZJ' }
@@ -90,7 +91,7 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), /系统管理员/)
     assert.match(await text(page, 'home-roles'), /管理员/)
     assert.match(await text(page, 'home-permissions'), /org\.user\.write/)
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'assetTypes', 'admin', 'units', 'users', 'tokens', 'audit'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'assetTypes', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketCategories', 'rootCauses', 'slaPolicies', 'admin', 'units', 'users', 'tokens', 'audit'])
     await page.locator('canvas').first().waitFor() // the ECharts chart of the home page
     await shot(page, '03-admin-home')
     await page.context().close()
@@ -185,7 +186,7 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), new RegExp(NEW_USER.name))
     assert.match(await text(page, 'header-unit'), new RegExp(NEW_UNIT.name))
     assert.match(await text(page, 'home-roles'), /客服/)
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates']) // no 系统管理
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats']) // no 系统管理
     assert.equal(await page.getByText('系统管理').count(), 0)
     await shot(page, '08-agent-home')
     await page.goto(`${BASE}/admin/users`)
@@ -202,7 +203,7 @@ describe('kefu web console', () => {
   test('a supervisor reads users with masked phones and cannot change them', T, async () => {
     const page = await chrome.page()
     await signIn(page, 'supervisor.sh')
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'admin', 'units', 'users', 'tokens'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'admin', 'units', 'users', 'tokens'])
     await page.goto(`${BASE}/admin/users`)
     await page.getByTestId('user-table').getByText('agent.zhang').waitFor()
     const row = page.locator('.el-table__row', { hasText: 'agent.zhang' }).first()
@@ -306,6 +307,7 @@ describe('kefu web console', () => {
   })
 
   customerTests(() => chrome)
+  ticketTests(() => chrome)
 
   test('no script errors or Content-Security-Policy refusals on any page', () => {
     assert.deepEqual(pageProblems, [])

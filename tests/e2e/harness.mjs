@@ -86,6 +86,20 @@ export async function apiSession(username, password = PASSWORD) {
       if (!r.ok) throw new Error(`GET ${path}: ${r.status} ${await r.text()}`)
       return r.json()
     },
+    // The status of a GET without reading its body (for streams that never end).
+    async status(path) {
+      const ac = new AbortController()
+      const timer = setTimeout(() => ac.abort(), 5000)
+      try {
+        const r = await fetch(`${BASE}${path}`, { headers: { Cookie: cookie }, signal: ac.signal })
+        ac.abort()
+        return r.status
+      } catch {
+        return 0
+      } finally {
+        clearTimeout(timer)
+      }
+    },
     async post(path, body) {
       const r = await fetch(`${BASE}${path}`, {
         method: 'POST',

@@ -299,6 +299,7 @@ const en: typeof zh = {
     resolve: 'Resolve within',
     minutes: 'min',
     workingDays: '≈ {n} working days (8 h a day)',
+    workingDaysShort: '≈ {n} working days',
     sameDay: 'Same day',
     sameDayHint: 'Resolve by the end of the working day (resolve minutes ignored)',
     warnPercent: 'Warn at',

@@ -297,6 +297,7 @@ export default {
     resolve: '办结时限',
     minutes: '分钟',
     workingDays: '约 {n} 个工作日（按每天 8 小时）',
+    workingDaysShort: '约 {n} 个工作日',
     sameDay: '当日办结',
     sameDayHint: '办结时限为当天下班前（忽略办结分钟数）',
     warnPercent: '预警比例',
