@@ -85,6 +85,11 @@ tickets::WorkingTime working_time(calendar::CalendarService& cal) {
 
 }  // namespace
 
+std::unique_ptr<tickets::TicketService> App::tickets_on(const Clock& clock) {
+  return std::make_unique<tickets::TicketService>(*db_, clock, *org_, *customers_,
+                                                  working_time(*calendar_), deadline_jobs());
+}
+
 tickets::DeadlineJobs App::deadline_jobs() {
   tickets::DeadlineJobs j;
   j.schedule = [this](db::Session& s, const std::string& key, int64_t run_at,

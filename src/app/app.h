@@ -29,6 +29,9 @@ class App {
   org::OrgService& org() { return *org_; }
   calendar::CalendarService& calendar() { return *calendar_; }
   customers::CustomerService& customers() { return *customers_; }
+  tickets::TicketService& tickets() { return *tickets_; }
+  // The ticket service on another clock (demo data with a month of history).
+  std::unique_ptr<tickets::TicketService> tickets_on(const Clock& clock);
   http::Router& router() { return router_; }
   // Modules register job handlers and outbox consumers here before serve().
   jobs::Runner& jobs() { return *jobs_; }

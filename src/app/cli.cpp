@@ -72,7 +72,9 @@ int run_cli(int argc, char** argv) {
                    "First admin's password (generated when omitted)");
   init->add_flag("--demo", demo, "Also create a demo organisation, users and customers");
   int demo_customers = 300;
+  int demo_tickets = 150;
   init->add_option("--demo-customers", demo_customers, "How many demo customers (default 300)");
+  init->add_option("--demo-tickets", demo_tickets, "How many demo tickets (default 150)");
   bool if_needed = false;
   init->add_flag("--if-needed", if_needed, "Do nothing when already initialised");
 
@@ -181,6 +183,10 @@ int run_cli(int argc, char** argv) {
         create_demo_customers(app.org(), app.customers(), demo_customers, app.clock().now_ms());
         std::cout << "Demo customers: " << demo_customers
                   << " (with vehicles, deliveries and services)\n";
+        AdjustableClock history;  // the demo tickets' month happens on their own clock
+        auto tickets = app.tickets_on(history);
+        create_demo_tickets(app.org(), app.customers(), *tickets, history, demo_tickets,
+                            app.clock().now_ms());
       }
       return 0;
     }

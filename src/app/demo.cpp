@@ -39,7 +39,7 @@ void create_demo_organisation(org::OrgService& org, const std::string& password)
     const char* phone;
   };
   const P people[] = {
-      {"manager", "王经理", "HQ-CS", "manager", "13800138001"},
+      {"manager", "王经理", nullptr, "manager", "13800138001"},  // the whole company
       {"supervisor.sh", "李主管", "SH", "supervisor", "13900139002"},
       {"agent.zhang", "张伟", "SH", "agent", "13700137003"},
       {"agent.liu", "刘芳", "GZ", "agent", "13600136004"},
@@ -49,10 +49,11 @@ void create_demo_organisation(org::OrgService& org, const std::string& password)
   };
   std::cout << "\nDemo users (password: " << password << "):\n";
   for (const auto& p : people) {
-    org::NewUser nu{p.username, p.name,  password, org.get_unit_by_code(sys, p.unit).id,
-                    {p.role},   p.phone, ""};
+    int64_t unit = p.unit ? org.get_unit_by_code(sys, p.unit).id : root.id;
+    org::NewUser nu{p.username, p.name, password, unit, {p.role}, p.phone, ""};
     org.create_user(sys, nu);
-    std::cout << "  " << p.username << "  (" << p.role << ", " << p.unit << ")\n";
+    std::cout << "  " << p.username << "  (" << p.role << ", " << (p.unit ? p.unit : root.code)
+              << ")\n";
   }
 }
 

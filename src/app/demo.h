@@ -1,8 +1,11 @@
 #pragma once
 #include <string>
 
+#include "platform/core/clock.h"
+
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
+#include "modules/tickets/service.h"
 
 namespace kefu {
 
@@ -12,5 +15,12 @@ void create_demo_organisation(org::OrgService& org, const std::string& password)
 // Customers with vehicles, deliveries, services and prospects across the demo stores.
 void create_demo_customers(org::OrgService& org, customers::CustomerService& cs, int count,
                            int64_t now_ms);
+
+// About `count` tickets over the last month at every stage of the loop, taken by the demo
+// agents, handled by the departments, some with compensation, penalties and breaches.
+// `clock` is moved through the month as the steps happen.
+void create_demo_tickets(org::OrgService& org, customers::CustomerService& cs,
+                         tickets::TicketService& ts, AdjustableClock& clock, int count,
+                         int64_t now_ms);
 
 }  // namespace kefu

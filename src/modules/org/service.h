@@ -150,8 +150,10 @@ class OrgService {
   User initialise(const std::string& org_name, const std::string& org_code,
                   const std::string& admin_username, const std::string& admin_password);
 
- private:
+  // The principal of a user, for work done on their behalf (demo data, scheduled tasks).
   auth::Principal principal_for(const User& u) const;
+
+ private:
   void require(const auth::Principal& p, std::string_view permission) const;
   User visible(const auth::Principal& p, User u) const;
 
