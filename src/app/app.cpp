@@ -86,8 +86,8 @@ tickets::WorkingTime working_time(calendar::CalendarService& cal) {
 }  // namespace
 
 std::unique_ptr<tickets::TicketService> App::tickets_on(const Clock& clock) {
-  return std::make_unique<tickets::TicketService>(*db_, clock, *org_, *customers_,
-                                                  working_time(*calendar_), deadline_jobs());
+  return std::make_unique<tickets::TicketService>(
+      *db_, clock, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
 }
 
 tickets::DeadlineJobs App::deadline_jobs() {
@@ -122,8 +122,9 @@ App::App(Config config) : config_(std::move(config)) {
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
   calendar_ = std::make_unique<calendar::CalendarService>(*db_, *clock_, *org_);
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
-  tickets_ = std::make_unique<tickets::TicketService>(*db_, *clock_, *org_, *customers_,
-                                                      working_time(*calendar_), deadline_jobs());
+  files_ = std::make_unique<storage::Files>(config_.str("storage.files_dir"));
+  tickets_ = std::make_unique<tickets::TicketService>(
+      *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });

@@ -52,6 +52,7 @@ class App {
   std::unique_ptr<org::OrgService> org_;
   std::unique_ptr<calendar::CalendarService> calendar_;
   std::unique_ptr<customers::CustomerService> customers_;
+  std::unique_ptr<storage::Files> files_;
   std::unique_ptr<tickets::TicketService> tickets_;
   std::unique_ptr<events::LiveFeed> live_;
   http::Router router_;

@@ -349,6 +349,7 @@ class KefuServer:
         env["KEFU_DATABASE_URL"] = self.db_url
         env["KEFU_SERVER_LISTEN"] = "%s:%d" % (self.host, self.port)
         env["KEFU_LOG_LEVEL"] = self.log_level
+        env["KEFU_STORAGE_FILES_DIR"] = os.path.join(self.dir, "files")
         return env
 
     def write_config(self):

@@ -5,6 +5,7 @@ changing nothing), scope between branches, money and sanctions, merge, bulk work
 import unittest
 
 from harness import PASSWORD, ServerTestCase, items_of
+from test_bad_input import raw_http
 
 TICKETS = "/api/v1/tickets"
 
@@ -367,3 +368,57 @@ class PublicFormTest(TicketCase):
         codes = [anon.post("/api/v1/public/challenges", {}).status for _ in range(25)]
         self.assertIn(429, codes)
         self.assertProblem(anon.post("/api/v1/public/challenges", {}), 429)
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+class AttachmentTest(TicketCase):
+
+    def upload(self, who, tid, name, data, ctype):
+        from urllib.parse import quote
+        return self.c[who].post(tpath(tid, "/attachments?name=%s" % quote(name)), raw_body=data,
+                                headers={"Content-Type": ctype})
+
+    def test_upload_and_download(self):
+        t = self.new_ticket()
+        r = self.upload("agent", t["id"], "破损照片.png", PNG, "image/png")
+        self.assertStatus(r, 201)
+        a = r.body
+        self.assertEqual((a["name"], a["size"], a["content_type"]), ("破损照片.png", len(PNG), "image/png"))
+        d = self.c["viewer"].get(tpath(t["id"])).body
+        self.assertEqual([x["id"] for x in d["attachments"]], [a["id"]])
+        got = self.c["viewer"].get(a["url"])
+        self.assertStatus(got, 200)
+        self.assertEqual(got.content_type, "image/png")
+        body = got.body if isinstance(got.body, bytes) else got.body.encode("latin-1")
+        self.assertEqual(body, PNG)
+        self.assertIn("inline", got.header("Content-Disposition"))
+        self.assertIn("%E7%A0%B4", got.header("Content-Disposition"))  # 破, UTF-8 encoded
+        self.assertEqual(got.header("X-Content-Type-Options"), "nosniff")
+        # the same bytes again are stored once; a text note downloads instead of opening
+        self.assertStatus(self.upload("agent", t["id"], "again.png", PNG, "image/png"), 201)
+        note = self.upload("agent", t["id"], "说明.txt", "客户口述经过".encode(), "text/plain")
+        self.assertStatus(note, 201)
+        self.assertIn("attachment;", self.c["agent"].get(note.body["url"]).header("Content-Disposition"))
+
+    def test_refusals_change_nothing(self):
+        t = self.new_ticket()
+        audit = self.admin.audit_count()
+        self.assertProblem(self.upload("agent", t["id"], "virus.png", b"MZ\x90\x00" * 10, "image/png"), 422)
+        self.assertProblem(self.upload("agent", t["id"], "tool.exe", b"MZ\x90\x00" * 10,
+                                       "application/x-msdownload"), 422)
+        self.assertProblem(self.upload("agent", t["id"], "empty.txt", b"", "text/plain"), 422)
+        # claiming more than 10 MiB: refused from the header alone, before the body is read
+        cookie = "; ".join("%s=%s" % kv for kv in self.c["agent"].cookies.items())
+        head = ("POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\nCookie: %s\r\n"
+                "X-CSRF-Token: %s\r\nContent-Length: %d\r\n\r\n"
+                % (tpath(t["id"], "/attachments?name=big.png"), cookie, self.c["agent"].csrf, (10 << 20) + 1))
+        status, raw = raw_http(self.server, head.encode(), read_timeout=10)
+        self.assertEqual(status, 413, raw[:300])
+        self.assertProblem(self.upload("viewer", t["id"], "x.png", PNG, "image/png"), 403)
+        self.assertProblem(self.upload("agent_b", t["id"], "x.png", PNG, "image/png"), 404)
+        self.assertProblem(self.c["agent_b"].get(tpath(t["id"], "/attachments/1")), 404)
+        self.assertEqual(self.admin.get(tpath(t["id"])).body["attachments"], [])
+        self.assertEqual(self.admin.audit_count(), audit)

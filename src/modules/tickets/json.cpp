@@ -88,6 +88,18 @@ boost::json::object comment_json(const store::Comment& c) {
           {"created_at", c.created_at}};
 }
 
+boost::json::object attachment_json(const store::Attachment& a) {
+  return {{"id", a.id},
+          {"name", a.name},
+          {"content_type", a.content_type},
+          {"size", a.size},
+          {"sha256", a.sha256},
+          {"uploaded_by", opt(a.uploaded_by)},
+          {"created_at", a.created_at},
+          {"url", "/api/v1/tickets/" + std::to_string(a.ticket_id) + "/attachments/" +
+                      std::to_string(a.id)}};
+}
+
 boost::json::object detail_json(const TicketDetail& d) {
   auto o = ticket_json(d.view);
   boost::json::array steps;
@@ -116,6 +128,9 @@ boost::json::object detail_json(const TicketDetail& d) {
   boost::json::array sanctions;
   for (const auto& x : d.sanctions) sanctions.push_back(sanction_json(x));
   o["sanctions"] = std::move(sanctions);
+  boost::json::array attachments;
+  for (const auto& a : d.attachments) attachments.push_back(attachment_json(a));
+  o["attachments"] = std::move(attachments);
   return o;
 }
 

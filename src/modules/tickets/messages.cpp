@@ -75,6 +75,15 @@ void TicketService::register_messages() {
        "wrong or expired answer; get a new question"},
       {"ticket.public_throttled", "提交过于频繁，请稍后再试。",
        "Too many submissions; try again later."},
+      {"entity.attachment", "附件", "attachment"},
+      {"ticket.attachment_type",
+       "不支持的文件类型 {type}：可上传 JPG、PNG、GIF、WebP 图片，PDF，Word/Excel 文档或纯文本",
+       "file type {type} is not accepted: JPG, PNG, GIF or WebP images, PDF, Word/Excel documents "
+       "or plain text"},
+      {"ticket.attachment_mismatch", "文件内容与声明的类型 {type} 不符",
+       "the file's content is not {type}"},
+      {"ticket.attachment_missing", "附件文件暂时无法读取，请联系管理员",
+       "the attachment's file cannot be read now; tell an administrator"},
       {"ticket.sanction_target", "请指定员工或单位", "name a person or a unit"},
   });
 }

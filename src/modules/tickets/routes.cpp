@@ -235,6 +235,47 @@ void add_routes(http::Router& r, TicketService& svc) {
     return Response::json(comment_json(svc.comment(c.user(), id, visibility, text)), 201);
   });
 
+  // The file is the body, sent with its own Content-Type; ?name= gives its file name.
+  r.add("POST", "/api/v1/tickets/{id}/attachments",
+        [&svc](Context& c) {
+          int64_t id = c.id_param("id", "@entity.ticket");
+          auto name = http::query_text(c.req, "name", 400);
+          if (!name) throw Error::validation({{"name", "field.required", {}}});
+          std::string type(c.req.header("content-type"));
+          type = type.substr(0, type.find(';'));
+          while (!type.empty() && type.back() == ' ') type.pop_back();
+          for (auto& ch : type)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          return Response::json(attachment_json(svc.attach(c.user(), id, *name, type, c.req.body)),
+                                201);
+        },
+        {.max_body_bytes = 10u << 20, .body_type = "*/*"});
+
+  r.add("GET", "/api/v1/tickets/{id}/attachments/{attachment_id}", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.ticket");
+    int64_t aid = c.id_param("attachment_id", "@entity.attachment");
+    auto [a, bytes] = svc.attachment(c.user(), id, aid);
+    // Images and PDFs open in the browser; everything else downloads. The sandbox keeps a
+    // PDF's scripts from running with the console's origin.
+    bool inline_ok = a.content_type.rfind("image/", 0) == 0 || a.content_type == "application/pdf";
+    Response r = Response::text(std::move(bytes), a.content_type);
+    std::string encoded;
+    for (unsigned char ch : a.name) {
+      if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+        encoded += static_cast<char>(ch);
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", ch);
+        encoded += buf;
+      }
+    }
+    r.headers.emplace_back("Content-Disposition", std::string(inline_ok ? "inline" : "attachment") +
+                                                      "; filename*=UTF-8''" + encoded);
+    r.headers.emplace_back("Cache-Control", "private, max-age=86400");
+    r.headers.emplace_back("Content-Security-Policy", "sandbox");
+    return r;
+  });
+
   r.add("POST", "/api/v1/tickets/{id}/links", [&svc](Context& c) {
     int64_t id = c.id_param("id", "@entity.ticket");
     auto body = parse_json_object(c.req.body);

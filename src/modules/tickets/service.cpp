@@ -33,13 +33,14 @@ size_t utf8_length(std::string_view s) {
 
 TicketService::TicketService(db::Database& db, const Clock& clock, org::OrgService& org,
                              customers::CustomerService& customers, WorkingTime time,
-                             DeadlineJobs jobs)
+                             DeadlineJobs jobs, const storage::Files& files)
     : db_(db),
       clock_(clock),
       org_(org),
       customers_(customers),
       time_(std::move(time)),
-      jobs_(std::move(jobs)) {}
+      jobs_(std::move(jobs)),
+      files_(files) {}
 
 std::vector<FieldError> TicketService::check(const TicketInput& in, bool creating) {
   std::vector<FieldError> e;
@@ -274,6 +275,7 @@ TicketDetail TicketService::get(const auth::Principal& p, int64_t id) {
     d.comments = store::comments(s, id);
     d.links = store::links(s, id);
     d.sanctions = store::sanctions(s, "/", std::nullopt, std::nullopt, id);
+    d.attachments = store::attachments(s, id);
   });
   db_.read([&](db::Session& s) { d.view = view(p, s, t); });
   return d;

@@ -20,6 +20,7 @@
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
 #include "platform/db/database.h"
+#include "platform/storage/files.h"
 
 namespace kefu::tickets {
 
@@ -74,6 +75,7 @@ struct TicketDetail {
   std::vector<store::Comment> comments;
   std::vector<std::pair<int64_t, std::string>> links;  // other ticket id, kind
   std::vector<store::Sanction> sanctions;
+  std::vector<store::Attachment> attachments;
 };
 
 struct TicketQuery {
@@ -135,7 +137,8 @@ struct PublicUnit {
 class TicketService {
  public:
   TicketService(db::Database& db, const Clock& clock, org::OrgService& org,
-                customers::CustomerService& customers, WorkingTime time, DeadlineJobs jobs);
+                customers::CustomerService& customers, WorkingTime time, DeadlineJobs jobs,
+                const storage::Files& files);
   static void register_messages();
 
   // Presets: root causes and categories for the company's industry, SLA policies; only
@@ -152,6 +155,12 @@ class TicketService {
   store::Comment comment(const auth::Principal& p, int64_t id, const std::string& visibility,
                          const std::string& body);
   void link(const auth::Principal& p, int64_t id, int64_t other_id);
+  // Photos and documents: at most 10 MiB, of the types storage::sniff_type knows, the
+  // declared type agreeing with the bytes.
+  store::Attachment attach(const auth::Principal& p, int64_t id, const std::string& name,
+                           const std::string& content_type, std::string_view bytes);
+  std::pair<store::Attachment, std::string> attachment(const auth::Principal& p, int64_t id,
+                                                       int64_t attachment_id);
   TicketView merge(const auth::Principal& p, int64_t id, int64_t into_id);
   int bulk_assign(const auth::Principal& p, const std::vector<int64_t>& ids, int64_t assignee_id);
   int bulk_close(const auth::Principal& p, const std::vector<int64_t>& ids,
@@ -204,6 +213,7 @@ class TicketService {
   customers::CustomerService& customers_;
   WorkingTime time_;
   DeadlineJobs jobs_;
+  const storage::Files& files_;
   auth::Throttle public_throttle_{20, 10 * 60 * 1000};  // per address: forms and checks
   std::mutex policies_mu_;
   std::vector<SlaPolicy> policies_;

@@ -549,6 +549,39 @@ bool use_challenge(db::Session& s, const std::string& id, const std::string& ans
   return rows[0].str(0) == answer;
 }
 
+namespace {
+constexpr const char* kAttachmentCols =
+    "SELECT id, ticket_id, name, content_type, size, sha256, uploaded_by, created_at FROM "
+    "ticket_attachments";
+Attachment attachment_from(const db::Row& r) {
+  return {r.i64(0), r.i64(1), r.str(2), r.str(3), r.i64(4), r.str(5), r.opt_i64(6), r.i64(7)};
+}
+}  // namespace
+
+int64_t insert_attachment(db::Session& s, const Attachment& a) {
+  return s
+      .query(
+          "INSERT INTO ticket_attachments (ticket_id, name, content_type, size, sha256, "
+          "uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+          {a.ticket_id, a.name, a.content_type, a.size, a.sha256, a.uploaded_by, a.created_at})
+      .at(0)
+      .i64(0);
+}
+
+std::vector<Attachment> attachments(db::Session& s, int64_t ticket_id) {
+  std::vector<Attachment> out;
+  for (const auto& r :
+       s.query(std::string(kAttachmentCols) + " WHERE ticket_id = ? ORDER BY id", {ticket_id}))
+    out.push_back(attachment_from(r));
+  return out;
+}
+
+std::optional<Attachment> attachment(db::Session& s, int64_t id) {
+  auto rows = s.query(std::string(kAttachmentCols) + " WHERE id = ?", {id});
+  if (rows.empty()) return std::nullopt;
+  return attachment_from(rows[0]);
+}
+
 void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now) {
   for (auto [x, y] : {std::pair{a, b}, std::pair{b, a}})
     s.exec(

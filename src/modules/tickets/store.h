@@ -129,6 +129,19 @@ void add_challenge(db::Session& s, const std::string& id, const std::string& ans
 // Marks the challenge used; true when it existed, was unused, unexpired and `answer` is right.
 bool use_challenge(db::Session& s, const std::string& id, const std::string& answer, int64_t now);
 
+struct Attachment {
+  int64_t id = 0;
+  int64_t ticket_id = 0;
+  std::string name, content_type;
+  int64_t size = 0;
+  std::string sha256;
+  std::optional<int64_t> uploaded_by;
+  int64_t created_at = 0;
+};
+int64_t insert_attachment(db::Session& s, const Attachment& a);
+std::vector<Attachment> attachments(db::Session& s, int64_t ticket_id);
+std::optional<Attachment> attachment(db::Session& s, int64_t id);
+
 void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now);
 std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id);
 

@@ -22,6 +22,7 @@ Config::Config() {
       {"server.secure_cookies", "false"},
       {"database.url", "sqlite://data/kefu.db"},
       {"database.pool_size", "4"},
+      {"storage.files_dir", "data/files"},  // attachments, content-addressed
       {"log.level", "info"},
       {"log.access", "true"},
       {"auth.session_hours", "12"},

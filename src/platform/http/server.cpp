@@ -373,7 +373,8 @@ Response Server::Impl::run_handler(const Route& route, Request& req, i18n::Lang 
       std::string_view ct = req.header("content-type");
       ct = ct.substr(0, ct.find(';'));
       while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
-      if (!beast::iequals(ct, route.options.body_type)) {
+      if (std::string_view(route.options.body_type) != "*/*" &&
+          !beast::iequals(ct, route.options.body_type)) {
         throw Error(ErrorKind::kUnsupportedMedia, "request.unsupported_media_type");
       }
     }

@@ -1131,6 +1131,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a photo or document
+         * @description Needs `ticket.intake` or `ticket.handle`. The body is the file itself with its own Content-Type (image/jpeg, image/png, image/gif, image/webp, application/pdf, text/plain, application/zip, Word .docx, Excel .xlsx); the bytes must agree with it (422 `ticket.attachment_mismatch`). At most 10 MiB (413). Stored content-addressed and flushed to disk before the answer.
+         */
+        post: operations["attachToTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an attachment
+         * @description Needs `ticket.read`. Served with its type; images and PDFs inline, everything else as a download (Content-Disposition), sandboxed.
+         */
+        get: operations["getTicketAttachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2192,6 +2232,7 @@ export interface components {
              * @description When an unresolved breach escalates to a manager.
              */
             manager_due_at: number | null;
+            attachments: components["schemas"]["TicketAttachment"][];
         };
         /** @description A page of tickets, newest first. */
         TicketPage: {
@@ -2644,6 +2685,20 @@ export interface components {
             due_at_local: string;
             /** @description The working minutes counted (days × standard_day_minutes when given in days). */
             working_minutes: number;
+        };
+        TicketAttachment: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            content_type: string;
+            /** Format: int64 */
+            size: number;
+            sha256: string;
+            /** Format: int64 */
+            uploaded_by: number | null;
+            /** Format: int64 */
+            created_at: number;
+            url: string;
         };
     };
     responses: {
@@ -5361,6 +5416,79 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    attachToTicket: {
+        parameters: {
+            query: {
+                /** @description The file name. */
+                name: string;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The attachment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAttachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getTicketAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The ticket's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["TicketId"];
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
