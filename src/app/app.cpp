@@ -141,7 +141,7 @@ int App::migrate() {
   int applied = db::migrate(*db_, migrations, clock_->now_ms());
   calendar_->ensure_defaults();
   customers_->ensure_presets();
-  tickets_->ensure_presets();
+  tickets_->ensure_presets(config_.str("company.industry"));
   return applied;
 }
 

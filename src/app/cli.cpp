@@ -75,6 +75,10 @@ int run_cli(int argc, char** argv) {
   int demo_tickets = 150;
   init->add_option("--demo-customers", demo_customers, "How many demo customers (default 300)");
   init->add_option("--demo-tickets", demo_tickets, "How many demo tickets (default 150)");
+  std::string industry;
+  init->add_option("--industry", industry,
+                   "Presets for: general (default), car_dealer, retail, call_center, property, "
+                   "online_shop, telecom");
   bool if_needed = false;
   init->add_flag("--if-needed", if_needed, "Do nothing when already initialised");
 
@@ -139,6 +143,7 @@ int run_cli(int argc, char** argv) {
       config.set(s.substr(0, eq), s.substr(eq + 1));
     }
     if (!listen.empty()) config.set("server.listen", listen);
+    if (!industry.empty()) config.set("company.industry", industry);
     // Logs go to stderr so that command output (tokens, schema) stays clean on stdout.
     spdlog::set_default_logger(spdlog::stderr_logger_mt("kefu"));
     spdlog::set_level(spdlog::level::from_str(config.str("log.level")));

@@ -20,64 +20,79 @@ struct PresetCategory {
   const char* code;
   const char* name;
   std::vector<std::pair<const char*, const char*>> children;
+  std::vector<std::string> industries = {};  // empty: every industry
 };
+
+const std::vector<std::string>& industries() {
+  static const std::vector<std::string> v = {"general",  "car_dealer",  "retail", "call_center",
+                                             "property", "online_shop", "telecom"};
+  return v;
+}
 
 // Written for the industries of the seeds: a car dealer's showroom and workshop, a
 // property manager's repairs, an online shop's after-sales, a travel call center's bookings.
 const std::vector<PresetCategory>& preset_categories() {
+  using C = std::vector<std::pair<const char*, const char*>>;
+  const std::vector<std::string> goods = {"car_dealer", "retail", "online_shop"};
+  const std::vector<std::string> shops = {"retail", "online_shop"};
   static const std::vector<PresetCategory> v = {
-      {"complaint",
-       "service",
-       "服务态度",
-       {{"service-rude", "态度恶劣"},
-        {"service-ignored", "无人接待"},
-        {"service-promise", "承诺未兑现"}}},
-      {"complaint",
-       "quality",
-       "产品质量",
-       {{"quality-defect", "质量缺陷"},
-        {"quality-repeat", "重复维修"},
-        {"quality-parts", "配件问题"}}},
-      {"complaint",
-       "delivery",
-       "交付与物流",
-       {{"delivery-late", "延迟交付"},
-        {"delivery-damaged", "包裹破损"},
-        {"delivery-lost", "包裹丢失"}}},
-      {"complaint",
-       "price",
-       "价格与费用",
-       {{"price-overcharge", "多收费用"},
-        {"price-refund", "退款问题"},
-        {"price-promo", "优惠未兑现"}}},
+      {"complaint", "service", "服务态度",
+       C{{"service-rude", "态度恶劣"},
+         {"service-ignored", "无人接待"},
+         {"service-promise", "承诺未兑现"}}},
+      {"complaint", "quality", "产品质量",
+       C{{"quality-defect", "质量缺陷"},
+         {"quality-repeat", "重复维修"},
+         {"quality-parts", "配件问题"}},
+       goods},
+      {"complaint", "delivery", "交付与物流",
+       C{{"delivery-late", "延迟交付"},
+         {"delivery-damaged", "包裹破损"},
+         {"delivery-lost", "包裹丢失"}},
+       goods},
+      {"complaint", "price", "价格与费用",
+       C{{"price-overcharge", "多收费用"},
+         {"price-refund", "退款问题"},
+         {"price-promo", "优惠未兑现"}}},
       {"complaint",
        "booking",
-       "订单差错",
-       {{"booking-name", "订错姓名"},
-        {"booking-date", "订错日期及时间"},
-        {"booking-route", "订错行程"},
-        {"booking-id", "证件错误"},
-        {"booking-class", "订错舱位"},
-        {"booking-risk", "风险未提醒"}}},
-      {"repair", "civil", "土建", {}},
-      {"repair", "plumbing", "水暖", {}},
-      {"repair", "door", "入户门", {}},
-      {"repair", "garage", "车库门", {}},
-      {"repair", "intercom", "对讲系统", {}},
-      {"repair", "electric", "电气", {}},
-      {"repair", "lighting", "照明", {}},
-      {"repair", "skylight", "天窗", {}},
-      {"repair", "window", "门窗", {}},
-      {"repair", "leak", "渗漏", {}},
-      {"after_sales", "return", "退货", {}},
-      {"after_sales", "exchange", "换货", {}},
-      {"after_sales", "refund", "退款", {}},
-      {"after_sales", "parcel-damaged", "包裹破损", {}},
-      {"after_sales", "parcel-lost", "包裹丢失", {}},
-      {"after_sales", "bad-review", "差评修复", {}},
-      {"internal", "process", "流程问题", {}},
-      {"internal", "system", "系统问题", {}},
-      {"internal", "support", "部门协作", {}},
+       "订单差错（六要素）",
+       C{{"booking-name", "订错姓名"},
+         {"booking-date", "订错日期及时间"},
+         {"booking-route", "订错行程"},
+         {"booking-id", "证件错误"},
+         {"booking-class", "订错舱位"},
+         {"booking-risk", "风险未提醒"}},
+       {"call_center"}},
+      {"complaint",
+       "network",
+       "网络与信号",
+       C{{"network-weak", "信号弱"}, {"network-drop", "频繁掉线"}, {"network-slow", "网速慢"}},
+       {"telecom"}},
+      {"complaint",
+       "billing",
+       "计费争议",
+       C{{"billing-unknown", "不明扣费"}, {"billing-package", "套餐变更未生效"}},
+       {"telecom"}},
+      {"repair", "civil", "土建", C{}, {"property"}},
+      {"repair", "plumbing", "水暖", C{}, {"property"}},
+      {"repair", "door", "入户门", C{}, {"property"}},
+      {"repair", "garage", "车库门", C{}, {"property"}},
+      {"repair", "intercom", "对讲系统", C{}, {"property"}},
+      {"repair", "electric", "电气", C{}, {"property"}},
+      {"repair", "lighting", "照明", C{}, {"property"}},
+      {"repair", "skylight", "天窗", C{}, {"property"}},
+      {"repair", "window", "门窗", C{}, {"property"}},
+      {"repair", "leak", "渗漏", C{}, {"property"}},
+      {"after_sales", "return", "退货", C{}, shops},
+      {"after_sales", "exchange", "换货", C{}, shops},
+      {"after_sales", "refund", "退款", C{}, shops},
+      {"after_sales", "parcel-damaged", "包裹破损", C{}, shops},
+      {"after_sales", "parcel-lost", "包裹丢失", C{}, shops},
+      {"after_sales", "bad-review", "差评修复", C{}, shops},
+      {"internal", "process", "流程问题", C{}},
+      {"internal", "system", "系统问题", C{}},
+      {"internal", "support", "部门协作", C{}},
   };
   return v;
 }
@@ -95,7 +110,15 @@ const std::vector<std::pair<const char*, const char*>>& preset_root_causes() {
 
 }  // namespace
 
-void TicketService::ensure_presets(const std::string&) {
+void TicketService::ensure_presets(const std::string& industry) {
+  if (!one_of(industries(), industry))
+    throw std::runtime_error(
+        "company.industry must be one of general, car_dealer, retail, "
+        "call_center, property, online_shop, telecom; got: " +
+        industry);
+  auto wanted = [&](const PresetCategory& pc) {
+    return industry == "general" || pc.industries.empty() || one_of(pc.industries, industry);
+  };
   int64_t now = clock_.now_ms();
   db_.write([&](db::Session& s) {
     if (store::root_causes(s).empty()) {
@@ -108,6 +131,7 @@ void TicketService::ensure_presets(const std::string&) {
     if (store::categories(s, std::nullopt).empty()) {
       int sort = 0;
       for (const auto& pc : preset_categories()) {
+        if (!wanted(pc)) continue;
         store::Category c{0, pc.kind, std::nullopt, "", pc.code, pc.name, sort += 10, true};
         store::insert_category(s, c, now);
         int child_sort = 0;

@@ -35,6 +35,7 @@ Config::Config() {
       {"live.poll_ms", "300"},  // how often the console's event stream looks for new events
       {"clock.adjustable", "false"},  // test deployments only: lets testers move "now"
       {"company.time_zone", "Asia/Shanghai"},
+      {"company.industry", "general"},  // presets at first start: car_dealer, retail, call_center, property, online_shop, telecom
       {"jobs.enabled", "true"},      // false: this node runs no jobs and no outbox consumers
       {"jobs.poll_ms", "500"},       // how often the runner looks for due jobs and new events
       {"jobs.batch_size", "16"},     // jobs per transaction
