@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/system_routes.h"
+#include "modules/calendar/routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
 #include "platform/core/i18n.h"
@@ -14,6 +15,7 @@
 
 namespace kefu::embedded {
 const std::map<std::string, std::string>& org_migrations();
+const std::map<std::string, std::string>& calendar_migrations();
 const std::map<std::string, std::string>& customers_migrations();
 const std::map<std::string, std::string>& app_files();
 }  // namespace kefu::embedded
@@ -22,11 +24,12 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org", "customers"};
+const std::vector<std::string> kComponents = {"platform", "org", "calendar", "customers"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
   for (const auto& kv : embedded::org_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::calendar_migrations()) files.insert(kv);
   for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
   return files;
 }
@@ -48,6 +51,7 @@ org::Settings org_settings(const Config& c) {
 App::App(Config config) : config_(std::move(config)) {
   i18n::add_platform_messages();
   org::OrgService::register_messages();
+  calendar::CalendarService::register_messages();
   customers::CustomerService::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
@@ -60,6 +64,7 @@ App::App(Config config) : config_(std::move(config)) {
   opts.pool_size = static_cast<int>(config_.integer("database.pool_size"));
   db_ = db::open(config_.str("database.url"), opts);
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
+  calendar_ = std::make_unique<calendar::CalendarService>(*db_, *clock_, *org_);
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
   add_routes();
 }
@@ -69,6 +74,7 @@ App::~App() = default;
 int App::migrate() {
   auto migrations = db::select_migrations(all_migration_files(), db_->dialect(), kComponents);
   int applied = db::migrate(*db_, migrations, clock_->now_ms());
+  calendar_->ensure_defaults();
   customers_->ensure_presets();
   return applied;
 }
@@ -80,6 +86,7 @@ void App::add_routes() {
   org::add_routes(
       router_, *org_,
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
+  calendar::add_routes(router_, *calendar_);
   customers::add_routes(router_, *customers_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {

@@ -3,6 +3,7 @@
 // New modules plug in here (see docs/architecture.md, "Adding a module").
 #include <memory>
 
+#include "modules/calendar/service.h"
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
 #include "platform/config/config.h"
@@ -23,6 +24,7 @@ class App {
   db::Database& db() { return *db_; }
   const Clock& clock() const { return *clock_; }
   org::OrgService& org() { return *org_; }
+  calendar::CalendarService& calendar() { return *calendar_; }
   customers::CustomerService& customers() { return *customers_; }
   http::Router& router() { return router_; }
 
@@ -38,6 +40,7 @@ class App {
   AdjustableClock* adjustable_ = nullptr;  // set when clock.adjustable = true
   std::unique_ptr<db::Database> db_;
   std::unique_ptr<org::OrgService> org_;
+  std::unique_ptr<calendar::CalendarService> calendar_;
   std::unique_ptr<customers::CustomerService> customers_;
   http::Router router_;
   http::Metrics metrics_;

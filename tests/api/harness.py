@@ -40,7 +40,7 @@ USER_FIELDS = {"id", "username", "display_name", "unit_id", "roles", "active", "
 CUSTOMER_ALL = {"customer.read", "customer.write", "customer.pii"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign"} | CUSTOMER_ALL,
+              "audit.read", "customer.admin", "customer.assign", "calendar.admin"} | CUSTOMER_ALL,
     "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign"} | CUSTOMER_ALL,
     "supervisor": {"org.unit.read", "org.user.read", "customer.assign"} | CUSTOMER_ALL,
     "agent": {"org.unit.read", "customer.read", "customer.write"},

@@ -63,7 +63,7 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
     if (r == "admin") {
       grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
-             perm::kCustomerAdmin, perm::kCustomerAssign});
+             perm::kCustomerAdmin, perm::kCustomerAssign, perm::kCalendarAdmin});
     } else if (r == "manager") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign});

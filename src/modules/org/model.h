@@ -65,6 +65,7 @@ inline constexpr std::string_view kCustomerWrite = "customer.write";
 inline constexpr std::string_view kCustomerPii = "customer.pii";  // every customer's phone unmasked
 inline constexpr std::string_view kCustomerAdmin = "customer.admin";    // asset types, rules
 inline constexpr std::string_view kCustomerAssign = "customer.assign";  // choose a customer's owner
+inline constexpr std::string_view kCalendarAdmin = "calendar.admin";  // working calendars, holidays
 }  // namespace perm
 
 // The union of the permissions of `roles`, sorted and unique.
