@@ -96,6 +96,12 @@ void add_routes(http::Router& r, CalendarService& svc) {
     return Response::json(http::page_json(std::move(items), std::nullopt));
   });
 
+  r.add("GET", "/api/v1/calendars/effective", [&svc](Context& c) {
+    auto unit = http::query_int(c.req, "unit_id");
+    if (!unit) throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "unit_id"}});
+    return Response::json(calendar_json(svc.effective(c.user(), *unit), false));
+  });
+
   r.add("POST", "/api/v1/calendars", [&svc](Context& c) {
     auto body = parse_json_object(c.req.body);
     JsonInput in(body);

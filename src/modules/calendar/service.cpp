@@ -233,6 +233,14 @@ CalendarRecord CalendarService::get(const auth::Principal&, int64_t id, std::opt
   });
 }
 
+CalendarRecord CalendarService::effective(const auth::Principal& p, int64_t unit_id) {
+  auto unit = org_.get_unit(scope_reader(p), unit_id);  // 404 outside the caller's scope
+  int64_t id = for_path(unit.path).id;
+  auto r = db_.reading([&](db::Session& s) { return store::find(s, id); });
+  if (!r) throw Error::not_found(kCalendar);  // only before ensure_defaults has run
+  return *r;
+}
+
 // The unit a calendar is to apply to: it must exist inside the caller's scope.
 std::optional<int64_t> CalendarService::checked_unit(const auth::Principal& p,
                                                      const CalendarInput& in,

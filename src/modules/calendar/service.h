@@ -76,6 +76,8 @@ class CalendarService {
   std::vector<CalendarRecord> list(const auth::Principal& p);  // without days
   // With the days of `year`, or all days when none is given.
   CalendarRecord get(const auth::Principal& p, int64_t id, std::optional<int> year);
+  // The calendar that applies to a unit in the caller's scope (without days).
+  CalendarRecord effective(const auth::Principal& p, int64_t unit_id);
   CalendarRecord create(const auth::Principal& p, const CalendarInput& in);
   CalendarRecord update(const auth::Principal& p, int64_t id, const CalendarInput& in);
   // Replaces the days of one year; answers the calendar with that year's days.
