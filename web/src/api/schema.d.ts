@@ -543,6 +543,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List working calendars
+         * @description Any signed-in caller.
+         */
+        get: operations["listCalendars"];
+        put?: never;
+        /**
+         * Create a working calendar
+         * @description Needs `calendar.admin`. A unit that already has a calendar → 409 `calendar.unit_taken`. Bad zone, periods out of order or overlapping, no working period → 422 with one entry per field (`hours.mon[1]`).
+         */
+        post: operations["createCalendar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calendar that applies to an org unit
+         * @description Any signed-in caller, for a unit inside their data scope (else 404). The unit's own calendar, else its nearest ancestor's, else the default. Without days.
+         */
+        get: operations["effectiveCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a calendar with its holidays and make-up days
+         * @description Any signed-in caller. `?year=` limits the days to one year.
+         */
+        get: operations["getCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a calendar
+         * @description Needs `calendar.admin` (and the calendar's unit inside the caller's scope). Answers with all days.
+         */
+        patch: operations["updateCalendar"];
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/days/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace the holidays and make-up working days of one year
+         * @description Needs `calendar.admin`. Every day must lie in `year`, appear once and have kind holiday or workday; otherwise 422 naming `days[i].day` etc. and nothing changes.
+         */
+        put: operations["setCalendarDays"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendars/{id}/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview a deadline: start + N working minutes or days
+         * @description Any signed-in caller. Exactly one of `minutes` and `days` (N working days = N × the standard working day's minutes). A start outside working hours counts from the next working moment. / 期限预览。
+         */
+        get: operations["previewCalendarDue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -598,7 +706,7 @@ export interface components {
          * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own); inspector, handler, viewer: org.unit.read, customer.read.
          * @enum {string}
          */
-        Permission: "audit.read" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write";
+        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write";
         /**
          * @description `read`: GET only; `write`: may also make changes.
          * @enum {string}
@@ -1346,6 +1454,161 @@ export interface components {
             problems: components["schemas"]["ImportProblem"][];
             problem_count: number;
         };
+        /** @description Local wall-clock time HH:MM, 00:00–24:00 (24:00 only as an end). */
+        Clock: string;
+        /** @description A working period [start, end) in the calendar's time zone. */
+        WorkingPeriod: {
+            start: components["schemas"]["Clock"];
+            end: components["schemas"]["Clock"];
+        };
+        /** @description Working periods per weekday, in order and not overlapping; a missing or empty weekday is not a working day. Make-up working days work the standard day: the hours of the first of Monday–Friday that has any. / 每个星期几的工作时段；调休上班日按标准工作日（周一至周五中第一个有时段的那天）上班。 */
+        WeekHours: {
+            mon?: components["schemas"]["WorkingPeriod"][];
+            tue?: components["schemas"]["WorkingPeriod"][];
+            wed?: components["schemas"]["WorkingPeriod"][];
+            thu?: components["schemas"]["WorkingPeriod"][];
+            fri?: components["schemas"]["WorkingPeriod"][];
+            sat?: components["schemas"]["WorkingPeriod"][];
+            sun?: components["schemas"]["WorkingPeriod"][];
+        };
+        /**
+         * @description Fixed-offset zones without daylight saving; others are refused with 422 `calendar.zone_unknown`.
+         * @enum {string}
+         */
+        TimeZone: "Asia/Shanghai" | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Taipei" | "Asia/Urumqi" | "Asia/Singapore" | "Asia/Tokyo" | "UTC";
+        /**
+         * @description holiday: a day off (放假); workday: a make-up working day (调休上班).
+         * @enum {string}
+         */
+        CalendarDayKind: "holiday" | "workday";
+        CalendarDay: {
+            /**
+             * Format: date
+             * @description YYYY-MM-DD
+             */
+            day: string;
+            kind: components["schemas"]["CalendarDayKind"];
+            /** @description e.g. 国庆节, 春节调休上班 */
+            name: string;
+            /** @description Shipped before the official notice was published: an admin should confirm it. / 暂定（官方通知发布前预置），需管理员确认。 */
+            provisional: boolean;
+        };
+        CalendarDayInput: {
+            /** Format: date */
+            day: string;
+            kind: components["schemas"]["CalendarDayKind"];
+            name: string;
+            /** @default false */
+            provisional: boolean;
+        };
+        /** @description A working calendar (工作日历). */
+        Calendar: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            time_zone: components["schemas"]["TimeZone"];
+            utc_offset_minutes: number;
+            hours: components["schemas"]["WeekHours"];
+            /**
+             * Format: int64
+             * @description The org unit this calendar applies to, with its subtree (unless a deeper unit has its own); null for none.
+             */
+            unit_id: number | null;
+            /** @description The calendar of units with no calendar of their own or of an ancestor. Exactly one calendar is the default. */
+            is_default: boolean;
+            /** @description Working minutes of the standard day: one working day in deadlines. */
+            standard_day_minutes: number;
+            /**
+             * Format: int64
+             * @description UTC epoch milliseconds / UTC 毫秒时间戳
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description UTC epoch milliseconds / UTC 毫秒时间戳
+             */
+            updated_at: number;
+        };
+        /** @description A working calendar with its holidays and make-up working days (of the requested year, or all). */
+        CalendarDetail: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            time_zone: components["schemas"]["TimeZone"];
+            utc_offset_minutes: number;
+            hours: components["schemas"]["WeekHours"];
+            /**
+             * Format: int64
+             * @description The org unit this calendar applies to, with its subtree (unless a deeper unit has its own); null for none.
+             */
+            unit_id: number | null;
+            /** @description The calendar of units with no calendar of their own or of an ancestor. Exactly one calendar is the default. */
+            is_default: boolean;
+            /** @description Working minutes of the standard day: one working day in deadlines. */
+            standard_day_minutes: number;
+            /**
+             * Format: int64
+             * @description UTC epoch milliseconds / UTC 毫秒时间戳
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description UTC epoch milliseconds / UTC 毫秒时间戳
+             */
+            updated_at: number;
+            days: components["schemas"]["CalendarDay"][];
+        };
+        /** @description Every calendar; not paged, `next` is always null. */
+        CalendarList: {
+            items: components["schemas"]["Calendar"][];
+            next: null;
+        };
+        NewCalendar: {
+            name: string;
+            /** @default Asia/Shanghai */
+            time_zone: components["schemas"]["TimeZone"];
+            hours: components["schemas"]["WeekHours"];
+            /** Format: int64 */
+            unit_id?: number | null;
+            /**
+             * @description true moves the default here.
+             * @default false
+             */
+            is_default: boolean;
+        };
+        CalendarPatch: {
+            name?: string;
+            time_zone?: components["schemas"]["TimeZone"];
+            hours?: components["schemas"]["WeekHours"];
+            /**
+             * Format: int64
+             * @description null: applies to no unit.
+             */
+            unit_id?: number | null;
+            /** @description true moves the default here; false on the default is refused (422 `calendar.default_required`). */
+            is_default?: boolean;
+        };
+        CalendarDays: {
+            days: components["schemas"]["CalendarDayInput"][];
+        };
+        DuePreview: {
+            /** Format: int64 */
+            calendar_id: number;
+            /**
+             * Format: int64
+             * @description UTC epoch milliseconds / UTC 毫秒时间戳
+             */
+            start: number;
+            /**
+             * Format: int64
+             * @description UTC epoch milliseconds / UTC 毫秒时间戳
+             */
+            due_at: number;
+            /** @description due_at in the calendar's zone, ISO-8601 with offset. */
+            due_at_local: string;
+            /** @description The working minutes counted (days × standard_day_minutes when given in days). */
+            working_minutes: number;
+        };
     };
     responses: {
         /** @description Malformed request: body not JSON / not an object / invalid UTF-8 (`request.malformed_json`, `request.not_an_object`, `request.invalid_utf8`), bad query parameter (`request.bad_parameter`) or cursor (`request.bad_cursor`). */
@@ -1508,6 +1771,8 @@ export interface components {
         AssetId: number;
         /** @description The asset type's code: 1–32 letters, digits, - or _ (else 422 `org.code_invalid` on `code`). */
         AssetTypeCode: string;
+        /** @description The calendar's id. An unknown id answers 404. */
+        CalendarId: number;
     };
     requestBodies: never;
     headers: {
@@ -2794,6 +3059,255 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCalendars: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every calendar, without days. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCalendar: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewCalendar"];
+            };
+        };
+        responses: {
+            /** @description The new calendar. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    effectiveCalendar: {
+        parameters: {
+            query: {
+                unit_id: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCalendar: {
+        parameters: {
+            query?: {
+                year?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The calendar's id. An unknown id answers 404. */
+                id: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateCalendar: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The calendar's id. An unknown id answers 404. */
+                id: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed calendar. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setCalendarDays: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The calendar's id. An unknown id answers 404. */
+                id: components["parameters"]["CalendarId"];
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDays"];
+            };
+        };
+        responses: {
+            /** @description The calendar with that year's days. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewCalendarDue: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 (2026-09-30T16:00:00+08:00; without offset = the calendar's local time) or epoch milliseconds; default now. */
+                start?: string;
+                minutes?: number;
+                days?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The calendar's id. An unknown id answers 404. */
+                id: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deadline. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DuePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
