@@ -92,17 +92,9 @@ void CalendarService::ensure_defaults() {
       r.created_at = r.updated_at = now;
       store::insert(s, r);
       id = r.calendar.id;
-      audit::append(s, now,
-                    {std::nullopt, "system", "calendar.create", "calendar", std::to_string(*id),
-                     "/", "", dump(r), ""});
     }
-    store::Days added;
-    for (const auto& [day, rule] : shipped.days)
-      if (store::add_day(s, *id, day, rule)) added.emplace(day, rule);
-    if (!added.empty())
-      audit::append(s, now,
-                    {std::nullopt, "system", "calendar.days.seed", "calendar", std::to_string(*id),
-                     "/", "", boost::json::serialize(days_json(added)), ""});
+    // Like other shipped presets, not audited: the log records what people did.
+    for (const auto& [day, rule] : shipped.days) store::add_day(s, *id, day, rule);
   });
   invalidate();
 }
