@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MENU, mayOpen, menuTrail, requiredPermissions, visibleMenu, type MenuEntry } from './menu'
 
 // As the server grants them (org::permissions_of).
-const ADMIN = ['audit.read', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write']
+const ADMIN = ['audit.read', 'calendar.admin', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write']
 const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write']
 const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read']
 const AGENT = ['customer.read', 'customer.write', 'org.unit.read']
@@ -12,7 +12,7 @@ const keys = (entries: readonly MenuEntry[]): string[] => entries.flatMap((e) =>
 
 describe('menu by permission', () => {
   it('admin sees home, the customer archive with asset types, and every admin page', () => {
-    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit'])
+    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit', 'admin.calendars'])
   })
   it('manager and supervisor: customers without asset types; no audit log', () => {
     expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
@@ -51,5 +51,8 @@ describe('menu by permission', () => {
     expect(requiredPermissions('customers.assetTypes')).toEqual(['customer.read', 'customer.admin'])
     expect(mayOpen('customers.customerList', INSPECTOR)).toBe(true)
     expect(mayOpen('customers.assetTypes', MANAGER)).toBe(false)
+    expect(requiredPermissions('admin.calendars')).toEqual(['org.user.read', 'calendar.admin'])
+    expect(mayOpen('admin.calendars', ADMIN)).toBe(true)
+    expect(mayOpen('admin.calendars', MANAGER)).toBe(false)
   })
 })
