@@ -73,8 +73,10 @@ class CalendarTest(ServerTestCase):
         self.assertTrue(days27)
         self.assertTrue(all(x["provisional"] and x["kind"] == "holiday" for x in days27), days27)
         self.assertIn("2027-10-01", {x["day"] for x in days27})
+        days25 = self.cal(d["id"], 2025)["days"]
+        self.assertEqual(len(days25), 33)  # 28 days off, 5 make-up days
         everything = self.cal(d["id"])["days"]
-        self.assertEqual(len(everything), len(days) + len(days27))
+        self.assertEqual(len(everything), len(days25) + len(days) + len(days27))
 
     # ------------------------------------------------------------------ deadlines
 

@@ -88,6 +88,17 @@ TEST(CalendarShipped, Schedule2026And2027) {
   for (const auto& [day, rule] : mainland_days(2026)) (rule.kind == DayKind::kHoliday ? off : on)++;
   EXPECT_EQ(off, 33);
   EXPECT_EQ(on, 6);
+  // 2025: 1+8+3+5+3+8 = 28 days off, 5 make-up days; Sunday 2025-01-26 and Saturday
+  // 2025-10-11 are working days, Wednesday 2025-10-08 is not.
+  off = on = 0;
+  for (const auto& [day, rule] : mainland_days(2025)) (rule.kind == DayKind::kHoliday ? off : on)++;
+  EXPECT_EQ(off, 28);
+  EXPECT_EQ(on, 5);
+  EXPECT_TRUE(is_working_day(c, "2025-01-26"));
+  EXPECT_TRUE(is_working_day(c, "2025-10-11"));
+  EXPECT_FALSE(is_working_day(c, "2025-10-08"));
+  EXPECT_FALSE(is_working_day(c, "2025-05-31"));
+  EXPECT_TRUE(mainland_days(2024).empty());
 }
 
 TEST(CalendarArithmetic, FridayEveningPlusTwoHoursIsMondayMorning) {

@@ -283,7 +283,22 @@ void workday(std::map<std::string, DayRule>& out, int y, int m, int d, const cha
 
 std::map<std::string, DayRule> mainland_days(int year) {
   std::map<std::string, DayRule> out;
-  if (year == 2026) {
+  if (year == 2025) {
+    // 国务院办公厅关于2025年部分节假日安排的通知 (2024-11-12).
+    span(out, 2025, 1, 1, 1, "元旦", false);
+    span(out, 2025, 1, 28, 31, "春节", false);
+    span(out, 2025, 2, 1, 4, "春节", false);
+    workday(out, 2025, 1, 26, "春节调休上班");
+    workday(out, 2025, 2, 8, "春节调休上班");
+    span(out, 2025, 4, 4, 6, "清明节", false);
+    span(out, 2025, 5, 1, 5, "劳动节", false);
+    workday(out, 2025, 4, 27, "劳动节调休上班");
+    span(out, 2025, 5, 31, 31, "端午节", false);
+    span(out, 2025, 6, 1, 2, "端午节", false);
+    span(out, 2025, 10, 1, 8, "国庆节、中秋节", false);
+    workday(out, 2025, 9, 28, "国庆节调休上班");
+    workday(out, 2025, 10, 11, "国庆节调休上班");
+  } else if (year == 2026) {
     // 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04).
     span(out, 2026, 1, 1, 3, "元旦", false);
     workday(out, 2026, 1, 4, "元旦调休上班");
@@ -318,7 +333,7 @@ Calendar mainland_standard() {
   c.time_zone = "Asia/Shanghai";
   c.utc_offset_minutes = 480;
   c.hours = office_hours();
-  for (int y : {2026, 2027}) c.days.merge(mainland_days(y));
+  for (int y : {2025, 2026, 2027}) c.days.merge(mainland_days(y));
   return c;
 }
 

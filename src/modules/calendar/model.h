@@ -108,9 +108,9 @@ inline const std::array<std::string_view, 7>& weekday_keys() {
   return keys;
 }
 
-// The shipped calendar "中国大陆标准工时": office hours, Asia/Shanghai, the 2026 State Council
-// schedule (国办发明电〔2025〕 notice of 2025-11-04) and 2027's statutory holidays marked
-// provisional (no make-up days until the notice is published).
+// The shipped calendar "中国大陆标准工时": office hours, Asia/Shanghai, the State Council
+// schedules of 2025 (notice of 2024-11-12) and 2026 (notice of 2025-11-04), and 2027's
+// statutory holidays marked provisional (no make-up days until the notice is published).
 Calendar mainland_standard();
 // The shipped days of one year (empty when kefu ships none for it).
 std::map<std::string, DayRule> mainland_days(int year);

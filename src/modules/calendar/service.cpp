@@ -13,7 +13,7 @@ namespace kefu::calendar {
 namespace {
 
 const char* const kCalendar = "@entity.calendar";
-const char* const kSeed = "cn-mainland-2026-2027";
+const char* const kSeed = "cn-mainland-2025-2027";
 
 void require_admin(const auth::Principal& p) {
   if (!p.can(org::perm::kCalendarAdmin)) throw Error::forbidden();

@@ -56,9 +56,9 @@ class CalendarService {
   CalendarService(db::Database& db, const Clock& clock, org::OrgService& org,
                   std::chrono::milliseconds cache_ttl = std::chrono::seconds(5));
   static void register_messages();
-  // Ships the default calendar "中国大陆标准工时" with the 2026 schedule and the provisional
-  // 2027 holidays (first start, and later shipped years after upgrades). Each data set is
-  // applied once; days an admin has entered are never overwritten.
+  // Ships the default calendar "中国大陆标准工时" with the 2025 and 2026 schedules and the
+  // provisional 2027 holidays (first start, and later shipped years after upgrades). Each data set
+  // is applied once; days an admin has entered are never overwritten.
   void ensure_defaults();
 
   static std::vector<FieldError> check(const CalendarInput& in, bool creating);
