@@ -91,9 +91,30 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), /系统管理员/)
     assert.match(await text(page, 'home-roles'), /管理员/)
     assert.match(await text(page, 'home-permissions'), /org\.user\.write/)
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'assetTypes', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketCategories', 'rootCauses', 'slaPolicies', 'admin', 'units', 'users', 'tokens', 'audit'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'assetTypes', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketCategories', 'rootCauses', 'slaPolicies', 'admin', 'units', 'users', 'tokens', 'audit', 'calendars'])
     await page.locator('canvas').first().waitFor() // the ECharts chart of the home page
     await shot(page, '03-admin-home')
+    await page.context().close()
+  })
+
+  test('admin opens the working calendars: 2026 holidays, 2027 marked provisional', T, async () => {
+    const page = await chrome.page()
+    await signIn(page, 'admin')
+    await page.getByTestId('menu-admin').getByText('工作日历').click()
+    await page.getByTestId('calendar-table').getByText('中国大陆标准工时').waitFor()
+    await page.locator('[data-testid^=calendar-days-]').first().click()
+    const year = page.getByTestId('calendar-year').locator('input')
+    await year.fill('2026')
+    await year.press('Enter')
+    // 2026: 33 days off and 6 make-up days, none provisional
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=calendar-days] .el-table__body tr').length === 39)
+    assert.equal(await page.getByTestId('calendar-provisional').count(), 0)
+    await year.fill('2027')
+    await year.press('Enter')
+    await page.getByTestId('calendar-provisional').waitFor()
+    await page.getByTestId('calendar-preview').click()
+    assert.match(await text(page, 'calendar-preview-result'), /到期时间/)
+    await shot(page, '03b-admin-calendars')
     await page.context().close()
   })
 

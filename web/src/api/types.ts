@@ -38,6 +38,13 @@ export type AssetField = S['AssetField']
 export type AssetFieldType = AssetField['type']
 export type AssetTypeInput = S['AssetTypeInput']
 export type NewCustomerEvent = S['NewCustomerEvent']
+export type Calendar = S['Calendar']
+export type CalendarDetail = S['CalendarDetail']
+export type CalendarDay = S['CalendarDay']
+export type CalendarDayKind = S['CalendarDayKind']
+export type WeekHours = S['WeekHours']
+export type TimeZone = S['TimeZone']
+export type DuePreview = S['DuePreview']
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'supervisor', 'agent', 'inspector', 'handler', 'viewer']
 export const UNIT_KINDS: readonly UnitKind[] = ['head_office', 'region', 'branch', 'store', 'department']
@@ -53,7 +60,11 @@ export const PERMISSIONS: readonly Permission[] = [
   'org.user.write',
   'org.user.pii',
   'audit.read',
+  'calendar.admin',
 ]
+
+export const TIME_ZONES: readonly TimeZone[] = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei', 'Asia/Urumqi', 'Asia/Singapore', 'Asia/Tokyo', 'UTC']
+export const CALENDAR_DAY_KINDS: readonly CalendarDayKind[] = ['holiday', 'workday']
 
 export const CUSTOMER_KINDS: readonly CustomerKind[] = ['person', 'organisation']
 export const GENDERS: readonly Gender[] = ['male', 'female', 'unknown']

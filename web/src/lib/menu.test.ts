@@ -3,7 +3,7 @@ import { MENU, mayOpen, menuTrail, requiredPermissions, visibleMenu, type MenuEn
 
 // As the server grants them (org::permissions_of).
 const T_ALL = ['ticket.admin', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read']
-const ADMIN = ['audit.read', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write', ...T_ALL]
+const ADMIN = ['audit.read', 'calendar.admin', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write', ...T_ALL]
 const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read']
 const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.read']
 const AGENT = ['customer.read', 'customer.write', 'org.unit.read', 'ticket.create', 'ticket.intake', 'ticket.read']
@@ -17,7 +17,7 @@ const keys = (entries: readonly MenuEntry[]): string[] => entries.flatMap((e) =>
 
 describe('menu by permission', () => {
   it('admin sees home, the customer archive with asset types, tickets with their settings, and every admin page', () => {
-    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', ...TICKETS, ...TICKETS_ADMIN, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit'])
+    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', ...TICKETS, ...TICKETS_ADMIN, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit', 'admin.calendars'])
   })
   it('manager and supervisor: customers without asset types; tickets without settings; no audit log', () => {
     expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
@@ -61,5 +61,8 @@ describe('menu by permission', () => {
     expect(requiredPermissions('customers.assetTypes')).toEqual(['customer.read', 'customer.admin'])
     expect(mayOpen('customers.customerList', INSPECTOR)).toBe(true)
     expect(mayOpen('customers.assetTypes', MANAGER)).toBe(false)
+    expect(requiredPermissions('admin.calendars')).toEqual(['org.user.read', 'calendar.admin'])
+    expect(mayOpen('admin.calendars', ADMIN)).toBe(true)
+    expect(mayOpen('admin.calendars', MANAGER)).toBe(false)
   })
 })

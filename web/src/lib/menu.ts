@@ -56,6 +56,7 @@ export const MENU: readonly MenuEntry[] = [
       { key: 'users', icon: 'User', path: '/admin/users', exists: true },
       { key: 'tokens', icon: 'Key', path: '/admin/tokens', exists: true },
       { key: 'audit', icon: 'Document', path: '/admin/audit', perms: ['audit.read'], exists: true },
+      { key: 'calendars', icon: 'Calendar', path: '/admin/calendars', perms: ['calendar.admin'], exists: true },
     ],
   },
 ]

@@ -36,6 +36,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'admin/users', name: 'users', component: () => import('@/views/admin/UsersView.vue'), meta: { menu: 'admin.users', title: 'menu.users' } },
       { path: 'admin/tokens', name: 'tokens', component: () => import('@/views/admin/TokensView.vue'), meta: { menu: 'admin.tokens', title: 'menu.tokens' } },
       { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { menu: 'admin.audit', title: 'menu.audit' } },
+      { path: 'admin/calendars', name: 'calendars', component: () => import('@/views/admin/CalendarsView.vue'), meta: { menu: 'admin.calendars', title: 'menu.calendars' } },
       { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'menu.forbidden' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'menu.notFound' } },
     ],
