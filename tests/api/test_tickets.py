@@ -228,6 +228,21 @@ class ScopeTest(TicketCase):
         self.step("agent", t["id"], "route", resp_unit_id=self.dept["id"])
         self.assertStatus(self.c["handler"].get(tpath(t["id"])), 200)
 
+    def test_search_by_number_words_and_phone(self):
+        t = self.new_ticket(subject="地下车库渗水严重", contact_phone="13566667777", contact_name="吴先生",
+                            customer_id=None, description="雨天后积水到脚踝")
+        ids = lambda client, q: [x["id"] for x in client.list_all(TICKETS, query={"q": q})]
+        self.assertEqual(ids(self.admin, t["number"]), [t["id"]])
+        self.assertIn(t["id"], ids(self.admin, "渗水"))
+        self.assertIn(t["id"], ids(self.admin, "积水 车库"))
+        self.assertIn(t["id"], ids(self.admin, "6677"))
+        self.assertNotIn(t["id"], ids(self.admin, "渗水 表扬"))
+        self.assertEqual(ids(self.c["agent_b"], "渗水"), [], "search stays inside the scope")
+        r = self.c["agent"].patch(tpath(t["id"]), {"subject": "地下车库漏水"})
+        self.assertStatus(r, 200)
+        self.assertIn(t["id"], ids(self.admin, "漏水"))
+        self.assertNotIn(t["id"], ids(self.admin, "渗水"))
+
     def test_phone_masked_for_viewer(self):
         t = self.new_ticket(contact_phone="13800138000", contact_name="李先生", customer_id=None)
         v = self.c["viewer"].get(tpath(t["id"])).body

@@ -1,5 +1,6 @@
 #include "modules/tickets/service.h"
 
+#include <regex>
 #include <set>
 
 #include <boost/json.hpp>
@@ -8,6 +9,7 @@
 #include "modules/tickets/json.h"
 #include "platform/audit/audit.h"
 #include "platform/events/outbox.h"
+#include "platform/search/tokenizer.h"
 
 namespace kefu::tickets {
 namespace {
@@ -91,6 +93,13 @@ std::string TicketService::user_name(int64_t id) {
   } catch (const Error&) {
     return "";
   }
+}
+
+void TicketService::index(db::Session& s, const Ticket& t) {
+  std::string text = t.number + " " + t.subject + " " + t.description + " " + t.contact_name + " " +
+                     t.contact_phone;
+  for (const auto& tag : t.tags) text += " " + tag;
+  store::reindex(s, t.id, search::index_tokens(text));
 }
 
 bool TicketService::visible_event(const auth::Principal& p, const std::string& payload_json) {
@@ -250,6 +259,7 @@ TicketView TicketService::create(const auth::Principal& p, const TicketInput& in
     std::string series = std::string(prefix(t.kind)) + "-" + std::to_string(year);
     t.number = number(t.kind, year, store::next_seq(s, series));
     store::insert(s, t);
+    index(s, t);
     store::add_step(s, t.id,
                     {0, "create", "", std::string(to_string(t.state)), p.actor_id(),
                      p.display_name.empty() ? p.username : p.display_name, now, "", "{}"});
@@ -291,7 +301,19 @@ org::Page<TicketView> TicketService::list(const auth::Principal& p, const Ticket
   f.customer_id = q.customer_id;
   f.category_id = q.category_id;
   f.assignee_id = q.assignee_id;
-  f.q = q.q;
+  if (q.q) {
+    // A ticket number is looked up as such; anything else is full-text (words of the
+    // subject and description, the caller, 4+ digits of a phone number).
+    static const std::regex number_shape("^[A-Z]{2}-[0-9]{4}-[0-9]{6,}$");
+    if (std::regex_match(*q.q, number_shape)) {
+      f.number = *q.q;
+    } else {
+      auto terms = search::query_terms(*q.q);
+      if (terms.empty()) return {};
+      f.fts_query = db_.dialect() == db::Dialect::kSqlite ? search::fts5_match(terms)
+                                                          : search::pg_tsquery(terms);
+    }
+  }
   f.after = q.after;
   f.limit = q.limit + 1;
   if (q.state == "open" || q.state == "closed")
@@ -416,6 +438,7 @@ TicketView TicketService::update(const auth::Principal& p, int64_t id, const Tic
     t.updated_at = now;
     t.version += 1;
     if (!store::update(s, t)) throw Error(ErrorKind::kConflict, "ticket.version_conflict");
+    index(s, t);
     audit::append(s, now,
                   {p.actor_id(), p.username, "ticket.update", "ticket", std::to_string(t.id),
                    t.unit_path, before, audit_json(t), p.request_id});

@@ -204,6 +204,7 @@ class TicketService {
   void plan_deadlines(Ticket& t, int64_t start_ms);
   std::vector<SlaPolicy> cached_policies();
   void schedule_deadline(db::Session& s, const Ticket& t);
+  static void index(db::Session& s, const Ticket& t);
   std::string unit_name(int64_t id);
   std::string user_name(int64_t id);
 

@@ -191,14 +191,38 @@ int64_t next_seq(db::Session& s, const std::string& series) {
 }
 
 std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
-  std::string sql = std::string("SELECT ") + kCols +
-                    " FROM tickets WHERE (unit_path LIKE ? ESCAPE '\\' OR resp_unit_path LIKE ? "
-                    "ESCAPE '\\') AND merged_into IS NULL";
-  db::Params p{like_literal(f.scope_path) + "%", like_literal(f.scope_path) + "%"};
-  if (f.state_group == "open") sql += " AND state <> 'closed'";
-  if (f.state_group == "closed") sql += " AND state = 'closed'";
+  const bool sqlite = s.dialect() == db::Dialect::kSqlite;
+  // Subtree filters: SQLite's LIKE is case-blind and skips the path indexes, GLOB uses
+  // them; paths hold only digits and slashes, nothing GLOB or LIKE would read as a wildcard.
+  const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
+  auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
+  // The page's ids first, their columns after: a scan never builds rows that miss the page.
+  std::string sql = "SELECT t.id FROM tickets t";
+  db::Params p;
+  std::string order = " ORDER BY t.id DESC";
+  if (!f.fts_query.empty()) {
+    if (sqlite) {
+      sql += " JOIN ticket_fts ON ticket_fts.rowid = t.id WHERE ticket_fts MATCH ?";
+      order = " ORDER BY ticket_fts.rowid DESC";
+    } else {
+      sql += " JOIN ticket_fts ft ON ft.rowid = t.id WHERE ft.tokens @@ to_tsquery('simple', ?)";
+    }
+    p.emplace_back(f.fts_query);
+  } else {
+    sql += " WHERE 1 = 1";
+  }
+  // The caller's scope (their subtree holds the ticket's unit or its responsible unit) is
+  // usually most of the table: a filter on the newest-first scan. The unary + keeps SQLite
+  // from choosing a path index for it.
+  sql += std::string(" AND t.merged_into IS NULL AND (") +
+         (sqlite ? "+t.unit_path" : "t.unit_path") + op + " OR " +
+         (sqlite ? "+t.resp_unit_path" : "t.resp_unit_path") + op + ")";
+  p.emplace_back(prefix(f.scope_path));
+  p.emplace_back(prefix(f.scope_path));
+  if (f.state_group == "open") sql += " AND t.state <> 'closed'";
+  if (f.state_group == "closed") sql += " AND t.state = 'closed'";
   if (!f.states.empty()) {
-    sql += " AND state IN (";
+    sql += " AND t.state IN (";
     for (size_t i = 0; i < f.states.size(); ++i) {
       sql += i ? ", ?" : "?";
       p.emplace_back(f.states[i]);
@@ -207,7 +231,7 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
   }
   auto eq = [&](const char* col, const auto& v) {
     if (!v) return;
-    sql += std::string(" AND ") + col + " = ?";
+    sql += std::string(" AND t.") + col + " = ?";
     p.emplace_back(*v);
   };
   eq("kind", f.kind);
@@ -216,35 +240,43 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
   eq("customer_id", f.customer_id);
   eq("category_id", f.category_id);
   eq("assignee_id", f.assignee_id);
+  eq("number", f.number);
   if (f.unit_path) {
-    sql += " AND unit_path LIKE ? ESCAPE '\\'";
-    p.emplace_back(like_literal(*f.unit_path) + "%");
+    sql += " AND t.unit_path" + op;
+    p.emplace_back(prefix(*f.unit_path));
   }
   if (f.resp_unit_path) {
-    sql += " AND resp_unit_path LIKE ? ESCAPE '\\'";
-    p.emplace_back(like_literal(*f.resp_unit_path) + "%");
+    sql += " AND t.resp_unit_path" + op;
+    p.emplace_back(prefix(*f.resp_unit_path));
   }
-  if (f.unassigned) sql += " AND assignee_id IS NULL AND state <> 'closed'";
+  if (f.unassigned) sql += " AND t.assignee_id IS NULL AND t.state <> 'closed'";
   if (f.due_before) {
-    sql += " AND state <> 'closed' AND resolve_due_at IS NOT NULL AND resolve_due_at < ?";
+    sql += " AND t.state <> 'closed' AND t.resolve_due_at IS NOT NULL AND t.resolve_due_at < ?";
     p.emplace_back(*f.due_before);
   }
-  if (f.breached) sql += " AND breached = 1";
-  if (f.q) {
-    sql += " AND (number = ? OR subject LIKE ? ESCAPE '\\' OR contact_phone = ?)";
-    p.emplace_back(*f.q);
-    p.emplace_back("%" + like_literal(*f.q) + "%");
-    p.emplace_back(*f.q);
-  }
+  if (f.breached) sql += " AND t.breached = 1";
   if (f.after > 0) {
-    sql += " AND id < ?";
+    sql += " AND t.id < ?";
     p.emplace_back(f.after);
   }
-  sql += " ORDER BY id DESC LIMIT ?";
+  sql += order + " LIMIT ?";
   p.emplace_back(f.limit);
   std::vector<Ticket> out;
-  for (const auto& r : s.query(sql, p)) out.push_back(from(r));
+  for (const auto& r : s.query(sql, p))
+    if (auto t = find(s, r.i64(0))) out.push_back(std::move(*t));
   return out;
+}
+
+void reindex(db::Session& s, int64_t id, const std::string& tokens) {
+  if (s.dialect() == db::Dialect::kSqlite) {
+    s.exec("DELETE FROM ticket_fts WHERE rowid = ?", {id});
+    s.exec("INSERT INTO ticket_fts (rowid, tokens) VALUES (?, ?)", {id, tokens});
+  } else {
+    s.exec(
+        "INSERT INTO ticket_fts (rowid, tokens) VALUES (?, to_tsvector('simple', ?)) "
+        "ON CONFLICT (rowid) DO UPDATE SET tokens = excluded.tokens",
+        {id, tokens});
+  }
 }
 
 void add_step(db::Session& s, int64_t ticket_id, const StepRow& r) {

@@ -20,7 +20,8 @@ struct ListFilter {
   std::string scope_path;  // the caller's subtree: the ticket's unit or responsible unit
   std::optional<std::string> state_group;  // open, closed
   std::vector<std::string> states;
-  std::optional<std::string> kind, severity, channel, q;
+  std::optional<std::string> kind, severity, channel, number;
+  std::string fts_query;  // MATCH (SQLite) or to_tsquery (PostgreSQL) text; "" = none
   std::optional<int64_t> customer_id, category_id;
   std::optional<std::string> unit_path, resp_unit_path;
   std::optional<int64_t> assignee_id;
@@ -31,6 +32,8 @@ struct ListFilter {
   int limit = 50;
 };
 std::vector<Ticket> list(db::Session& s, const ListFilter& f);
+// The full-text row of a ticket (number, subject, description, caller, phone, tags).
+void reindex(db::Session& s, int64_t id, const std::string& tokens);
 
 struct StepRow {
   int64_t id = 0;

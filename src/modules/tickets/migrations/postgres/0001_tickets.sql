@@ -158,3 +158,11 @@ CREATE TABLE ticket_attachments (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX ticket_attachments_ticket ON ticket_attachments (ticket_id, id);
+
+-- Full-text search over number, subject, description, caller and tags (tokens from
+-- platform/search/tokenizer, as for customers).
+CREATE TABLE ticket_fts (
+  rowid BIGINT PRIMARY KEY,
+  tokens TSVECTOR NOT NULL
+);
+CREATE INDEX ticket_fts_tokens ON ticket_fts USING GIN (tokens);

@@ -158,3 +158,7 @@ CREATE TABLE ticket_attachments (
   created_at INTEGER NOT NULL
 );
 CREATE INDEX ticket_attachments_ticket ON ticket_attachments (ticket_id, id);
+
+-- Full-text search over number, subject, description, caller and tags (tokens from
+-- platform/search/tokenizer, as for customers).
+CREATE VIRTUAL TABLE ticket_fts USING fts5 (tokens, tokenize = 'unicode61 remove_diacritics 0');
