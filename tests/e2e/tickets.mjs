@@ -186,6 +186,17 @@ export function ticketTests(chrome) {
     await approve.getByTestId('step-submit').click()
     await approve.waitFor({ state: 'hidden' })
     await stateIs(lead, '方案已批准待执行')
+    // ... and proposes a penalty for the person responsible (a manager decides later).
+    await lead.getByTestId('sanction-add').click()
+    const sanction = lead.getByTestId('sanction-dialog')
+    await sanction.waitFor()
+    await sanction.getByTestId('sanction-user').getByText(USERS.handler.display_name).waitFor() // preset: the responsible person
+    await lead.getByTestId('sanction-amount').fill('100')
+    await lead.getByTestId('sanction-reason').fill('未核实到车时间即向客户承诺交车日期')
+    await lead.getByTestId('sanction-submit').click()
+    await sanction.waitFor({ state: 'hidden' })
+    await lead.getByTestId('ticket-sanctions').getByText('待审批').waitFor()
+    assert.match(await lead.getByTestId('ticket-sanctions').innerText(), /¥100\.00/)
 
     // 7. The handler carries it out and records the amount paid.
     await handler.getByTestId('ticket-reload').click()
@@ -223,6 +234,17 @@ export function ticketTests(chrome) {
     assert.equal(closed.resolution, 'resolved')
     assert.equal(closed.paid_fen, 80000)
     for (const p of [agent, handler, lead]) await p.context().close()
+  })
+
+  test('tickets: a manager approves the proposed penalty', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'manager')
+    await page.goto(`${BASE}/tickets/${ctx.ticketId}`)
+    const card = page.getByTestId('ticket-sanctions')
+    await card.getByText('待审批').waitFor()
+    await card.locator('[data-testid^=sanction-approve-]').first().click()
+    await card.getByText('已批准', { exact: true }).waitFor()
+    await page.context().close()
   })
 
   test('tickets: the queue — tabs, filters in the address, a saved view', T, async () => {

@@ -247,6 +247,10 @@ const en: typeof zh = {
     reason: 'Reason',
     states: { proposed: 'Proposed', approved: 'Approved', refused: 'Refused' },
     created: 'Proposed; a manager decides',
+    approve: 'Approve',
+    refuse: 'Refuse',
+    approved: 'Approved',
+    refused: 'Refused',
     month: 'Month',
   },
   stats: {

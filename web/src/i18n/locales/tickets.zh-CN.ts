@@ -245,6 +245,10 @@ export default {
     reason: '原因',
     states: { proposed: '待审批', approved: '已批准', refused: '已驳回' },
     created: '已提出，待经理审批',
+    approve: '批准',
+    refuse: '驳回',
+    approved: '已批准该奖惩',
+    refused: '已驳回该奖惩',
     month: '月份',
   },
   stats: {
