@@ -8,7 +8,8 @@ import datetime
 import threading
 import unittest
 
-from harness import PG_URL, KefuServer, ServerTestCase, items_of
+from harness import PG_URL, KefuServer, ServerTestCase
+from test_live import Listener
 
 BJ = datetime.timezone(datetime.timedelta(hours=8))
 TICKETS = "/api/v1/tickets"
@@ -47,7 +48,17 @@ class DeadlineTest(ServerTestCase):
         self.assertNear(t["manager_due_at"], bj(2026, 10, 12, 11, 0), "manager (Sunday 10-11 is off)")
         self.assertEqual(t["due_state"], "ok")
 
-        self.set_clock(bj(2026, 10, 9, 9, 0))
+        # 80 % of the time used: 9-30 16:00 + 192 h; the live stream hears "due soon"
+        self.assertNear(t["warn_at"], bj(2026, 10, 8, 16, 0), "warning")
+        listener = Listener(self.server, self.admin)
+        try:
+            import time
+            time.sleep(0.8)  # the live feed starts from "now"
+            self.set_clock(bj(2026, 10, 9, 9, 0))
+            got = listener.wait_for(lambda e, d: d.get("type") == "ticket.due_soon" and d["ticket_id"] == t["id"])
+            self.assertIsNotNone(got, "no due-soon event on the live stream")
+        finally:
+            listener.close()
         self.assertEqual(self.admin.get("%s/%d" % (TICKETS, t["id"])).body["due_state"], "due_soon")
 
         self.set_clock(bj(2026, 10, 10, 16, 1))  # the runner works through what became due

@@ -48,6 +48,7 @@ boost::json::object core_json(const Ticket& t) {
           {"responded_at", opt(t.responded_at)},
           {"resolve_due_at", opt(t.resolve_due_at)},
           {"manager_due_at", opt(t.manager_due_at)},
+          {"warn_at", opt(t.warn_at)},
           {"breached", t.breached},
           {"asked_fen", t.money.asked_fen},
           {"paid_fen", t.money.paid_fen},

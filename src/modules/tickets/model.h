@@ -140,6 +140,7 @@ struct Ticket {
   int64_t paused_ms = 0;
   std::optional<int64_t> respond_due_at, responded_at, resolve_due_at;
   std::optional<int64_t> manager_due_at;  // a breach not handled by then goes to a manager
+  std::optional<int64_t> warn_at;         // "due soon": the policy's share of the time is used
   int64_t deadline_round = 0;  // +1 each time the deadlines start over (reopen, not satisfied)
   bool breached = false;
   Money money;

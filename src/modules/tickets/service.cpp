@@ -433,6 +433,7 @@ TicketView TicketService::update(const auth::Principal& p, int64_t id, const Tic
       t.respond_due_at = replanned->respond_due_at;
       t.resolve_due_at = replanned->resolve_due_at;
       t.manager_due_at = replanned->manager_due_at;
+      t.warn_at = replanned->warn_at;
       schedule_deadline(s, t);
     }
     t.updated_at = now;

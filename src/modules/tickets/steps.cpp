@@ -91,6 +91,7 @@ void TicketService::plan_deadlines(Ticket& t, int64_t start_ms) {
     t.respond_due_at.reset();
     t.resolve_due_at.reset();
     t.manager_due_at.reset();
+    t.warn_at.reset();
     return;
   }
   t.sla_policy_id = policy->id;
@@ -103,6 +104,7 @@ void TicketService::plan_deadlines(Ticket& t, int64_t start_ms) {
                          : time_.add(t.unit_id, start, policy->resolve_minutes);
   // Half a working day after the breach, a manager takes over what the supervisor did not.
   t.manager_due_at = time_.add(t.unit_id, *t.resolve_due_at, 240);
+  t.warn_at = start + (*t.resolve_due_at - start) * policy->warn_percent / 100;
 }
 
 // One durable job per ticket: at the resolve deadline it escalates to the supervisor; the
@@ -118,9 +120,13 @@ void TicketService::schedule_deadline(db::Session& s, const Ticket& t) {
            std::to_string(level);
   };
   bool live = t.state != State::kClosed && !t.paused_at && t.resolve_due_at;
-  for (int level : {1, 2}) {
-    std::optional<int64_t> at = level == 1 ? t.resolve_due_at : t.manager_due_at;
-    if (!live || !at || t.escalation >= level) {
+  // Level 0 is the warning: nothing escalates, the people concerned hear it is due soon.
+  for (int level : {0, 1, 2}) {
+    std::optional<int64_t> at = level == 0   ? t.warn_at
+                                : level == 1 ? t.resolve_due_at
+                                             : t.manager_due_at;
+    if (level == 0 && t.breached) at.reset();
+    if (!live || !at || t.escalation >= std::max(level, 1)) {
       if (jobs_.cancel) jobs_.cancel(s, key(level));
       continue;
     }
@@ -142,6 +148,14 @@ std::string TicketService::on_deadline(db::Session& s, const std::string& payloa
   Ticket t = *found;
   int64_t now = clock_.now_ms();
   // A job that fires late after a pause or a close has nothing to do.
+  if (level == 0) {  // due soon: tell the live stream, change nothing
+    if (t.state == State::kClosed || t.paused_at || t.breached || t.deadline_round != round)
+      return "nothing to do";
+    events::publish(s, now,
+                    {"ticket.due_soon", "ticket", std::to_string(t.id), t.unit_id, std::nullopt,
+                     event_json(t)});
+    return "due soon";
+  }
   int64_t due = level >= 2 ? t.manager_due_at.value_or(0) : t.resolve_due_at.value_or(0);
   if (t.state == State::kClosed || t.paused_at || !t.resolve_due_at || now < due ||
       t.escalation >= level || t.deadline_round != round)
@@ -211,8 +225,10 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
     if (resumed->paused_at && resumed->resolve_due_at && time_.between && time_.add) {
       int64_t paused = *resumed->paused_at - *resumed->paused_at % 60000;
       int64_t left = time_.between(resumed->unit_id, paused, *resumed->resolve_due_at);
+      int64_t old_due = *resumed->resolve_due_at;
       resumed->resolve_due_at =
           time_.add(resumed->unit_id, now - now % 60000, std::max<int64_t>(left, 0));
+      if (resumed->warn_at) *resumed->warn_at += *resumed->resolve_due_at - old_due;
       resumed->manager_due_at = time_.add(resumed->unit_id, *resumed->resolve_due_at, 240);
     }
   }
@@ -309,6 +325,7 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
       case Action::kResume:
         t.resolve_due_at = resumed->resolve_due_at;
         t.manager_due_at = resumed->manager_due_at;
+        t.warn_at = resumed->warn_at;
         t.paused_ms += now - *t.paused_at;
         t.paused_at.reset();
         break;
@@ -318,6 +335,7 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
       t.respond_due_at = resumed->respond_due_at;
       t.resolve_due_at = resumed->resolve_due_at;
       t.manager_due_at = resumed->manager_due_at;
+      t.warn_at = resumed->warn_at;
       t.deadline_round += 1;
       t.breached = false;
       if (t.escalation < 2) t.escalation = 0;

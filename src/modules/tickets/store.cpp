@@ -10,7 +10,8 @@ constexpr const char* kCols =
     "contact_name, contact_phone, unit_id, unit_path, resp_unit_id, resp_unit_path, assignee_id, "
     "subject, description, tags, root_cause_id, findings, responsible_staff_id, solutions, "
     "approved_solution, implementation, verify_failures, escalation, sla_policy_id, paused_at, "
-    "paused_ms, respond_due_at, responded_at, resolve_due_at, manager_due_at, deadline_round, "
+    "paused_ms, respond_due_at, responded_at, resolve_due_at, manager_due_at, warn_at, "
+    "deadline_round, "
     "breached, asked_fen, paid_fen, "
     "merged_into, created_by, created_at, updated_at, closed_at, version";
 
@@ -68,6 +69,7 @@ Ticket from(const db::Row& r) {
   t.responded_at = r.opt_i64(i++);
   t.resolve_due_at = r.opt_i64(i++);
   t.manager_due_at = r.opt_i64(i++);
+  t.warn_at = r.opt_i64(i++);
   t.deadline_round = r.i64(i++);
   t.breached = r.boolean(i++);
   t.money.asked_fen = r.i64(i++);
@@ -117,6 +119,7 @@ db::Params values(const Ticket& t) {
           t.responded_at,
           t.resolve_due_at,
           t.manager_due_at,
+          t.warn_at,
           t.deadline_round,
           t.breached,
           t.money.asked_fen,

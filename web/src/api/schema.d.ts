@@ -932,7 +932,7 @@ export interface paths {
         };
         /**
          * Live events (server-sent events)
-         * @description Any signed-in user. `text/event-stream`: `event: ticket` frames whose `data` is JSON {type (ticket.created, ticket.changed, ticket.routed, ticket.closed, ticket.reopened, ticket.commented, ticket.breached), event_id, at, by_me, ticket_id, number, kind, state, severity, customer_id, unit_id, resp_unit_id, assignee_id, resolution} for tickets in the caller's scope or assigned to them, from the moment of connecting; a `: ping` comment every 15 s. The body ends when the connection closes; reconnect and reload on error.
+         * @description Any signed-in user. `text/event-stream`: `event: ticket` frames whose `data` is JSON {type (ticket.created, ticket.changed, ticket.routed, ticket.closed, ticket.reopened, ticket.commented, ticket.breached, ticket.due_soon), event_id, at, by_me, ticket_id, number, kind, state, severity, customer_id, unit_id, resp_unit_id, assignee_id, resolution} for tickets in the caller's scope or assigned to them, from the moment of connecting; a `: ping` comment every 15 s. The body ends when the connection closes; reconnect and reload on error.
          */
         get: operations["eventStream"];
         put?: never;
@@ -2080,6 +2080,11 @@ export interface components {
              * @description When an unresolved breach escalates to a manager.
              */
             manager_due_at: number | null;
+            /**
+             * Format: int64
+             * @description When the ticket counts as due soon (the policy's warn_percent of the time used); a ticket.due_soon event goes to the live stream then.
+             */
+            warn_at: number | null;
         };
         /** @description One recorded step: who, when, what. */
         TicketStep: {
@@ -2233,6 +2238,11 @@ export interface components {
              */
             manager_due_at: number | null;
             attachments: components["schemas"]["TicketAttachment"][];
+            /**
+             * Format: int64
+             * @description When the ticket counts as due soon (the policy's warn_percent of the time used); a ticket.due_soon event goes to the live stream then.
+             */
+            warn_at: number | null;
         };
         /** @description A page of tickets, newest first. */
         TicketPage: {

@@ -78,6 +78,7 @@ CREATE TABLE tickets (
   responded_at BIGINT,
   resolve_due_at BIGINT,
   manager_due_at BIGINT,
+  warn_at BIGINT,
   deadline_round BIGINT NOT NULL DEFAULT 0,
   breached BIGINT NOT NULL DEFAULT 0,
   asked_fen BIGINT NOT NULL DEFAULT 0,

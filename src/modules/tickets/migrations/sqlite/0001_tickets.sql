@@ -78,6 +78,7 @@ CREATE TABLE tickets (
   responded_at INTEGER,
   resolve_due_at INTEGER,
   manager_due_at INTEGER,
+  warn_at INTEGER,
   deadline_round INTEGER NOT NULL DEFAULT 0,
   breached INTEGER NOT NULL DEFAULT 0,
   asked_fen INTEGER NOT NULL DEFAULT 0,
