@@ -159,6 +159,9 @@ export function ticketTests(chrome) {
       await handler.locator('.el-select-dropdown__item:visible', { hasText: USERS.handler.display_name }).click()
     })
     await stateIs(handler, '已调查待出方案')
+    // the department's notes as an attachment (the file is the body, with its own type)
+    await handler.getByTestId('attachment-input').setInputFiles({ name: '调查记录.txt', mimeType: 'text/plain', buffer: Buffer.from('物流记录：车辆 10 月 20 日到店。\n') })
+    await handler.getByTestId('ticket-attachments').getByText('调查记录.txt').waitFor()
     // 5. Two solutions; the amount asked comes from intake.
     await step(handler, 'propose', async (dialog) => {
       assert.equal(await dialog.getByTestId('step-asked').inputValue(), '1500.50')
