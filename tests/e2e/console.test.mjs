@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from './harness.mjs'
 import { customerTests } from './customers.mjs'
 import { ticketTests } from './tickets.mjs'
+import { publicTests } from './public.mjs'
 
 const T = { timeout: 60_000 }
 const NEW_UNIT = { name: '上海张江店', code: 'SH-ZJ' }
@@ -329,6 +330,7 @@ describe('kefu web console', () => {
 
   customerTests(() => chrome)
   ticketTests(() => chrome)
+  publicTests(() => chrome)
 
   test('no script errors or Content-Security-Policy refusals on any page', () => {
     assert.deepEqual(pageProblems, [])

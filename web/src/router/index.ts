@@ -15,6 +15,8 @@ declare module 'vue-router' {
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
+  { path: '/public/complaint', name: 'public-complaint', component: () => import('@/views/public/PublicComplaintView.vue'), meta: { public: true, title: 'public.form.title' } },
+  { path: '/public/tickets/:number', name: 'public-ticket', component: () => import('@/views/public/PublicTicketView.vue'), meta: { public: true, title: 'public.status.title' } },
   {
     path: '/',
     component: () => import('@/layouts/AppShell.vue'),

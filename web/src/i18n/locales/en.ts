@@ -1,6 +1,7 @@
 // English
 import type zh from './zh-CN'
 import tickets from './tickets.en'
+import publicPages from './public.en'
 
 const en: typeof zh = {
   app: {
@@ -477,6 +478,7 @@ const en: typeof zh = {
     types: { text: 'Text', date: 'Date', integer: 'Integer', money: 'Money', phone: 'Phone', enum: 'Enum' },
   },
   tickets,
+  public: publicPages,
   calendars: {
     title: 'Working calendars',
     intro: 'Working calendars set ticket deadlines and callback due times: weekly working hours, public holidays and make-up working days. An org unit uses its own calendar, else its nearest ancestor’s, else the default.',

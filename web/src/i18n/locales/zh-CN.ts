@@ -1,5 +1,6 @@
 // 简体中文（默认语言）
 import tickets from './tickets.zh-CN'
+import publicPages from './public.zh-CN'
 export default {
   app: {
     name: 'kefu 客服',
@@ -475,6 +476,7 @@ export default {
     types: { text: '文本', date: '日期', integer: '整数', money: '金额', phone: '电话', enum: '枚举' },
   },
   tickets,
+  public: publicPages,
   calendars: {
     title: '工作日历',
     intro: '工作日历决定工单时限与回访到期时间：每周工作时段、法定节假日与调休上班日。组织单元使用自己的日历，没有则沿用上级单元的，再没有则用默认日历。',
