@@ -134,7 +134,9 @@ bool TicketService::visible_event(const auth::Principal& p, const std::string& p
   return (!a.empty() && p.in_scope(a)) || (!b.empty() && p.in_scope(b));
 }
 
-TicketView TicketService::view(const auth::Principal& p, db::Session& s, Ticket t, bool names) {
+// Never called inside a transaction when `names` is set: the names come from other
+// services' reads (a read nested in a transaction could exhaust the PostgreSQL pool).
+TicketView TicketService::view(const auth::Principal& p, Ticket t, bool names) {
   TicketView v;
   v.allowed = allowed(t.state, t.facts(), p.permissions);
   int64_t now = clock_.now_ms();
@@ -143,14 +145,9 @@ TicketView TicketService::view(const auth::Principal& p, db::Session& s, Ticket 
   } else if (t.paused_at) {
     v.due_state = "paused";
   } else if (t.resolve_due_at) {
-    int64_t total = *t.resolve_due_at - t.created_at;
-    int warn = 80;
-    if (t.sla_policy_id)
-      for (const auto& pol : cached_policies())
-        if (pol.id == *t.sla_policy_id) warn = pol.warn_percent;
     if (t.breached || now >= *t.resolve_due_at)
       v.due_state = "breached";
-    else if (now - t.created_at >= total * warn / 100)
+    else if (t.warn_at && now >= *t.warn_at)
       v.due_state = "due_soon";
     else
       v.due_state = "ok";
@@ -159,10 +156,12 @@ TicketView TicketService::view(const auth::Principal& p, db::Session& s, Ticket 
     v.unit_name = unit_name(t.unit_id);
     if (t.resp_unit_id) v.resp_unit_name = unit_name(*t.resp_unit_id);
     if (t.assignee_id) v.assignee_name = user_name(*t.assignee_id);
-    if (t.category_id)
-      if (auto c = store::category(s, *t.category_id)) v.category_name = c->name;
-    if (t.root_cause_id)
-      if (auto r = store::root_cause(s, *t.root_cause_id)) v.root_cause_name = r->name;
+    db_.read([&](db::Session& s) {
+      if (t.category_id)
+        if (auto c = store::category(s, *t.category_id)) v.category_name = c->name;
+      if (t.root_cause_id)
+        if (auto r = store::root_cause(s, *t.root_cause_id)) v.root_cause_name = r->name;
+    });
     if (t.customer_id) {
       try {
         auto c = customers_.get(p, *t.customer_id);
@@ -264,7 +263,7 @@ TicketView TicketService::create(const auth::Principal& p, const TicketInput& in
                     {0, "create", "", std::string(to_string(t.state)), p.actor_id(),
                      p.display_name.empty() ? p.username : p.display_name, now, "", "{}"});
     schedule_deadline(s, t);
-    out = view(p, s, t, false);
+    out = view(p, t, false);
     audit::append(s, now,
                   {p.actor_id(), p.username, "ticket.create", "ticket", std::to_string(t.id),
                    t.unit_path, "", audit_json(t), p.request_id});
@@ -287,7 +286,7 @@ TicketDetail TicketService::get(const auth::Principal& p, int64_t id) {
     d.sanctions = store::sanctions(s, "/", std::nullopt, std::nullopt, id);
     d.attachments = store::attachments(s, id);
   });
-  db_.read([&](db::Session& s) { d.view = view(p, s, t); });
+  d.view = view(p, t);
   return d;
 }
 
@@ -345,29 +344,30 @@ org::Page<TicketView> TicketService::list(const auth::Principal& p, const Ticket
     }
   }
   org::Page<TicketView> page;
-  db_.read([&](db::Session& s) {
-    auto rows = store::list(s, f);
-    if (rows.size() > static_cast<size_t>(q.limit)) {
-      rows.resize(q.limit);
-      page.next_after = rows.back().id;
+  std::vector<Ticket> rows;
+  db_.read([&](db::Session& s) { rows = store::list(s, f); });
+  if (rows.size() > static_cast<size_t>(q.limit)) {
+    rows.resize(q.limit);
+    page.next_after = rows.back().id;
+  }
+  // Names outside the read, each unit and person looked up once per page.
+  std::map<int64_t, std::string> units, users;
+  auto unit = [&](int64_t id) -> const std::string& {
+    auto it = units.find(id);
+    if (it == units.end()) it = units.emplace(id, unit_name(id)).first;
+    return it->second;
+  };
+  for (auto& t : rows) {
+    auto v = view(p, std::move(t), false);
+    auto& T = v.ticket;
+    v.unit_name = unit(T.unit_id);
+    if (T.resp_unit_id) v.resp_unit_name = unit(*T.resp_unit_id);
+    if (T.assignee_id) {
+      if (!users.count(*T.assignee_id)) users[*T.assignee_id] = user_name(*T.assignee_id);
+      v.assignee_name = users[*T.assignee_id];
     }
-    std::map<int64_t, std::string> units, users;
-    for (auto& t : rows) {
-      auto v = view(p, s, std::move(t), false);
-      auto& T = v.ticket;
-      if (!units.count(T.unit_id)) units[T.unit_id] = unit_name(T.unit_id);
-      v.unit_name = units[T.unit_id];
-      if (T.resp_unit_id) {
-        if (!units.count(*T.resp_unit_id)) units[*T.resp_unit_id] = unit_name(*T.resp_unit_id);
-        v.resp_unit_name = units[*T.resp_unit_id];
-      }
-      if (T.assignee_id) {
-        if (!users.count(*T.assignee_id)) users[*T.assignee_id] = user_name(*T.assignee_id);
-        v.assignee_name = users[*T.assignee_id];
-      }
-      page.items.push_back(std::move(v));
-    }
-  });
+    page.items.push_back(std::move(v));
+  }
   return page;
 }
 

@@ -198,7 +198,7 @@ class TicketService {
   std::string on_deadline(db::Session& s, const std::string& payload);
 
  private:
-  TicketView view(const auth::Principal& p, db::Session& s, Ticket t, bool names = true);
+  TicketView view(const auth::Principal& p, Ticket t, bool names = true);
   Ticket scoped(db::Session& s, const auth::Principal& p, int64_t id) const;
   // Deadlines are planned outside write transactions: the calendar may read the database.
   void plan_deadlines(Ticket& t, int64_t start_ms);

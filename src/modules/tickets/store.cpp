@@ -193,35 +193,12 @@ int64_t next_seq(db::Session& s, const std::string& series) {
   return rows.at(0).i64(0);
 }
 
-std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
-  const bool sqlite = s.dialect() == db::Dialect::kSqlite;
-  // Subtree filters: SQLite's LIKE is case-blind and skips the path indexes, GLOB uses
-  // them; paths hold only digits and slashes, nothing GLOB or LIKE would read as a wildcard.
+namespace {
+
+// The conditions every list query shares, after the scope: state, fields, paths, dues.
+void add_filters(const ListFilter& f, bool sqlite, std::string& sql, db::Params& p) {
   const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
   auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
-  // The page's ids first, their columns after: a scan never builds rows that miss the page.
-  std::string sql = "SELECT t.id FROM tickets t";
-  db::Params p;
-  std::string order = " ORDER BY t.id DESC";
-  if (!f.fts_query.empty()) {
-    if (sqlite) {
-      sql += " JOIN ticket_fts ON ticket_fts.rowid = t.id WHERE ticket_fts MATCH ?";
-      order = " ORDER BY ticket_fts.rowid DESC";
-    } else {
-      sql += " JOIN ticket_fts ft ON ft.rowid = t.id WHERE ft.tokens @@ to_tsquery('simple', ?)";
-    }
-    p.emplace_back(f.fts_query);
-  } else {
-    sql += " WHERE 1 = 1";
-  }
-  // The caller's scope (their subtree holds the ticket's unit or its responsible unit) is
-  // usually most of the table: a filter on the newest-first scan. The unary + keeps SQLite
-  // from choosing a path index for it.
-  sql += std::string(" AND t.merged_into IS NULL AND (") +
-         (sqlite ? "+t.unit_path" : "t.unit_path") + op + " OR " +
-         (sqlite ? "+t.resp_unit_path" : "t.resp_unit_path") + op + ")";
-  p.emplace_back(prefix(f.scope_path));
-  p.emplace_back(prefix(f.scope_path));
   if (f.state_group == "open") sql += " AND t.state <> 'closed'";
   if (f.state_group == "closed") sql += " AND t.state = 'closed'";
   if (!f.states.empty()) {
@@ -262,11 +239,79 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
     sql += " AND t.id < ?";
     p.emplace_back(f.after);
   }
-  sql += order + " LIMIT ?";
-  p.emplace_back(f.limit);
+}
+
+std::vector<int64_t> ids_of(db::Session& s, const std::string& sql, const db::Params& p) {
+  std::vector<int64_t> out;
+  for (const auto& r : s.query(sql, p)) out.push_back(r.i64(0));
+  return out;
+}
+
+// How many of the newest rows the scan reads before the indexed search takes over.
+constexpr int64_t kScanWindow = 4000;
+
+}  // namespace
+
+std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
+  const bool sqlite = s.dialect() == db::Dialect::kSqlite;
+  const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
+  auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
+  // The caller's scope: their subtree holds the ticket's unit or its responsible unit.
+  // The unary + keeps SQLite from using a path index where the scan is meant.
+  auto scope = [&](std::string& sql, db::Params& p) {
+    sql += std::string(" AND t.merged_into IS NULL AND (") +
+           (sqlite ? "+t.unit_path" : "t.unit_path") + op + " OR " +
+           (sqlite ? "+t.resp_unit_path" : "t.resp_unit_path") + op + ")";
+    p.emplace_back(prefix(f.scope_path));
+    p.emplace_back(prefix(f.scope_path));
+  };
+  std::vector<int64_t> ids;
+  if (!f.fts_query.empty()) {
+    std::string sql = "SELECT t.id FROM tickets t";
+    db::Params p{f.fts_query};
+    if (sqlite)
+      sql += " JOIN ticket_fts ON ticket_fts.rowid = t.id WHERE ticket_fts MATCH ?";
+    else
+      sql += " JOIN ticket_fts ft ON ft.rowid = t.id WHERE ft.tokens @@ to_tsquery('simple', ?)";
+    scope(sql, p);
+    add_filters(f, sqlite, sql, p);
+    sql += sqlite ? " ORDER BY ticket_fts.rowid DESC LIMIT ?" : " ORDER BY t.id DESC LIMIT ?";
+    p.emplace_back(f.limit);
+    ids = ids_of(s, sql, p);
+  } else {
+    // First the newest rows, newest first: when the scope is most of the table (a head
+    // office, a big region) the page fills within a few hundred rows.
+    int64_t top = f.after > 0
+                      ? f.after
+                      : s.query("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").at(0).i64(0);
+    std::string sql = "SELECT t.id FROM tickets t WHERE t.id >= ?";
+    db::Params p{top - kScanWindow};
+    scope(sql, p);
+    add_filters(f, sqlite, sql, p);
+    sql += " ORDER BY t.id DESC LIMIT ?";
+    p.emplace_back(f.limit);
+    ids = ids_of(s, sql, p);
+    if (static_cast<int>(ids.size()) < f.limit && top - kScanWindow > 1) {
+      // A small subtree, or rare filters: each side of the scope through its own index
+      // (unit_path, id) / (resp_unit_path, id) of live tickets.
+      std::string sides;
+      db::Params q;
+      for (const char* col : {"unit_path", "resp_unit_path"}) {
+        if (!sides.empty()) sides += " UNION ";
+        sides += std::string("SELECT t.id FROM tickets t WHERE t.") + col + op +
+                 " AND t.merged_into IS NULL AND t.id < ?";
+        q.emplace_back(prefix(f.scope_path));
+        q.emplace_back(top - kScanWindow);
+        add_filters(f, sqlite, sides, q);
+      }
+      std::string more = "SELECT id FROM (" + sides + ") u ORDER BY id DESC LIMIT ?";
+      q.emplace_back(f.limit - static_cast<int>(ids.size()));
+      for (int64_t id : ids_of(s, more, q)) ids.push_back(id);
+    }
+  }
   std::vector<Ticket> out;
-  for (const auto& r : s.query(sql, p))
-    if (auto t = find(s, r.i64(0))) out.push_back(std::move(*t));
+  for (int64_t id : ids)
+    if (auto t = find(s, id)) out.push_back(std::move(*t));
   return out;
 }
 

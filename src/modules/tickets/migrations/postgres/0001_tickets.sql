@@ -90,8 +90,9 @@ CREATE TABLE tickets (
   closed_at BIGINT,
   version BIGINT NOT NULL DEFAULT 1
 );
-CREATE INDEX tickets_unit ON tickets (unit_path text_pattern_ops, id);
-CREATE INDEX tickets_resp ON tickets (resp_unit_path text_pattern_ops, id);
+-- Live (unmerged) tickets of a subtree, newest first: lists of small units.
+CREATE INDEX tickets_unit ON tickets (unit_path text_pattern_ops, id) WHERE merged_into IS NULL;
+CREATE INDEX tickets_resp ON tickets (resp_unit_path text_pattern_ops, id) WHERE merged_into IS NULL;
 CREATE INDEX tickets_assignee ON tickets (assignee_id, state);
 CREATE INDEX tickets_customer ON tickets (customer_id, id);
 CREATE INDEX tickets_due ON tickets (state, resolve_due_at);
