@@ -125,6 +125,7 @@ App::App(Config config) : config_(std::move(config)) {
   files_ = std::make_unique<storage::Files>(config_.str("storage.files_dir"));
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
+  tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });

@@ -437,3 +437,30 @@ class AttachmentTest(TicketCase):
         self.assertProblem(self.c["agent_b"].get(tpath(t["id"], "/attachments/1")), 404)
         self.assertEqual(self.admin.get(tpath(t["id"])).body["attachments"], [])
         self.assertEqual(self.admin.audit_count(), audit)
+
+
+class SmallWindowListTest(TicketCase):
+    """Lists with a scan window of 3 rows: pages come from the newest rows and, past them,
+    from the path indexes, on both backends, in the same order and without gaps."""
+
+    server_config = {"tickets": {"list_scan_window": 3}}
+
+    def test_pages_through_both_ways(self):
+        # branch A's tickets are older than a run of the department's own
+        mine = [self.new_ticket(subject="一店 %d" % i)["id"] for i in range(7)]
+        other = self.c["supervisor"]
+        for i in range(6):
+            r = other.post(TICKETS, {"kind": "internal", "channel": "head_office", "subject": "总部内部 %d" % i,
+                                     "unit_id": self.head["id"]})
+            self.assertStatus(r, 201)
+        routed = mine[1]
+        self.step("agent", routed, "accept")
+        self.step("agent", routed, "route", resp_unit_id=self.dept["id"])
+        # the agent's scope: branch A; pages of 2 through window and indexes
+        got = [x["id"] for x in self.c["agent"].list_all(TICKETS, limit=2)]
+        self.assertEqual(got, sorted(mine, reverse=True))
+        # the department sees only the ticket routed there, found through resp_unit_path
+        self.assertEqual([x["id"] for x in self.c["handler"].list_all(TICKETS)], [routed])
+        # with a filter that only old rows pass
+        got = [x["id"] for x in self.c["agent"].list_all(TICKETS, query={"state": "routed"})]
+        self.assertEqual(got, [routed])

@@ -315,6 +315,7 @@ org::Page<TicketView> TicketService::list(const auth::Principal& p, const Ticket
   }
   f.after = q.after;
   f.limit = q.limit + 1;
+  f.scan_window = scan_window_;
   if (q.state == "open" || q.state == "closed")
     f.state_group = q.state;
   else if (q.state)

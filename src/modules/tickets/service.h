@@ -140,6 +140,9 @@ class TicketService {
                 customers::CustomerService& customers, WorkingTime time, DeadlineJobs jobs,
                 const storage::Files& files);
   static void register_messages();
+  // Lists scan this many of the newest tickets before using the path indexes (tests make
+  // it small to exercise both ways).
+  void set_list_scan_window(int64_t rows) { scan_window_ = rows; }
 
   // Presets: root causes and categories for the company's industry, SLA policies; only
   // what is missing is added.
@@ -215,6 +218,7 @@ class TicketService {
   WorkingTime time_;
   DeadlineJobs jobs_;
   const storage::Files& files_;
+  int64_t scan_window_ = 4000;
   auth::Throttle public_throttle_{20, 10 * 60 * 1000};  // per address: forms and checks
   std::mutex policies_mu_;
   std::vector<SlaPolicy> policies_;

@@ -247,9 +247,6 @@ std::vector<int64_t> ids_of(db::Session& s, const std::string& sql, const db::Pa
   return out;
 }
 
-// How many of the newest rows the scan reads before the indexed search takes over.
-constexpr int64_t kScanWindow = 4000;
-
 }  // namespace
 
 std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
@@ -285,13 +282,14 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
                       ? f.after
                       : s.query("SELECT COALESCE(MAX(id), 0) + 1 FROM tickets").at(0).i64(0);
     std::string sql = "SELECT t.id FROM tickets t WHERE t.id >= ?";
-    db::Params p{top - kScanWindow};
+    const int64_t window = f.scan_window;
+    db::Params p{top - window};
     scope(sql, p);
     add_filters(f, sqlite, sql, p);
     sql += " ORDER BY t.id DESC LIMIT ?";
     p.emplace_back(f.limit);
     ids = ids_of(s, sql, p);
-    if (static_cast<int>(ids.size()) < f.limit && top - kScanWindow > 1) {
+    if (static_cast<int>(ids.size()) < f.limit && top - window > 1) {
       // A small subtree, or rare filters: each side of the scope through its own index
       // (unit_path, id) / (resp_unit_path, id) of live tickets.
       std::string sides;
@@ -301,7 +299,7 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
         sides += std::string("SELECT t.id FROM tickets t WHERE t.") + col + op +
                  " AND t.merged_into IS NULL AND t.id < ?";
         q.emplace_back(prefix(f.scope_path));
-        q.emplace_back(top - kScanWindow);
+        q.emplace_back(top - window);
         add_filters(f, sqlite, sides, q);
       }
       std::string more = "SELECT id FROM (" + sides + ") u ORDER BY id DESC LIMIT ?";

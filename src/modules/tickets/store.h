@@ -30,6 +30,7 @@ struct ListFilter {
   bool breached = false;
   int64_t after = 0;  // newest first: id < after
   int limit = 50;
+  int64_t scan_window = 4000;  // newest rows scanned before the path indexes take over
 };
 std::vector<Ticket> list(db::Session& s, const ListFilter& f);
 // The full-text row of a ticket (number, subject, description, caller, phone, tags).

@@ -32,7 +32,8 @@ Config::Config() {
       {"auth.ip_max_failures", "30"},
       {"auth.ip_window_minutes", "10"},
       {"auth.cache_ms", "2000"},  // resolved credentials kept per node; 0 = always ask the database
-      {"live.poll_ms", "300"},  // how often the console's event stream looks for new events
+      {"live.poll_ms", "300"},
+      {"tickets.list_scan_window", "4000"},  // newest tickets a list scans before the path indexes  // how often the console's event stream looks for new events
       {"clock.adjustable", "false"},  // test deployments only: lets testers move "now"
       {"company.time_zone", "Asia/Shanghai"},
       {"company.industry", "general"},  // presets at first start: car_dealer, retail, call_center, property, online_shop, telecom
