@@ -243,6 +243,18 @@ class ScopeTest(TicketCase):
         self.assertIn(t["id"], ids(self.admin, "漏水"))
         self.assertNotIn(t["id"], ids(self.admin, "渗水"))
 
+    def test_a_store_routes_to_any_department(self):
+        store = self.admin.create_unit(self.branch_a["id"], "tk-a-s1", "一店门店", "store")
+        self.admin.create_user("tk_store_agent", store["id"], roles=["agent"])
+        clerk = self.server.login("tk_store_agent", PASSWORD)
+        # outside the store's own subtree, yet offered and accepted
+        targets = items_of(clerk.get("/api/v1/ticket-route-targets").body)
+        self.assertIn(self.dept["id"], [u["id"] for u in targets])
+        people = items_of(clerk.get("/api/v1/ticket-route-targets/%d/people" % self.dept["id"]).body)
+        self.assertEqual([p["id"] for p in people], [self.users["handler"]["id"]], "handlers only")
+        self.assertProblem(self.c["handler"].get("/api/v1/ticket-route-targets"), 403)
+        self.assertProblem(clerk.get("/api/v1/ticket-route-targets/999999/people"), 404)
+
     def test_phone_masked_for_viewer(self):
         t = self.new_ticket(contact_phone="13800138000", contact_name="李先生", customer_id=None)
         v = self.c["viewer"].get(tpath(t["id"])).body

@@ -110,8 +110,9 @@ export function ticketTests(chrome) {
     assert.equal(stored.customer_id, ctx.customer.id)
     assert.equal(stored.category_name, '承诺未兑现')
 
-    // 2. Judged valid (成立), then routed to the after-sales department (no person: the
-    //    agent may not list users, so the dialog says the department picks the person).
+    // 2. Judged valid (成立), then routed to the after-sales department and its handler:
+    //    the dialog offers every unit and the people there who handle tickets, though the
+    //    agent may not list users.
     const step = async (page, action, fill) => {
       await page.getByTestId(`action-${action}`).click()
       const dialog = page.locator(`[data-testid=step-dialog][data-action=${action}]`)
@@ -124,12 +125,13 @@ export function ticketTests(chrome) {
     await step(agent, 'accept')
     await stateIs(agent, '已成立待分派')
     await step(agent, 'route', async (dialog) => {
-      await dialog.getByTestId('step-assignee-unavailable').waitFor()
       await dialog.getByTestId('step-submit').click()
       await dialog.getByText('必填').first().waitFor() // the unit is required
       await dialog.getByTestId('step-resp-unit').click()
       await agent.keyboard.type('售后')
       await agent.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: '上海售后服务部' }).click()
+      await dialog.getByTestId('step-assignee').click()
+      await agent.locator('.el-select-dropdown__item:visible', { hasText: '孙售后' }).click()
       await dialog.getByTestId('step-comment').fill('请售后服务部核实交车延误原因，3 个工作日内回复。')
     })
     await stateIs(agent, '已分派待调查')

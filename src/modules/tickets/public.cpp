@@ -47,6 +47,51 @@ std::vector<PublicUnit> TicketService::public_units() {
   return out;
 }
 
+std::vector<RouteTarget> TicketService::route_targets(const auth::Principal& p) {
+  if (!p.can(perm::kIntake) && !p.can(perm::kApprove)) throw Error::forbidden();
+  std::vector<RouteTarget> out;
+  auto sys = org::OrgService::system_principal("tickets");
+  org::UnitQuery q;
+  q.active = true;
+  q.limit = 500;
+  for (;;) {
+    auto page = org_.list_units(sys, q);
+    for (const auto& u : page.items)
+      out.push_back(
+          {u.id, u.code, u.name, std::string(org::to_string(u.kind)), u.path, u.parent_id});
+    if (!page.next_after) break;
+    q.after = *page.next_after;
+  }
+  return out;
+}
+
+std::vector<RoutePerson> TicketService::route_people(const auth::Principal& p, int64_t unit_id) {
+  if (!p.can(perm::kIntake) && !p.can(perm::kApprove)) throw Error::forbidden();
+  auto sys = org::OrgService::system_principal("tickets");
+  org::Unit unit;
+  try {
+    unit = org_.get_unit(sys, unit_id);
+  } catch (const Error&) {
+    throw Error::not_found("@entity.org_unit");
+  }
+  std::vector<RoutePerson> out;
+  org::UserQuery q;
+  q.active = true;
+  q.limit = 200;
+  for (;;) {
+    auto page = org_.list_users(sys, q);
+    for (const auto& u : page.items) {
+      if (u.unit_path.rfind(unit.path, 0) != 0) continue;
+      auto perms = org::permissions_of(u.roles);
+      if (std::find(perms.begin(), perms.end(), perm::kHandle) == perms.end()) continue;
+      out.push_back({u.id, u.display_name, u.unit_id});
+    }
+    if (!page.next_after) break;
+    q.after = *page.next_after;
+  }
+  return out;
+}
+
 PublicReceipt TicketService::submit_public(const std::string& ip, const PublicInput& in) {
   int64_t now = clock_.now_ms();
   if (!public_throttle_.allowed("f:" + ip, now)) throw too_many();

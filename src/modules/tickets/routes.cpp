@@ -328,6 +328,27 @@ void add_routes(http::Router& r, TicketService& svc) {
     return Response::json(sanction_json(svc.propose_sanction(c.user(), id, x)), 201);
   });
 
+  r.add("GET", "/api/v1/ticket-route-targets", [&svc](Context& c) {
+    boost::json::array items;
+    for (const auto& u : svc.route_targets(c.user()))
+      items.push_back(boost::json::object{
+          {"id", u.id},
+          {"code", u.code},
+          {"name", u.name},
+          {"kind", u.kind},
+          {"path", u.path},
+          {"parent_id", u.parent_id ? boost::json::value(*u.parent_id) : nullptr}});
+    return Response::json(http::page_json(std::move(items), std::nullopt));
+  });
+
+  r.add("GET", "/api/v1/ticket-route-targets/{id}/people", [&svc](Context& c) {
+    boost::json::array items;
+    for (const auto& u : svc.route_people(c.user(), c.id_param("id", "@entity.org_unit")))
+      items.push_back(boost::json::object{
+          {"id", u.id}, {"display_name", u.display_name}, {"unit_id", u.unit_id}});
+    return Response::json(http::page_json(std::move(items), std::nullopt));
+  });
+
   r.add("GET", "/api/v1/ticket-sanctions", [&svc](Context& c) {
     auto month = http::query_text(c.req, "month", 7);
     boost::json::array items;

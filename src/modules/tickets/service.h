@@ -129,6 +129,19 @@ struct PublicStatus {
   std::optional<int64_t> closed_at;
   std::vector<store::Comment> replies;  // public replies only, authors reduced to "客服"
 };
+// Where a ticket can be routed: any active unit of the company (a store's desk routes to a
+// head-office department), and who there can handle it.
+struct RouteTarget {
+  int64_t id = 0;
+  std::string code, name, kind, path;
+  std::optional<int64_t> parent_id;
+};
+struct RoutePerson {
+  int64_t id = 0;
+  std::string display_name;
+  int64_t unit_id = 0;
+};
+
 struct PublicUnit {
   int64_t id = 0;
   std::string name;
@@ -191,6 +204,8 @@ class TicketService {
   PublicReceipt submit_public(const std::string& ip, const PublicInput& in);
   PublicStatus public_status(const std::string& number, const std::string& token);
   std::vector<PublicUnit> public_units();
+  std::vector<RouteTarget> route_targets(const auth::Principal& p);
+  std::vector<RoutePerson> route_people(const auth::Principal& p, int64_t unit_id);
 
   // Whether a ticket event's payload (the outbox row of a ticket.* event) concerns a ticket
   // the caller may see, for the live stream. Unit paths are remembered for a minute.

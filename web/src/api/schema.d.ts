@@ -1171,6 +1171,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket-route-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Units a ticket can be routed to
+         * @description Needs `ticket.intake` or `ticket.approve`. Every active unit of the company, also outside the caller's subtree (a store's desk routes to a head-office department).
+         */
+        get: operations["ticketRouteTargets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-route-targets/{id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who in a unit can handle a ticket
+         * @description Needs `ticket.intake` or `ticket.approve`. Active users of the unit's subtree holding `ticket.handle`.
+         */
+        get: operations["ticketRoutePeople"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2709,6 +2749,29 @@ export interface components {
             /** Format: int64 */
             created_at: number;
             url: string;
+        };
+        RouteTargetList: {
+            items: {
+                /** Format: int64 */
+                id: number;
+                name: string;
+                kind: string;
+                path: string;
+                /** Format: int64 */
+                parent_id: number | null;
+                code: string;
+            }[];
+            next: string | null;
+        };
+        RoutePersonList: {
+            items: {
+                /** Format: int64 */
+                id: number;
+                display_name: string;
+                /** Format: int64 */
+                unit_id: number;
+            }[];
+            next: string | null;
         };
     };
     responses: {
@@ -5494,6 +5557,61 @@ export interface operations {
                 };
                 content: {
                     "*/*": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ticketRouteTargets: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Units. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RouteTargetList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ticketRoutePeople: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description People. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutePersonList"];
                 };
             };
             401: components["responses"]["Unauthorized"];

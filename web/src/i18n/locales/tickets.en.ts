@@ -223,7 +223,6 @@ const en: typeof zh = {
     respUnitPlaceholder: 'Choose a unit',
     assignee: 'Assignee',
     assigneePlaceholder: 'Optional: a person',
-    assigneeUnavailable: 'You may not list users: route to the unit; it picks the person.',
     rootCause: 'Root cause',
     findings: 'Findings',
     responsibleStaff: 'Responsible staff',

@@ -221,7 +221,6 @@ export default {
     respUnitPlaceholder: '选择责任部门',
     assignee: '处理人',
     assigneePlaceholder: '选填：指定到人',
-    assigneeUnavailable: '您无权查看人员列表，可只分派到部门，由部门指定处理人。',
     rootCause: '原因',
     findings: '调查结果',
     responsibleStaff: '责任人',
