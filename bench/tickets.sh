@@ -15,9 +15,9 @@
 #    store::list in src/modules/tickets/store.cpp) go into the results too.
 # 3. The ticket page's reads (GET /api/v1/tickets/{id} + GET /api/v1/ticket-root-causes), -c8.
 #
-# With the default database.pool_size (4 SQLite readers) the server deadlocks under these loads
-# (nested reads, see bench/results/tickets-2026-11-25.md); BENCH_POOL_SIZE=80 sets the pool for
-# the run. A server that stops answering reads after a case is recorded as wedged, its thread
+# The first run found a deadlock with the default database.pool_size (4 SQLite readers):
+# nested reads in the tickets service (bench/results/tickets-2026-11-25-before-fixes.md). It
+# is fixed; BENCH_POOL_SIZE still sets the pool for a run. A server that stops answering reads after a case is recorded as wedged, its thread
 # stacks are kept (with BENCH_KEEP=1) and it is restarted, so the run always finishes.
 #
 # The binary is copied into the work directory first, so a rebuild during the run changes
