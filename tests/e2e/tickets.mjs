@@ -252,6 +252,15 @@ export function ticketTests(chrome) {
     await page.context().close()
   })
 
+  test('tickets: the customer 360 lists the customer\'s tickets', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, USERS.agent.username, PASSWORD)
+    await page.goto(`${BASE}/customers/${ctx.customer.id}?tab=tickets`)
+    await page.getByTestId(`customer-ticket-${ctx.number}`).click()
+    await page.getByTestId('ticket-number').getByText(ctx.number).waitFor()
+    await page.context().close()
+  })
+
   test('tickets: the queue — tabs, filters in the address, a saved view', T, async () => {
     const page = await chrome().page()
     await signIn(page, USERS.supervisor.username, PASSWORD)

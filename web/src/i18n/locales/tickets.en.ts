@@ -328,6 +328,8 @@ const en: typeof zh = {
     title: 'Tickets',
   },
   customerTickets: 'New ticket',
+  customerTab: 'Tickets ({n})',
+  customerNone: 'No tickets for this customer yet',
 }
 
 export default en

@@ -326,4 +326,6 @@ export default {
     title: '工单动态',
   },
   customerTickets: '新建工单',
+  customerTab: '工单（{n}）',
+  customerNone: '该客户暂无工单',
 }
