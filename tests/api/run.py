@@ -91,11 +91,21 @@ def main():
     os.environ["KEFU_BIN"] = os.path.abspath(kefu_bin)
 
     pg = None
+    own_db = None
     if args.backend == "postgres":
         if not os.environ.get("KEFU_TEST_PG_URL"):
             pg = TempPostgres()
             os.environ["KEFU_TEST_PG_URL"] = pg.start()
             print("temporary PostgreSQL cluster: %s" % os.environ["KEFU_TEST_PG_URL"])
+        else:
+            # A database of our own on the given server: other suites (the unit tests, the
+            # schema comparison) use the server at the same time, and every test class here
+            # resets its database's schema.
+            shared = os.environ["KEFU_TEST_PG_URL"]
+            own_db = "kefu_api_%d" % os.getpid()
+            subprocess.run(["psql", shared, "-q", "-c", "CREATE DATABASE %s" % own_db], check=True,
+                           stdout=subprocess.DEVNULL, timeout=60)
+            os.environ["KEFU_TEST_PG_URL"] = shared.rsplit("/", 1)[0] + "/" + own_db
     else:
         os.environ.pop("KEFU_TEST_PG_URL", None)
 
@@ -118,6 +128,9 @@ def main():
     finally:
         if pg is not None:
             pg.stop()
+        if own_db is not None:
+            subprocess.run(["psql", shared, "-q", "-c", "DROP DATABASE IF EXISTS %s WITH (FORCE)" % own_db],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
 
 
 if __name__ == "__main__":
