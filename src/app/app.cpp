@@ -13,6 +13,7 @@
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
 #include "modules/tickets/routes.h"
+#include "modules/rules/routes.h"
 #include "platform/core/i18n.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
@@ -22,6 +23,7 @@ const std::map<std::string, std::string>& org_migrations();
 const std::map<std::string, std::string>& calendar_migrations();
 const std::map<std::string, std::string>& customers_migrations();
 const std::map<std::string, std::string>& tickets_migrations();
+const std::map<std::string, std::string>& rules_migrations();
 const std::map<std::string, std::string>& app_files();
 }  // namespace kefu::embedded
 
@@ -30,7 +32,7 @@ namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
 const std::vector<std::string> kComponents = {"platform", "org", "calendar", "customers",
-                                              "tickets"};
+                                              "tickets", "rules"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
@@ -38,6 +40,7 @@ std::map<std::string, std::string> all_migration_files() {
   for (const auto& kv : embedded::calendar_migrations()) files.insert(kv);
   for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
   for (const auto& kv : embedded::tickets_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::rules_migrations()) files.insert(kv);
   return files;
 }
 
@@ -108,6 +111,7 @@ App::App(Config config) : config_(std::move(config)) {
   calendar::CalendarService::register_messages();
   customers::CustomerService::register_messages();
   tickets::TicketService::register_messages();
+  rules::RuleService::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
     adjustable_ = c.get();
@@ -128,6 +132,15 @@ App::App(Config config) : config_(std::move(config)) {
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
+  });
+  rules_ = std::make_unique<rules::RuleService>(
+      *db_, *clock_, *org_, *customers_, [cal = calendar_.get()](int64_t unit, int64_t start, int days) {
+        return cal->due_working_days(unit, start, days);
+      });
+  // Every event is offered to the rules exactly once (the consumer's cursor and the rule's
+  // firing rows commit with the work the rule created).
+  jobs_->consume("rules", [this](db::Session& s, const events::StoredEvent& e) {
+    rules_->on_event(s, e);
   });
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
   add_routes();
@@ -184,6 +197,7 @@ void App::add_routes() {
   calendar::add_routes(router_, *calendar_);
   customers::add_routes(router_, *customers_);
   tickets::add_routes(router_, *tickets_);
+  rules::add_routes(router_, *rules_);
   add_live_routes(router_, *live_, *tickets_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {

@@ -141,3 +141,19 @@ AssetView CustomerService::update_asset(const auth::Principal& p, int64_t custom
 }
 
 }  // namespace kefu::customers
+
+namespace kefu::customers {
+
+std::optional<CustomerFacts> CustomerService::facts_in(db::Session& s, int64_t customer_id,
+                                                       std::optional<int64_t> asset_id) const {
+  auto c = store::find(s, customer_id);
+  if (!c) return std::nullopt;
+  CustomerFacts f{std::move(*c), std::nullopt};
+  if (asset_id) {
+    auto a = store::find_asset(s, *asset_id);
+    if (a && a->customer_id == customer_id) f.asset = as_view(*a);
+  }
+  return f;
+}
+
+}  // namespace kefu::customers

@@ -116,6 +116,13 @@ struct ImportReport {
   size_t problem_count = 0;
 };
 
+// A customer and one of their assets as other modules see them inside their own
+// transaction (rules' facts, callbacks' scripts and consent checks).
+struct CustomerFacts {
+  Customer customer;
+  std::optional<AssetView> asset;
+};
+
 class CustomerService {
  public:
   CustomerService(db::Database& db, const Clock& clock, org::OrgService& org);
@@ -144,6 +151,11 @@ class CustomerService {
                               int limit);
 
   std::vector<DuplicateGroup> duplicates(const auth::Principal& p);
+
+  // For other modules, in their transaction: no permission check (the system acts), no
+  // second session. The asset only when it belongs to the customer.
+  std::optional<CustomerFacts> facts_in(db::Session& s, int64_t customer_id,
+                                        std::optional<int64_t> asset_id) const;
 
   // Customers (and their vehicles) from a CSV file: every bad row is reported with its
   // line, column and reason; then all good rows are written in one transaction, or none.

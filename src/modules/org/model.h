@@ -74,6 +74,12 @@ inline constexpr std::string_view kTicketHandle = "ticket.handle";
 inline constexpr std::string_view kTicketApprove = "ticket.approve";
 inline constexpr std::string_view kTicketManage = "ticket.manage";
 inline constexpr std::string_view kTicketAdmin = "ticket.admin";
+// Rules and callbacks (the rules and callbacks modules name the same strings).
+inline constexpr std::string_view kRuleRead = "rule.read";
+inline constexpr std::string_view kRuleAdmin = "rule.admin";        // rules in the caller's scope
+inline constexpr std::string_view kCallbackWork = "callback.work";  // work one's own callback queue
+inline constexpr std::string_view kCallbackSupervise = "callback.supervise";  // every queue, reassign
+inline constexpr std::string_view kCallbackRead = "callback.read";            // tasks and KPIs
 }  // namespace perm
 
 // The union of the permissions of `roles`, sorted and unique.

@@ -113,6 +113,12 @@ class OrgService {
 
   Unit create_unit(const auth::Principal& p, const NewUnit& in);
   Unit get_unit(const auth::Principal& p, int64_t id);
+  // For other modules working inside their own transaction (never a second session): the
+  // unit, and the active people of a subtree who hold `permission` through their roles.
+  std::optional<Unit> unit_in(db::Session& s, int64_t id) const;
+  std::optional<User> user_in(db::Session& s, int64_t id) const;
+  std::vector<User> people_in(db::Session& s, const std::string& path,
+                              std::string_view permission) const;
   Unit get_unit_by_code(const auth::Principal& p, const std::string& code);
   Page<Unit> list_units(const auth::Principal& p, const UnitQuery& q);
   Unit update_unit(const auth::Principal& p, int64_t id, const UnitPatch& patch);

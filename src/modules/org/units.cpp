@@ -167,3 +167,35 @@ Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPat
 }
 
 }  // namespace kefu::org
+
+namespace kefu::org {
+
+std::optional<Unit> OrgService::unit_in(db::Session& s, int64_t id) const {
+  return store::find_unit(s, id);
+}
+
+std::optional<User> OrgService::user_in(db::Session& s, int64_t id) const {
+  return store::find_user(s, id);
+}
+
+std::vector<User> OrgService::people_in(db::Session& s, const std::string& path,
+                                        std::string_view permission) const {
+  std::vector<User> out;
+  store::UserFilter f;
+  f.scope_path = path;
+  f.active = true;
+  f.limit = 1000;
+  while (true) {
+    auto page = store::list_users(s, f);
+    for (auto& u : page) {
+      auto perms = permissions_of(u.roles);
+      if (std::binary_search(perms.begin(), perms.end(), std::string(permission)))
+        out.push_back(std::move(u));
+    }
+    if (page.size() < static_cast<size_t>(f.limit)) break;
+    f.after_id = page.back().id;
+  }
+  return out;
+}
+
+}  // namespace kefu::org

@@ -184,6 +184,8 @@ std::string event_json(const Ticket& t) {
   boost::json::object o{{"ticket_id", t.id},
                         {"number", t.number},
                         {"kind", t.kind},
+                        {"channel", t.channel},
+                        {"category_id", opt(t.category_id)},
                         {"state", std::string(to_string(t.state))},
                         {"severity", t.severity},
                         {"customer_id", opt(t.customer_id)},

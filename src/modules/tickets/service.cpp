@@ -191,12 +191,13 @@ TicketView TicketService::view(const auth::Principal& p, Ticket t, bool names) {
   return v;
 }
 
-TicketView TicketService::create(const auth::Principal& p, const TicketInput& in) {
+PreparedTicket TicketService::prepare(const auth::Principal& p, const TicketInput& in) {
   require(p, perm::kCreate);
   auto errors = check(in, true);
   if (!errors.empty()) throw Error::validation(errors);
 
-  Ticket t;
+  PreparedTicket prep;
+  Ticket& t = prep.t;
   t.kind = *in.kind;
   t.channel = *in.channel;
   t.severity = in.severity.value_or("normal");
@@ -254,8 +255,14 @@ TicketView TicketService::create(const auth::Principal& p, const TicketInput& in
   t.created_at = t.updated_at = now;
 
   plan_deadlines(t, t.created_at);
-  TicketView out;
-  db_.write([&](db::Session& s) {
+  prep.errors = std::move(errors);
+  return prep;
+}
+
+Ticket TicketService::create_in(db::Session& s, const auth::Principal& p, PreparedTicket& prep) {
+  Ticket& t = prep.t;
+  auto& errors = prep.errors;
+  int64_t now = t.created_at;
     if (t.category_id) {
       auto c = store::category(s, *t.category_id);
       if (!c || !c->active)
@@ -273,15 +280,20 @@ TicketView TicketService::create(const auth::Principal& p, const TicketInput& in
                     {0, "create", "", std::string(to_string(t.state)), p.actor_id(),
                      p.display_name.empty() ? p.username : p.display_name, now, "", "{}"});
     schedule_deadline(s, t);
-    out = view(p, t, false);
     audit::append(s, now,
                   {p.actor_id(), p.username, "ticket.create", "ticket", std::to_string(t.id),
                    t.unit_path, "", audit_json(t), p.request_id});
     events::publish(
         s, now,
         {"ticket.created", "ticket", std::to_string(t.id), t.unit_id, p.actor_id(), event_json(t)});
-  });
-  return get(p, out.ticket.id).view;
+  return t;
+}
+
+TicketView TicketService::create(const auth::Principal& p, const TicketInput& in) {
+  PreparedTicket prep = prepare(p, in);
+  Ticket t;
+  db_.write([&](db::Session& s) { t = create_in(s, p, prep); });
+  return get(p, t.id).view;
 }
 
 TicketDetail TicketService::get(const auth::Principal& p, int64_t id) {
@@ -459,6 +471,14 @@ TicketView TicketService::update(const auth::Principal& p, int64_t id, const Tic
     after = t;
   });
   return get(p, after.id).view;
+}
+
+}  // namespace kefu::tickets
+
+namespace kefu::tickets {
+
+std::optional<Ticket> TicketService::find_in(db::Session& s, int64_t id) const {
+  return store::find(s, id);
 }
 
 }  // namespace kefu::tickets

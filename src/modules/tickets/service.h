@@ -58,6 +58,23 @@ struct StepInput {
   std::optional<std::vector<std::string>> solutions;
   std::optional<bool> satisfied;
   std::optional<int64_t> version;  // optimistic: refuse when the ticket moved meanwhile
+  bool escalate_to_manager = false;  // reopen only; set by other modules, never read from HTTP
+};
+
+// A ticket or a step resolved and planned before a write transaction (names through org's
+// service, deadlines on the calendar), so that another module can write it inside its own
+// transaction (a callback's dissatisfied answer opens tickets with the answer).
+struct PreparedTicket {
+  Ticket t;
+  std::vector<FieldError> errors;
+};
+struct PreparedStep {
+  std::optional<org::Unit> resp_unit;
+  std::optional<org::User> assignee, staff;
+  std::vector<FieldError> early;
+  std::optional<Ticket> resumed;
+  bool new_round = false;
+  int64_t now = 0;
 };
 
 struct TicketView {
@@ -168,6 +185,15 @@ class TicketService {
   TicketView update(const auth::Principal& p, int64_t id, const TicketInput& in);
   org::Page<TicketView> list(const auth::Principal& p, const TicketQuery& q);
   TicketView act(const auth::Principal& p, int64_t id, const StepInput& in);
+  // The two halves of create and act, for other modules: prepare before the transaction,
+  // then write inside the caller's (id 0 in prepare_step: the ticket is being created).
+  PreparedTicket prepare(const auth::Principal& p, const TicketInput& in);
+  Ticket create_in(db::Session& s, const auth::Principal& p, PreparedTicket& prep);
+  PreparedStep prepare_step(const auth::Principal& p, int64_t id, const StepInput& in);
+  Ticket act_in(db::Session& s, const auth::Principal& p, int64_t id, const StepInput& in,
+                const PreparedStep& prep);
+  // A ticket's state and deadline facts for other modules (KPIs), in their session.
+  std::optional<Ticket> find_in(db::Session& s, int64_t id) const;
   store::Comment comment(const auth::Principal& p, int64_t id, const std::string& visibility,
                          const std::string& body);
   void link(const auth::Principal& p, int64_t id, int64_t other_id);

@@ -180,12 +180,16 @@ std::string TicketService::on_deadline(db::Session& s, const std::string& payloa
   return "escalated to level " + std::to_string(level);
 }
 
-TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepInput& in) {
+PreparedStep TicketService::prepare_step(const auth::Principal& p, int64_t id,
+                                        const StepInput& in) {
   require(p, perm::kRead);
+  PreparedStep prep;
+  auto& resp_unit = prep.resp_unit;
+  auto& assignee = prep.assignee;
+  auto& staff = prep.staff;
+  auto& early = prep.early;
+  auto& resumed = prep.resumed;
   // Who is named by the step, resolved through org's service before the transaction.
-  std::optional<org::Unit> resp_unit;
-  std::optional<org::User> assignee, staff;
-  std::vector<FieldError> early;
   auto sys = org::OrgService::system_principal("tickets");
   if (in.resp_unit_id) {
     try {
@@ -210,14 +214,15 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
   if (assignee && resp_unit && assignee->unit_path.rfind(resp_unit->path, 0) != 0)
     early.push_back({"assignee_id", "ticket.assignee_outside_unit", {}});
 
-  int64_t now = clock_.now_ms();
+  int64_t now = prep.now = clock_.now_ms();
   // Resuming moves the deadlines by the working time spent waiting: computed on the calendar
   // before the transaction, which then refuses if the ticket moved meanwhile.
   // Reopening, or a customer not satisfied, starts a new round of deadlines from now.
-  std::optional<Ticket> resumed;
-  bool new_round = in.action == Action::kReopen ||
+  bool new_round = prep.new_round = in.action == Action::kReopen ||
                    (in.action == Action::kVerify && in.satisfied == std::optional<bool>(false));
-  if (new_round) {
+  if (id == 0) {
+    // A ticket being created in the caller's transaction: nothing to resume.
+  } else if (new_round) {
     db_.read([&](db::Session& s) { resumed = scoped(s, p, id); });
     plan_deadlines(*resumed, now);
   } else if (in.action == Action::kResume) {
@@ -232,8 +237,19 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
       resumed->manager_due_at = time_.add(resumed->unit_id, *resumed->resolve_due_at, 240);
     }
   }
+  return prep;
+}
+
+Ticket TicketService::act_in(db::Session& s, const auth::Principal& p, int64_t id,
+                             const StepInput& in, const PreparedStep& prep) {
+  const auto& resp_unit = prep.resp_unit;
+  const auto& assignee = prep.assignee;
+  const auto& staff = prep.staff;
+  const auto& early = prep.early;
+  const auto& resumed = prep.resumed;
+  const bool new_round = prep.new_round;
+  const int64_t now = prep.now;
   Ticket after;
-  db_.write([&](db::Session& s) {
     Ticket t = scoped(s, p, id);
     if (t.merged_into) throw Error(ErrorKind::kConflict, "ticket.merged");
     if ((in.version && *in.version != t.version) || (resumed && resumed->version != t.version))
@@ -318,6 +334,10 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
       case Action::kReopen:
         t.resolution.clear();
         t.closed_at.reset();
+        if (in.escalate_to_manager) {  // a verification callback found the customer unsatisfied
+          t.escalation = 2;
+          data["escalated_to"] = "manager";
+        }
         break;
       case Action::kPause:
         t.paused_at = now;
@@ -370,7 +390,13 @@ TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepIn
     events::publish(s, now,
                     {type, "ticket", std::to_string(t.id), t.unit_id, p.actor_id(), event_json(t)});
     after = t;
-  });
+  return after;
+}
+
+TicketView TicketService::act(const auth::Principal& p, int64_t id, const StepInput& in) {
+  PreparedStep prep = prepare_step(p, id, in);
+  Ticket after;
+  db_.write([&](db::Session& s) { after = act_in(s, p, id, in, prep); });
   return get(p, after.id).view;
 }
 

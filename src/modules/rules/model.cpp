@@ -1,0 +1,306 @@
+#include "modules/rules/model.h"
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+
+#include "modules/calendar/model.h"
+
+namespace kefu::rules {
+namespace {
+
+const std::set<std::string, std::less<>> kOps = {"=",  "!=",     "<",        "<=",           ">",
+                                                 ">=", "in",     "not_in",   "contains",     "not_contains",
+                                                 "exists", "missing", "in_unit"};
+
+// Fields every customer-related trigger offers.
+std::vector<Field> customer_fields() {
+  return {
+      {"customer.kind", FieldType::kText, "客户类型", "customer kind"},
+      {"customer.source", FieldType::kText, "客户来源", "customer source"},
+      {"customer.tags", FieldType::kList, "客户标签", "customer tags"},
+      {"customer.unit_id", FieldType::kUnit, "客户归属单位", "customer's unit"},
+      {"customer.gender", FieldType::kText, "性别", "gender"},
+      {"customer.may_call", FieldType::kBool, "允许电话联系", "may be called"},
+      {"customer.may_text", FieldType::kBool, "允许短信", "may be texted"},
+      {"customer.has_owner", FieldType::kBool, "有专属客服", "has an owning agent"},
+      {"asset.type", FieldType::kText, "资产类型", "asset type"},
+      {"asset.attrs.*", FieldType::kText, "资产属性", "asset attribute"},
+  };
+}
+
+std::vector<Field> customer_event_fields() {
+  std::vector<Field> f = {
+      {"event.kind", FieldType::kText, "事件类型", "event kind"},
+      {"event.unit_id", FieldType::kUnit, "发生单位", "unit"},
+      {"event.staff_id", FieldType::kNumber, "经办员工", "staff"},
+      {"event.amount_fen", FieldType::kNumber, "金额（分）", "amount (fen)"},
+      {"event.asset_type", FieldType::kText, "资产类型", "asset type"},
+      {"event.attrs.*", FieldType::kText, "事件属性", "event attribute"},
+  };
+  auto c = customer_fields();
+  f.insert(f.end(), c.begin(), c.end());
+  return f;
+}
+
+std::vector<Field> ticket_event_fields() {
+  std::vector<Field> f = {
+      {"event.kind", FieldType::kText, "工单类型", "ticket kind"},
+      {"event.channel", FieldType::kText, "受理渠道", "channel"},
+      {"event.severity", FieldType::kText, "严重程度", "severity"},
+      {"event.resolution", FieldType::kText, "处理结论", "resolution"},
+      {"event.unit_id", FieldType::kUnit, "发生单位", "unit"},
+      {"event.resp_unit_id", FieldType::kUnit, "责任部门", "responsible unit"},
+      {"event.category_id", FieldType::kNumber, "工单分类", "category"},
+  };
+  auto c = customer_fields();
+  f.insert(f.end(), c.begin(), c.end());
+  return f;
+}
+
+std::string trim_star(std::string_view key) {
+  return std::string(key.substr(0, key.size() - 1));  // "asset.attrs.*" → "asset.attrs."
+}
+
+bool as_number(const FactValue& v, double* out) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return *out = static_cast<double>(*i), true;
+  if (const auto* d = std::get_if<double>(&v)) return *out = *d, true;
+  if (const auto* b = std::get_if<bool>(&v)) return *out = *b ? 1 : 0, true;
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    auto n = number(*s);
+    if (n) return *out = *n, true;
+  }
+  return false;
+}
+
+std::string as_text(const FactValue& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* d = std::get_if<double>(&v)) {
+    auto t = std::to_string(*d);
+    while (!t.empty() && t.back() == '0') t.pop_back();
+    if (!t.empty() && t.back() == '.') t.pop_back();
+    return t;
+  }
+  return "";
+}
+
+bool present(const FactValue& v) {
+  if (std::holds_alternative<std::monostate>(v)) return false;
+  if (const auto* s = std::get_if<std::string>(&v)) return !s->empty();
+  if (const auto* l = std::get_if<std::vector<std::string>>(&v)) return !l->empty();
+  return true;
+}
+
+bool equals(const FactValue& v, const std::string& want) {
+  double a = 0;
+  auto b = number(want);
+  if (b && !std::holds_alternative<std::string>(v) && as_number(v, &a)) return a == *b;
+  if (const auto* bv = std::get_if<bool>(&v)) return (want == "true") == *bv;
+  return as_text(v) == want;
+}
+
+bool holds(const Condition& c, const FactValue& v,
+           const std::map<std::string, std::string>& unit_paths, const Facts& facts) {
+  const auto& op = c.op;
+  if (op == "exists") return present(v);
+  if (op == "missing") return !present(v);
+  if (!present(v)) return op == "!=" || op == "not_in" || op == "not_contains";
+  if (op == "=") return !c.values.empty() && equals(v, c.values[0]);
+  if (op == "!=") return c.values.empty() || !equals(v, c.values[0]);
+  if (op == "in" || op == "not_in") {
+    bool any = std::any_of(c.values.begin(), c.values.end(),
+                           [&](const std::string& w) { return equals(v, w); });
+    return op == "in" ? any : !any;
+  }
+  if (op == "contains" || op == "not_contains") {
+    bool any = false;
+    if (const auto* l = std::get_if<std::vector<std::string>>(&v)) {
+      for (const auto& w : c.values) any = any || std::find(l->begin(), l->end(), w) != l->end();
+    } else {
+      std::string text = as_text(v);
+      for (const auto& w : c.values) any = any || text.find(w) != std::string::npos;
+    }
+    return op == "contains" ? any : !any;
+  }
+  if (op == "in_unit") {
+    // The unit fact's path is given beside it as "<field>.path".
+    auto it = facts.find(c.field + ".path");
+    if (it == facts.end()) return false;
+    std::string path = as_text(it->second);
+    for (const auto& w : c.values) {
+      auto u = unit_paths.find(w);
+      if (u != unit_paths.end() && path.rfind(u->second, 0) == 0) return true;
+    }
+    return false;
+  }
+  double a = 0;
+  auto b = c.values.empty() ? std::nullopt : number(c.values[0]);
+  if (!b) return false;
+  if (!as_number(v, &a)) {
+    // Dates ("YYYY-MM-DD") compare as text.
+    std::string t = as_text(v);
+    const std::string& w = c.values[0];
+    if (op == "<") return t < w;
+    if (op == "<=") return t <= w;
+    if (op == ">") return t > w;
+    return t >= w;
+  }
+  if (op == "<") return a < *b;
+  if (op == "<=") return a <= *b;
+  if (op == ">") return a > *b;
+  return a >= *b;
+}
+
+}  // namespace
+
+const std::vector<TriggerInfo>& catalogue() {
+  static const std::vector<TriggerInfo> all = [] {
+    std::vector<TriggerInfo> t = {
+        {"vehicle.delivered", "新车交付", "vehicle delivered", customer_event_fields()},
+        {"sale.completed", "销售成交", "sale completed", customer_event_fields()},
+        {"repair.closed", "维修/保养完工", "repair or service closed", customer_event_fields()},
+        {"delivery.completed", "送货安装完成", "delivery completed", customer_event_fields()},
+        {"store.visit_without_purchase", "来店未购买", "store visit without purchase",
+         customer_event_fields()},
+        {"order.placed", "网店下单", "online order placed", customer_event_fields()},
+        {"customer.call", "来电/联系", "call or contact", customer_event_fields()},
+        {"customer.visit", "到店", "visit", customer_event_fields()},
+        {"member.joined", "入会", "member joined", customer_event_fields()},
+        {"ticket.closed", "工单关闭", "ticket closed", ticket_event_fields()},
+        {"ticket.created", "工单创建", "ticket created", ticket_event_fields()},
+        {"date:customer.birthday", "客户生日", "customer's birthday", customer_fields()},
+        {"date:asset.insurance_expiry", "保险到期", "insurance expiry", customer_fields()},
+        {"date:asset.delivery_date", "交车周年", "delivery anniversary", customer_fields()},
+    };
+    return t;
+  }();
+  return all;
+}
+
+std::vector<Field> fields_for(const Trigger& t) {
+  std::string key = t.event.empty() ? "date:" + t.date_field : t.event;
+  for (const auto& info : catalogue())
+    if (info.event == key) return info.fields;
+  return {};
+}
+
+std::optional<Field> find_field(const std::vector<Field>& fields, std::string_view key) {
+  for (const auto& f : fields) {
+    if (f.key == key) return f;
+    if (f.key.size() > 2 && f.key.compare(f.key.size() - 2, 2, ".*") == 0) {
+      std::string prefix = trim_star(f.key);
+      if (key.size() > prefix.size() && key.substr(0, prefix.size()) == prefix) return f;
+    }
+  }
+  return std::nullopt;
+}
+
+bool valid_op(std::string_view op) { return kOps.count(op) > 0; }
+
+bool op_fits(std::string_view op, FieldType type) {
+  if (op == "exists" || op == "missing" || op == "=" || op == "!=" || op == "in" ||
+      op == "not_in")
+    return true;
+  if (op == "contains" || op == "not_contains")
+    return type == FieldType::kList || type == FieldType::kText;
+  if (op == "in_unit") return type == FieldType::kUnit;
+  // < <= > >=
+  return type == FieldType::kNumber || type == FieldType::kDate || type == FieldType::kText;
+}
+
+std::optional<double> number(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::vector<Problem> check(const Definition& d) {
+  std::vector<Problem> out;
+  if (d.trigger.event.empty() == d.trigger.date_field.empty())
+    out.push_back({"trigger", "rules.trigger_one", ""});
+  auto fields = fields_for(d.trigger);
+  if (fields.empty() && !(d.trigger.event.empty() && d.trigger.date_field.empty()))
+    out.push_back({d.trigger.event.empty() ? "trigger.date_field" : "trigger.event",
+                   "rules.trigger_unknown",
+                   d.trigger.event.empty() ? d.trigger.date_field : d.trigger.event});
+  if (!d.trigger.date_field.empty() && (d.trigger.days_before < 0 || d.trigger.days_before > 366))
+    out.push_back({"trigger.days_before", "rules.days_range", ""});
+  for (size_t i = 0; i < d.conditions.size(); ++i) {
+    const auto& c = d.conditions[i];
+    std::string at = "conditions[" + std::to_string(i) + "]";
+    auto f = find_field(fields, c.field);
+    if (!f) {
+      if (!fields.empty()) out.push_back({at + ".field", "rules.field_unknown", c.field});
+      continue;
+    }
+    if (!valid_op(c.op)) {
+      out.push_back({at + ".op", "rules.op_unknown", c.op});
+      continue;
+    }
+    if (!op_fits(c.op, f->type)) {
+      out.push_back({at + ".op", "rules.op_unfit", c.op});
+      continue;
+    }
+    bool needs_values = c.op != "exists" && c.op != "missing";
+    if (needs_values && c.values.empty()) out.push_back({at + ".values", "field.required", ""});
+    if (f->type == FieldType::kBool)
+      for (const auto& v : c.values)
+        if (v != "true" && v != "false") out.push_back({at + ".values", "rules.bool_value", v});
+    if (f->type == FieldType::kNumber || f->type == FieldType::kUnit)
+      for (const auto& v : c.values)
+        if (!number(v)) out.push_back({at + ".values", "rules.number_value", v});
+  }
+  auto span_ok = [&](const Span& s, const std::string& at) {
+    if (s.unit != "hours" && s.unit != "working_days")
+      out.push_back({at + ".unit", "rules.span_unit", s.unit});
+    else if (s.amount < 0 || s.amount > (s.unit == "hours" ? 24 * 366 : 250))
+      out.push_back({at + ".amount", "rules.span_range", ""});
+  };
+  span_ok(d.delay, "delay");
+  span_ok(d.due, "due");
+  if (d.priority < 0 || d.priority > 9) out.push_back({"priority", "rules.priority_range", ""});
+  return out;
+}
+
+bool matches(const Definition& d, const Facts& facts,
+             const std::map<std::string, std::string>& unit_paths) {
+  static const FactValue kNone{};
+  for (const auto& c : d.conditions) {
+    auto it = facts.find(c.field);
+    if (!holds(c, it == facts.end() ? kNone : it->second, unit_paths, facts)) return false;
+  }
+  return true;
+}
+
+bool has_cycle(const std::vector<std::pair<std::string, std::vector<std::string>>>& edges) {
+  // Graph over event types: trigger → each event its action emits.
+  std::map<std::string, std::vector<std::string>> next;
+  for (const auto& [trigger, emits] : edges)
+    for (const auto& e : emits) next[trigger].push_back(e);
+  std::map<std::string, int> mark;  // 0 new, 1 on the stack, 2 done
+  std::function<bool(const std::string&)> visit = [&](const std::string& n) {
+    int& m = mark[n];
+    if (m == 1) return true;
+    if (m == 2) return false;
+    m = 1;
+    for (const auto& x : next[n])
+      if (visit(x)) return true;
+    mark[n] = 2;
+    return false;
+  };
+  for (const auto& [trigger, emits] : edges)
+    if (visit(trigger)) return true;
+  return false;
+}
+
+std::string add_days(std::string_view ymd, int days) {
+  auto d = calendar::parse_date(ymd);
+  if (!d) return "";
+  return calendar::format_date(*d + days);
+}
+
+}  // namespace kefu::rules
