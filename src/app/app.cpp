@@ -12,6 +12,7 @@
 #include "modules/calendar/routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
+#include "modules/surveys/routes.h"
 #include "modules/tickets/routes.h"
 #include "platform/core/i18n.h"
 #include "platform/db/migrations.h"
@@ -22,6 +23,7 @@ const std::map<std::string, std::string>& org_migrations();
 const std::map<std::string, std::string>& calendar_migrations();
 const std::map<std::string, std::string>& customers_migrations();
 const std::map<std::string, std::string>& tickets_migrations();
+const std::map<std::string, std::string>& surveys_migrations();
 const std::map<std::string, std::string>& app_files();
 }  // namespace kefu::embedded
 
@@ -29,8 +31,8 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org", "calendar", "customers",
-                                              "tickets"};
+const std::vector<std::string> kComponents = {"platform", "org",     "calendar",
+                                              "customers", "tickets", "surveys"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
@@ -38,6 +40,7 @@ std::map<std::string, std::string> all_migration_files() {
   for (const auto& kv : embedded::calendar_migrations()) files.insert(kv);
   for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
   for (const auto& kv : embedded::tickets_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::surveys_migrations()) files.insert(kv);
   return files;
 }
 
@@ -108,6 +111,7 @@ App::App(Config config) : config_(std::move(config)) {
   calendar::CalendarService::register_messages();
   customers::CustomerService::register_messages();
   tickets::TicketService::register_messages();
+  surveys::SurveyService::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
     adjustable_ = c.get();
@@ -126,6 +130,9 @@ App::App(Config config) : config_(std::move(config)) {
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
+  surveys_ = std::make_unique<surveys::SurveyService>(
+      *db_, *clock_, *org_,
+      calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });
@@ -143,6 +150,7 @@ int App::migrate() {
   calendar_->ensure_defaults();
   customers_->ensure_presets();
   tickets_->ensure_presets(config_.str("company.industry"));
+  surveys_->ensure_presets();
   return applied;
 }
 
@@ -184,6 +192,7 @@ void App::add_routes() {
   calendar::add_routes(router_, *calendar_);
   customers::add_routes(router_, *customers_);
   tickets::add_routes(router_, *tickets_);
+  surveys::add_routes(router_, *surveys_);
   add_live_routes(router_, *live_, *tickets_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {

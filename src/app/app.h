@@ -6,6 +6,7 @@
 #include "modules/calendar/service.h"
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
+#include "modules/surveys/service.h"
 #include "modules/tickets/service.h"
 #include "platform/config/config.h"
 #include "platform/core/clock.h"
@@ -30,6 +31,7 @@ class App {
   calendar::CalendarService& calendar() { return *calendar_; }
   customers::CustomerService& customers() { return *customers_; }
   tickets::TicketService& tickets() { return *tickets_; }
+  surveys::SurveyService& surveys() { return *surveys_; }
   // The ticket service on another clock (demo data with a month of history).
   std::unique_ptr<tickets::TicketService> tickets_on(const Clock& clock);
   http::Router& router() { return router_; }
@@ -54,6 +56,7 @@ class App {
   std::unique_ptr<customers::CustomerService> customers_;
   std::unique_ptr<storage::Files> files_;
   std::unique_ptr<tickets::TicketService> tickets_;
+  std::unique_ptr<surveys::SurveyService> surveys_;
   std::unique_ptr<events::LiveFeed> live_;
   http::Router router_;
   http::Metrics metrics_;
