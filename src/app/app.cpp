@@ -12,6 +12,8 @@
 #include "modules/calendar/routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
+#include "modules/surveys/routes.h"
+#include "modules/callbacks/routes.h"
 #include "modules/tickets/routes.h"
 #include "modules/rules/routes.h"
 #include "platform/core/i18n.h"
@@ -24,6 +26,8 @@ const std::map<std::string, std::string>& calendar_migrations();
 const std::map<std::string, std::string>& customers_migrations();
 const std::map<std::string, std::string>& tickets_migrations();
 const std::map<std::string, std::string>& rules_migrations();
+const std::map<std::string, std::string>& callbacks_migrations();
+const std::map<std::string, std::string>& surveys_migrations();
 const std::map<std::string, std::string>& app_files();
 }  // namespace kefu::embedded
 
@@ -31,8 +35,8 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org", "calendar", "customers",
-                                              "tickets", "rules"};
+const std::vector<std::string> kComponents = {"platform", "org",     "calendar", "customers",
+                                              "tickets",  "surveys", "rules",    "callbacks"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
@@ -41,6 +45,8 @@ std::map<std::string, std::string> all_migration_files() {
   for (const auto& kv : embedded::customers_migrations()) files.insert(kv);
   for (const auto& kv : embedded::tickets_migrations()) files.insert(kv);
   for (const auto& kv : embedded::rules_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::callbacks_migrations()) files.insert(kv);
+  for (const auto& kv : embedded::surveys_migrations()) files.insert(kv);
   return files;
 }
 
@@ -72,6 +78,16 @@ std::string node_id() {
 }
 
 const char* const kTicketDeadline = "ticket.deadline";
+
+callbacks::Settings callback_settings(const Config& c) {
+  callbacks::Settings s;
+  if (auto w = callbacks::parse_window(c.str("company.quiet_start"), c.str("company.quiet_end")))
+    s.company_quiet = *w;
+  s.offset_minutes = calendar::zone_offset(c.str("company.time_zone")).value_or(480);
+  s.link_ttl_ms = c.integer("callbacks.link_days") * 24 * 3600 * 1000;
+  s.public_base_url = c.str("server.public_url");
+  return s;
+}
 
 // Deadlines follow the unit's working calendar: public holidays, make-up working days.
 tickets::WorkingTime working_time(calendar::CalendarService& cal) {
@@ -112,6 +128,8 @@ App::App(Config config) : config_(std::move(config)) {
   customers::CustomerService::register_messages();
   tickets::TicketService::register_messages();
   rules::RuleService::register_messages();
+  callbacks::CallbackService::register_messages();
+  surveys::SurveyService::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
     adjustable_ = c.get();
@@ -130,6 +148,9 @@ App::App(Config config) : config_(std::move(config)) {
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
+  surveys_ = std::make_unique<surveys::SurveyService>(
+      *db_, *clock_, *org_,
+      calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });
@@ -142,6 +163,15 @@ App::App(Config config) : config_(std::move(config)) {
   jobs_->consume("rules", [this](db::Session& s, const events::StoredEvent& e) {
     rules_->on_event(s, e);
   });
+  callbacks_ = std::make_unique<callbacks::CallbackService>(
+      *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
+  rules_->register_action(callbacks_->action());
+  notify::GatewayOptions gw;
+  gw.sms = config_.str("notify.sms");
+  gw.email = config_.str("notify.email");
+  gw.capture_file = config_.str("notify.capture_file");
+  sender_ = std::make_unique<notify::Sender>(*db_, *clock_, gw, node_id(),
+                                             config_.integer("notify.poll_ms"));
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
   add_routes();
 }
@@ -156,6 +186,8 @@ int App::migrate() {
   calendar_->ensure_defaults();
   customers_->ensure_presets();
   tickets_->ensure_presets(config_.str("company.industry"));
+  surveys_->ensure_presets();
+  callbacks_->ensure_ready(*rules_);
   return applied;
 }
 
@@ -198,6 +230,8 @@ void App::add_routes() {
   customers::add_routes(router_, *customers_);
   tickets::add_routes(router_, *tickets_);
   rules::add_routes(router_, *rules_);
+  surveys::add_routes(router_, *surveys_);
+  callbacks::add_routes(router_, *callbacks_);
   add_live_routes(router_, *live_, *tickets_);
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
@@ -242,12 +276,14 @@ int App::serve() {
     });
     worker_queue_depth_ = [&server] { return server.worker_queue_depth(); };
     live_->start();
+    sender_->start();
     uint16_t port = server.start();
     spdlog::info("kefu listening on http://{}:{}", o.host, port);
     std::cout << "kefu listening on http://" << o.host << ":" << port << std::endl;
     server.wait();
     worker_queue_depth_ = nullptr;
     live_->stop();
+    sender_->stop();
   }
   // Shutting down: the requests are answered; a second SIGTERM (an impatient supervisor)
   // must not cut short the last commits, so it is ignored from here on.

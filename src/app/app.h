@@ -4,9 +4,11 @@
 #include <memory>
 
 #include "modules/calendar/service.h"
+#include "modules/callbacks/service.h"
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
 #include "modules/rules/service.h"
+#include "modules/surveys/service.h"
 #include "modules/tickets/service.h"
 #include "platform/config/config.h"
 #include "platform/core/clock.h"
@@ -16,6 +18,7 @@
 #include "platform/http/router.h"
 #include "platform/http/static_files.h"
 #include "platform/jobs/jobs.h"
+#include "platform/notify/messages.h"
 
 namespace kefu {
 
@@ -32,6 +35,8 @@ class App {
   customers::CustomerService& customers() { return *customers_; }
   tickets::TicketService& tickets() { return *tickets_; }
   rules::RuleService& rules() { return *rules_; }
+  callbacks::CallbackService& callbacks() { return *callbacks_; }
+  surveys::SurveyService& surveys() { return *surveys_; }
   // The ticket service on another clock (demo data with a month of history).
   std::unique_ptr<tickets::TicketService> tickets_on(const Clock& clock);
   http::Router& router() { return router_; }
@@ -57,6 +62,9 @@ class App {
   std::unique_ptr<storage::Files> files_;
   std::unique_ptr<tickets::TicketService> tickets_;
   std::unique_ptr<rules::RuleService> rules_;
+  std::unique_ptr<callbacks::CallbackService> callbacks_;
+  std::unique_ptr<notify::Sender> sender_;
+  std::unique_ptr<surveys::SurveyService> surveys_;
   std::unique_ptr<events::LiveFeed> live_;
   http::Router router_;
   http::Metrics metrics_;

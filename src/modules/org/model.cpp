@@ -65,26 +65,31 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
              perm::kCustomerAdmin, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
              perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kTicketManage,
-             perm::kTicketAdmin, perm::kCalendarAdmin, perm::kRuleRead, perm::kRuleAdmin,
-             perm::kCallbackWork, perm::kCallbackSupervise, perm::kCallbackRead});
+             perm::kTicketAdmin, perm::kCalendarAdmin, perm::kSurveyRead, perm::kSurveyAdmin,
+             perm::kRuleRead, perm::kRuleAdmin, perm::kCallbackWork, perm::kCallbackSupervise,
+             perm::kCallbackRead});
     } else if (r == "manager") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign,
              perm::kTicketRead, perm::kTicketCreate, perm::kTicketIntake, perm::kTicketHandle,
-             perm::kTicketApprove, perm::kTicketManage, perm::kRuleRead, perm::kRuleAdmin,
-             perm::kCallbackSupervise, perm::kCallbackRead});
+             perm::kTicketApprove, perm::kTicketManage, perm::kSurveyRead, perm::kRuleRead,
+             perm::kRuleAdmin, perm::kCallbackSupervise, perm::kCallbackRead});
     } else if (r == "supervisor") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite,
              perm::kCustomerPii, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
-             perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kRuleRead,
-             perm::kCallbackWork, perm::kCallbackSupervise, perm::kCallbackRead});
+             perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kSurveyRead,
+             perm::kRuleRead, perm::kCallbackWork, perm::kCallbackSupervise, perm::kCallbackRead});
     } else if (r == "agent") {
       // Agents see the phone numbers of the customers they own, masked for the rest. They
       // take complaints in, judge, route and verify; the departments handle.
       grant({perm::kUnitRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kTicketRead,
-             perm::kTicketCreate, perm::kTicketIntake, perm::kCallbackWork, perm::kCallbackRead});
+             perm::kTicketCreate, perm::kTicketIntake, perm::kSurveyRead, perm::kCallbackWork,
+             perm::kCallbackRead});
     } else if (r == "handler") {
       grant({perm::kUnitRead, perm::kCustomerRead, perm::kTicketRead, perm::kTicketHandle});
+    } else if (r == "viewer") {
+      grant({perm::kUnitRead, perm::kCustomerRead, perm::kTicketRead, perm::kSurveyRead,
+             perm::kCallbackRead});
     } else if (valid_role(r)) {
       grant({perm::kUnitRead, perm::kCustomerRead, perm::kTicketRead, perm::kCallbackRead});
     }

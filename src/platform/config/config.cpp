@@ -36,7 +36,17 @@ Config::Config() {
       {"tickets.list_scan_window", "4000"},  // newest tickets a list scans before the path indexes  // how often the console's event stream looks for new events
       {"clock.adjustable", "false"},  // test deployments only: lets testers move "now"
       {"company.time_zone", "Asia/Shanghai"},
-      {"company.industry", "general"},  // presets at first start: car_dealer, retail, call_center, property, online_shop, telecom
+      {"company.industry", "general"},
+      // Company-wide quiet hours: no call offered, no message to a customer sent (DOMAIN §11).
+      {"company.quiet_start", "21:00"},
+      {"company.quiet_end", "09:00"},
+      {"server.public_url", "http://127.0.0.1:8080"},  // the start of links sent to customers
+      {"callbacks.link_days", "7"},
+      // SMS and email gateways: capture (JSON lines into notify.capture_file), log, off.
+      {"notify.sms", "capture"},
+      {"notify.email", "capture"},
+      {"notify.capture_file", ""},
+      {"notify.poll_ms", "500"},  // presets at first start: car_dealer, retail, call_center, property, online_shop, telecom
       {"jobs.enabled", "true"},      // false: this node runs no jobs and no outbox consumers
       {"jobs.poll_ms", "500"},       // how often the runner looks for due jobs and new events
       {"jobs.batch_size", "16"},     // jobs per transaction

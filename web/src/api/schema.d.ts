@@ -1211,6 +1211,162 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List questionnaires
+         * @description Needs `survey.read`. Every questionnaire with its current version.
+         */
+        get: operations["listQuestionnaires"];
+        put?: never;
+        /**
+         * Create a questionnaire (version 1)
+         * @description Needs `survey.admin`. Definition problems answer 422 with one entry per field (`questions[2].show_if.question`, ...); a taken code 409.
+         */
+        post: operations["createQuestionnaire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a questionnaire's current version
+         * @description Needs `survey.read`.
+         */
+        get: operations["getQuestionnaire"];
+        /**
+         * Save a new version
+         * @description Needs `survey.admin`. Every save that changes the definition makes version n+1; answers keep the version they were given with. The code cannot change.
+         */
+        put: operations["saveQuestionnaire"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Activate or deactivate
+         * @description Needs `survey.admin`. An inactive questionnaire is offered to no new work; its versions stay readable.
+         */
+        patch: operations["setQuestionnaireActive"];
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a questionnaire's versions
+         * @description Needs `survey.read`. Newest first.
+         */
+        get: operations["listQuestionnaireVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one version
+         * @description Needs `survey.read`.
+         */
+        get: operations["getQuestionnaireVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/questionnaires/{id}/preview-score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate and score answers (nothing is stored)
+         * @description Needs `survey.read`. Bad answers answer 422 with one entry per field `answers.<question code>`: unknown question, wrong type, out of range, unknown option, required (only when shown by the skip logic), answer to a hidden question. With `definition`, scores an unsaved draft.
+         */
+        post: operations["previewSurveyScore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/survey-benchmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List benchmarks
+         * @description Needs `survey.read`. Filters: `questionnaire_code`, `from`, `to` (months YYYY-MM, inclusive).
+         */
+        get: operations["listSurveyBenchmarks"];
+        /**
+         * Set benchmarks
+         * @description Needs `survey.admin`. Upserts each entry (value null removes it); answers the stored benchmarks of the questionnaires named.
+         */
+        put: operations["putSurveyBenchmarks"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/survey-reports/dimensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dimension indices per month, unit, agent or staff
+         * @description Needs `survey.read`. Reads the daily roll-ups (local days) of the caller's unit subtree, or of `unit_id` inside it (outside → 404), with the region's and nation's benchmarks of the months.
+         */
+        get: operations["surveyDimensionReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1263,10 +1419,10 @@ export interface components {
          */
         Role: "admin" | "manager" | "supervisor" | "agent" | "inspector" | "handler" | "viewer";
         /**
-         * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, ticket.manage; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own), ticket.read, ticket.create, ticket.intake; handler: org.unit.read, customer.read, ticket.read, ticket.handle; inspector, viewer: org.unit.read, customer.read, ticket.read. calendar.admin and ticket.admin: admin only.
+         * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, ticket.manage, survey.read; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, survey.read; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own), ticket.read, ticket.create, ticket.intake, survey.read; handler: org.unit.read, customer.read, ticket.read, ticket.handle; inspector: org.unit.read, customer.read, ticket.read; viewer: the same and survey.read. calendar.admin, ticket.admin and survey.admin: admin only.
          * @enum {string}
          */
-        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read";
+        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read";
         /**
          * @description `read`: GET only; `write`: may also make changes.
          * @enum {string}
@@ -2773,6 +2929,203 @@ export interface components {
             }[];
             next: string | null;
         };
+        SurveyOption: {
+            code: string;
+            label: string;
+            /** @default false */
+            dissatisfied: boolean;
+        };
+        /** @description Skip logic: shown only when that earlier question's answer (option code, yes/no, or the scale value as text) is one of any_of. */
+        SurveyShowIf: {
+            question: string;
+            any_of: string[];
+        };
+        SurveyQuestion: {
+            code: string;
+            section?: string;
+            text: string;
+            /** @enum {string} */
+            type: "single" | "multi" | "scale" | "yes_no" | "text";
+            scale_min?: number;
+            scale_max?: number;
+            options?: components["schemas"]["SurveyOption"][];
+            /** @description Scale questions: the dimension they count in ("" = none). */
+            dimension?: string;
+            weight?: number;
+            required?: boolean;
+            show_if?: components["schemas"]["SurveyShowIf"] | null;
+            dissatisfied_at_or_below?: number | null;
+            dissatisfied_when?: boolean | null;
+            /** @description Who answers for a dissatisfied answer: sales, workshop, body_paint, wash, logistics, store, delivery, property, service_desk, ... */
+            department?: string;
+            /** @enum {string} */
+            role?: "" | "overall" | "hotline_told" | "fault_fixed" | "complaint";
+        };
+        SurveyDimension: {
+            code: string;
+            name: string;
+            weight?: number;
+        };
+        /** @description Placeholders: {customer.name} {customer.title} {asset.plate} {asset.model} {asset.name} {unit.name} {agent.name} {staff.name} {company.name} {event.date} {hotline}. */
+        SurveyScript: {
+            opening?: string;
+            satisfied_closing?: string;
+            dissatisfied_closing?: string;
+        };
+        QuestionnaireInput: {
+            /** @description Required on create; cannot change afterwards. */
+            code?: string;
+            name: string;
+            /** @enum {string} */
+            channel: "sales" | "after_sales" | "store" | "logistics" | "delivery" | "complaint" | "property" | "online" | "staff";
+            /**
+             * @default 100
+             * @enum {integer}
+             */
+            scale: 100 | 1000;
+            dimensions?: components["schemas"]["SurveyDimension"][];
+            questions: components["schemas"]["SurveyQuestion"][];
+            script?: components["schemas"]["SurveyScript"];
+            /** @description Ignored (so that a GET body can be sent back). */
+            id?: number;
+            /** @description Ignored. */
+            version?: number;
+            /** @description Ignored; use PATCH. */
+            active?: boolean;
+        };
+        Questionnaire: components["schemas"]["QuestionnaireInput"] & {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            name: string;
+            channel: string;
+            scale: number;
+            version: number;
+            active: boolean;
+            dimensions: components["schemas"]["SurveyDimension"][];
+            questions: components["schemas"]["SurveyQuestion"][];
+            script: {
+                opening: string;
+                satisfied_closing: string;
+                dissatisfied_closing: string;
+            };
+        };
+        QuestionnaireSummary: {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            name: string;
+            channel: string;
+            version: number;
+            scale: number;
+            active: boolean;
+            questions: number;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        QuestionnairePage: {
+            items: components["schemas"]["QuestionnaireSummary"][];
+            next: string | null;
+        };
+        QuestionnaireVersionPage: {
+            items: {
+                version: number;
+                /** Format: int64 */
+                created_at: number;
+                created_by: number | null;
+            }[];
+            next: string | null;
+        };
+        QuestionnaireActive: {
+            active: boolean;
+        };
+        /** @description Question code → answer: an integer (scale), a boolean (yes_no), a string (single option code or text), an array of option codes (multi); null = no answer. */
+        SurveyAnswers: {
+            [key: string]: number | boolean | string | string[] | null;
+        };
+        SurveyScored: {
+            /** @description 0..scale, unrounded: the dimension-weighted mean of the answered dimensions. */
+            overall: number | null;
+            dimensions: {
+                code: string;
+                index: number;
+            }[];
+            dissatisfied: {
+                question: string;
+                department: string;
+                text: string;
+            }[];
+            satisfied: boolean;
+            hotline_told: boolean | null;
+            fault_fixed: boolean | null;
+            complaint_text: string;
+        };
+        SurveyPreviewRequest: {
+            answers: components["schemas"]["SurveyAnswers"];
+            /** @description An unsaved draft to score against instead of the current version (problems come back as definition.<field>). */
+            definition?: components["schemas"]["QuestionnaireInput"] | null;
+        };
+        SurveyPreview: {
+            scored: components["schemas"]["SurveyScored"];
+            /** @description Every shown required question is answered. */
+            complete: boolean;
+            /** @description Codes of the questions shown for these answers, in order. */
+            shown: string[];
+        };
+        SurveyBenchmark: {
+            questionnaire_code: string;
+            /** @description A dimension code or overall. */
+            dimension: string;
+            period: string;
+            /** @enum {string} */
+            level: "region" | "nation";
+            /** @description 0..the questionnaire's scale; null in a PUT removes the entry. */
+            value: number | null;
+        };
+        SurveyBenchmarkList: {
+            items: components["schemas"]["SurveyBenchmark"][];
+        };
+        SurveyReportRow: {
+            key: string;
+            label: string;
+            answers: number;
+            satisfied: number;
+            /** @description Percent, unrounded; null without answers. */
+            satisfied_rate: number | null;
+            hotline_asked: number;
+            hotline_told: number;
+            hotline_rate: number | null;
+            fault_asked: number;
+            fault_fixed: number;
+            fault_fixed_rate: number | null;
+            overall: number | null;
+            dimensions: {
+                [key: string]: number;
+            };
+            dimension_n: {
+                [key: string]: number;
+            };
+        };
+        SurveyDimensionReport: {
+            questionnaire: {
+                id: number;
+                code: string;
+                name: string;
+                version: number;
+                scale: number;
+                dimensions: components["schemas"]["SurveyDimension"][];
+            };
+            from: string;
+            to: string;
+            /** @enum {string} */
+            group: "month" | "unit" | "agent" | "staff";
+            unit_id: number | null;
+            rows: components["schemas"]["SurveyReportRow"][];
+            total: components["schemas"]["SurveyReportRow"];
+            benchmarks: components["schemas"]["SurveyBenchmark"][];
+        };
     };
     responses: {
         /** @description Malformed request: body not JSON / not an object / invalid UTF-8 (`request.malformed_json`, `request.not_an_object`, `request.invalid_utf8`), bad query parameter (`request.bad_parameter`) or cursor (`request.bad_cursor`). */
@@ -2940,6 +3293,8 @@ export interface components {
         PlainId: number;
         /** @description The calendar's id. An unknown id answers 404. */
         CalendarId: number;
+        /** @description The questionnaire's id; unknown → 404. */
+        QuestionnaireId: number;
     };
     requestBodies: never;
     headers: {
@@ -5617,6 +5972,398 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listQuestionnaires: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The questionnaires. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnairePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireInput"];
+            };
+        };
+        responses: {
+            /** @description The questionnaire. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The questionnaire's id; unknown → 404. */
+                id: components["parameters"]["QuestionnaireId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current version. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveQuestionnaire: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The questionnaire's id; unknown → 404. */
+                id: components["parameters"]["QuestionnaireId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireInput"];
+            };
+        };
+        responses: {
+            /** @description The new current version. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setQuestionnaireActive: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The questionnaire's id; unknown → 404. */
+                id: components["parameters"]["QuestionnaireId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuestionnaireActive"];
+            };
+        };
+        responses: {
+            /** @description The questionnaire. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listQuestionnaireVersions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The questionnaire's id; unknown → 404. */
+                id: components["parameters"]["QuestionnaireId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionnaireVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getQuestionnaireVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The questionnaire's id; unknown → 404. */
+                id: components["parameters"]["QuestionnaireId"];
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description That version. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Questionnaire"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewSurveyScore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The questionnaire's id; unknown → 404. */
+                id: components["parameters"]["QuestionnaireId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The scores. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyPreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSurveyBenchmarks: {
+        parameters: {
+            query?: {
+                questionnaire_code?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The benchmarks. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyBenchmarkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putSurveyBenchmarks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyBenchmarkList"];
+            };
+        };
+        responses: {
+            /** @description The benchmarks of the questionnaires named. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyBenchmarkList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    surveyDimensionReport: {
+        parameters: {
+            query: {
+                questionnaire_id: number;
+                from: string;
+                /** @description Default: from. At most 36 months. */
+                to?: string;
+                group?: "month" | "unit" | "agent" | "staff";
+                unit_id?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyDimensionReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -1,0 +1,173 @@
+// Survey links: the questionnaire of one task, answered by the customer on a public page.
+// The token is signed with the server's key (app_secrets), names the task and its expiry,
+// and can be used once: a second submit is refused, and the page shows nothing of the
+// customer beyond a polite greeting.
+#include <charconv>
+
+#include <boost/json.hpp>
+
+#include "modules/callbacks/json.h"
+#include "modules/callbacks/prepared.h"
+#include "modules/callbacks/service.h"
+#include "platform/audit/audit.h"
+#include "platform/core/ids.h"
+#include "platform/events/outbox.h"
+
+namespace kefu::callbacks {
+namespace {
+
+namespace json = boost::json;
+
+std::optional<int64_t> to_int(std::string_view s) {
+  int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::string greeting_of(const customers::Customer& c) {
+  if (c.kind != customers::Kind::kPerson || c.name.empty()) return "尊敬的客户";
+  size_t len = (static_cast<unsigned char>(c.name[0]) >= 0xE0) ? 3 : 1;
+  std::string family = c.name.substr(0, std::min(len, c.name.size()));
+  return family + (c.gender == "female" ? "女士" : c.gender == "male" ? "先生" : "先生/女士");
+}
+
+}  // namespace
+
+std::string CallbackService::link_for(int64_t task_id, int64_t expires_at) const {
+  return sign_link(link_secret_, "cb:" + std::to_string(task_id) + ":" + std::to_string(expires_at));
+}
+
+std::optional<int64_t> CallbackService::task_of_link(const std::string& token,
+                                                     int64_t* expires_at) const {
+  if (link_secret_.empty()) return std::nullopt;
+  auto payload = open_link(link_secret_, token);
+  if (!payload || payload->rfind("cb:", 0) != 0) return std::nullopt;
+  auto colon = payload->find(':', 3);
+  if (colon == std::string::npos) return std::nullopt;
+  auto id = to_int(std::string_view(*payload).substr(3, colon - 3));
+  auto exp = to_int(std::string_view(*payload).substr(colon + 1));
+  if (!id || !exp) return std::nullopt;
+  *expires_at = *exp;
+  return id;
+}
+
+std::string CallbackService::send_survey(const auth::Principal& p, int64_t id) {
+  bool supervise = p.can(org::perm::kCallbackSupervise);
+  if (!p.can(org::perm::kCallbackWork) && !supervise) throw Error::forbidden();
+  int64_t now = clock_.now_ms();
+  std::string link;
+  db_.write([&](db::Session& s) {
+    auto r = scoped(s, p, id);
+    bool mine = r.task.assignee_id && *r.task.assignee_id == p.user_id;
+    if (!mine && !supervise) throw Error::forbidden();
+    if (!is_open(r.task.state))
+      throw Error(ErrorKind::kConflict, "callbacks.closed",
+                  {{"state", "@callbacks.state." + std::string(to_string(r.task.state))}});
+    auto facts = customers_.facts_in(s, r.task.customer_id, r.task.asset_id);
+    if (!facts) throw Error::not_found("@entity.customer");
+    const auto& c = facts->customer;
+    if (!c.may_text) throw Error(ErrorKind::kConflict, "callbacks.no_text_consent");
+    std::string mobile;
+    for (const auto& ph : c.phones)
+      if (ph.number.size() == 11 && ph.number[0] == '1' && (ph.primary || mobile.empty()))
+        mobile = ph.number;
+    if (mobile.empty()) throw Error(ErrorKind::kConflict, "callbacks.no_mobile");
+    auto q = surveys_.version(s, r.task.questionnaire_id, r.task.questionnaire_version);
+    std::string unit_name;
+    if (auto u = org_.unit_in(s, r.task.unit_id)) unit_name = u->name;
+    int64_t expires = now + settings_.link_ttl_ms;
+    link = settings_.public_base_url + "/public/survey/" + link_for(id, expires);
+    notify::Message m;
+    m.channel = "sms";
+    m.recipient = mobile;
+    m.ref = "callback:" + std::to_string(id);
+    m.body = "【" + unit_name + "】" + greeting_of(c) + "您好，感谢您的光临，诚邀您花一分钟评价本次服务（" +
+             (q ? q->name : std::string("满意度调查")) + "）：" + link + " 链接7天内有效，回复TD退订。";
+    // Inside the customer's quiet hours the message waits for them to end.
+    auto cw = parse_window(c.quiet_start, c.quiet_end);
+    m.send_after = quiet_until(now, settings_.offset_minutes, settings_.company_quiet, cw);
+    int64_t mid = notify::queue(s, now, m);
+    std::string before = json::serialize(task_json_min(r.task));
+    r.link_sent_at = now;
+    r.task.updated_at = now;
+    if (!store::update(s, r)) throw Error(ErrorKind::kConflict, "callbacks.version_conflict");
+    audit::append(s, now,
+                  {p.actor_id(), p.username, "callback.survey_link", "callback_task",
+                   std::to_string(id), r.task.unit_path, before,
+                   json::serialize(json::object{{"message_id", mid}, {"expires_at", expires},
+                                                {"send_after", m.send_after}}),
+                   p.request_id});
+  });
+  return link;
+}
+
+std::vector<notify::Message> CallbackService::messages(const auth::Principal& p, int64_t id) {
+  if (!p.can(org::perm::kCallbackWork) && !p.can(org::perm::kCallbackRead))
+    throw Error::forbidden();
+  return db_.reading([&](db::Session& s) {
+    scoped(s, p, id);
+    auto out = notify::by_ref(s, "callback:" + std::to_string(id));
+    for (auto& m : out) m.recipient = org::mask_phone(m.recipient);
+    return out;
+  });
+}
+
+PublicSurvey CallbackService::public_survey(const std::string& token) {
+  int64_t expires = 0;
+  auto id = task_of_link(token, &expires);
+  if (!id) throw Error(ErrorKind::kNotFound, "callbacks.link_invalid");
+  if (expires < clock_.now_ms()) throw Error(ErrorKind::kNotFound, "callbacks.link_expired");
+  PublicSurvey out;
+  out.expires_at = expires;
+  db_.read([&](db::Session& s) {
+    auto r = store::find(s, *id);
+    if (!r) throw Error(ErrorKind::kNotFound, "callbacks.link_invalid");
+    if (r->task.answer_id) throw Error(ErrorKind::kConflict, "callbacks.survey_answered");
+    if (!is_open(r->task.state)) throw Error(ErrorKind::kConflict, "callbacks.survey_closed");
+    auto q = surveys_.version(s, r->task.questionnaire_id, r->task.questionnaire_version);
+    if (!q) throw Error(ErrorKind::kNotFound, "callbacks.link_invalid");
+    out.questionnaire = *q;
+    if (auto f = customers_.facts_in(s, r->task.customer_id, std::nullopt))
+      out.greeting = greeting_of(f->customer);
+    if (auto u = org_.unit_in(s, r->task.unit_id)) out.unit_name = u->name;
+  });
+  return out;
+}
+
+void CallbackService::submit_public(const std::string& token, const std::string& answers_json) {
+  int64_t expires = 0;
+  auto id = task_of_link(token, &expires);
+  int64_t now = clock_.now_ms();
+  if (!id) throw Error(ErrorKind::kNotFound, "callbacks.link_invalid");
+  if (expires < now) throw Error(ErrorKind::kNotFound, "callbacks.link_expired");
+  std::optional<store::Row> row;
+  db_.read([&](db::Session& s) { row = store::find(s, *id); });
+  if (!row) throw Error(ErrorKind::kNotFound, "callbacks.link_invalid");
+  if (row->task.answer_id) throw Error(ErrorKind::kConflict, "callbacks.survey_answered");
+  if (!is_open(row->task.state)) throw Error(ErrorKind::kConflict, "callbacks.survey_closed");
+  auth::Principal nobody;  // the customer: no user
+  nobody.username = "customer";
+  Prepared prep = prepare_answer(nobody, *row, answers_json, "", "sms");
+  db_.write([&](db::Session& s) {
+    auto r = store::find(s, *id);
+    if (!r || r->task.answer_id) throw Error(ErrorKind::kConflict, "callbacks.survey_answered");
+    if (!is_open(r->task.state)) throw Error(ErrorKind::kConflict, "callbacks.survey_closed");
+    std::string before = json::serialize(task_json_min(r->task));
+    apply_answer(s, nobody, *r, prep, now);
+    r->task.state = State::kDone;
+    r->task.done_at = now;
+    r->task.last_outcome = "answered";
+    r->task.updated_at = now;
+    if (!store::update(s, *r)) throw Error(ErrorKind::kConflict, "callbacks.survey_answered");
+    audit::append(s, now,
+                  {std::nullopt, "customer", "callback.survey_answered", "callback_task",
+                   std::to_string(*id), r->task.unit_path, before,
+                   json::serialize(task_json_min(r->task)), ""});
+    events::publish(s, now,
+                    {"callback.completed", "callback_task", std::to_string(*id), r->task.unit_id,
+                     std::nullopt, json::serialize(task_json_min(r->task))});
+  });
+}
+
+}  // namespace kefu::callbacks

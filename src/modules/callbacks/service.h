@@ -1,0 +1,177 @@
+#pragma once
+// Callback tasks' use cases: the "callback" action of the rules engine (a task per event and
+// customer, balanced over the agents), the agent's queue, attempts with outcomes, answers
+// scored by the surveys module, dissatisfied answers opened as tickets for the responsible
+// department, verification callbacks after those tickets close, survey links by SMS, and the
+// KPIs. Consent and quiet hours are checked here, in the service, for every path.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "modules/callbacks/model.h"
+#include "modules/callbacks/store.h"
+#include "modules/customers/service.h"
+#include "modules/org/service.h"
+#include "modules/rules/service.h"
+#include "modules/surveys/service.h"
+#include "modules/tickets/service.h"
+#include "platform/auth/principal.h"
+#include "platform/core/clock.h"
+#include "platform/core/error.h"
+#include "platform/db/database.h"
+#include "platform/notify/messages.h"
+
+namespace kefu::callbacks {
+
+struct Settings {
+  Window company_quiet{21 * 60, 9 * 60};  // no calls 21:00–09:00 local
+  int offset_minutes = 480;               // Asia/Shanghai
+  int64_t link_ttl_ms = 7LL * 24 * 3600 * 1000;
+  std::string public_base_url = "http://127.0.0.1:8080";
+};
+
+struct TaskView {
+  Task task;
+  std::string customer_name, customer_code, phone;  // phone masked unless allowed
+  bool phone_masked = true;
+  std::string asset_label;
+  std::string unit_name, assignee_name, questionnaire_name, q_channel;
+  bool overdue = false;
+  std::optional<int64_t> quiet_until;  // inside the customer's quiet hours until then
+  bool may_call = true;
+};
+
+struct ScriptView {
+  std::string opening, satisfied_closing, dissatisfied_closing;
+};
+
+struct TaskDetail {
+  TaskView view;
+  std::vector<store::Attempt> attempts;
+  std::optional<surveys::Questionnaire> questionnaire;
+  ScriptView script;
+  std::optional<surveys::StoredAnswer> answer;
+  std::vector<customers::AssetView> assets;
+  std::vector<TaskView> earlier;  // the customer's other callbacks, newest first
+};
+
+struct AttemptInput {
+  Outcome outcome = Outcome::kAnswered;
+  std::string note;
+  std::optional<int64_t> call_back_at;
+  std::optional<std::string> answers_json;  // required for answered
+  std::string override_reason;              // a call inside quiet hours
+  std::string complaint;                    // a complaint told during the call → a ticket
+  std::optional<int64_t> version;
+};
+
+struct QueueQuery {
+  std::string view = "mine";  // mine | unit | unassigned | all
+  std::optional<int64_t> assignee_id;
+  std::optional<std::string> state;  // default: open
+  std::optional<int64_t> customer_id;
+  int64_t offset = 0;
+  int limit = 50;
+};
+
+struct Queue {
+  std::vector<TaskView> items;
+  int64_t total = 0;
+  int64_t held = 0;  // of these, inside quiet hours now (not offered)
+};
+
+struct Backlog {  // supervisors: open tasks by due day, and today's callback rate
+  std::vector<std::pair<std::string, int64_t>> by_day;
+  std::vector<std::tuple<int64_t, std::string, int64_t, int64_t>> by_agent;  // id, name, open, overdue
+  int64_t due_today = 0, done_today = 0;
+  std::optional<double> rate_today;
+};
+
+struct KpiQuery {
+  std::string from, to;  // local dates YYYY-MM-DD, inclusive
+  std::string group = "day";  // day | month | unit | agent
+  std::optional<int64_t> unit_id;
+};
+
+struct KpiRow {
+  std::string key, label;
+  store::Sums sums;
+  std::optional<double> callback_rate, first_call_rate, avg_attempts, satisfaction_rate,
+      hotline_rate, first_fix_rate;
+};
+
+struct Kpis {
+  KpiQuery query;
+  std::vector<KpiRow> rows;
+  KpiRow total;
+  std::vector<std::tuple<std::string, int64_t, int64_t, std::optional<double>>> channels;  // channel, answered, satisfied, rate
+  std::optional<double> overall_satisfaction;  // mean of the channels' rates
+  int64_t tickets = 0, tickets_closed = 0, tickets_closed_in_time = 0;
+  std::optional<double> tickets_in_time_rate;
+};
+
+struct PublicSurvey {
+  std::string greeting;  // "张先生/女士" — no more of the customer than that
+  std::string unit_name;
+  surveys::Questionnaire questionnaire;
+  int64_t expires_at = 0;
+};
+
+class CallbackService {
+ public:
+  CallbackService(db::Database& db, const Clock& clock, org::OrgService& org,
+                  customers::CustomerService& customers, tickets::TicketService& tickets,
+                  surveys::SurveyService& surveys, Settings settings);
+  static void register_messages();
+  // The link-signing key (shared by every node) and the preset verification rule.
+  void ensure_ready(rules::RuleService& rules);
+
+  rules::ActionType action();
+
+  Queue queue(const auth::Principal& p, const QueueQuery& q);
+  TaskDetail get(const auth::Principal& p, int64_t id);
+  TaskView start(const auth::Principal& p, int64_t id);
+  TaskView attempt(const auth::Principal& p, int64_t id, const AttemptInput& in);
+  TaskView cancel(const auth::Principal& p, int64_t id, const std::string& reason);
+  // Reassigns open tasks: to one agent, or balanced over the agents of the tasks' units
+  // (agent_id none). All or nothing.
+  int reassign(const auth::Principal& p, const std::vector<int64_t>& ids,
+               std::optional<int64_t> agent_id);
+  Backlog backlog(const auth::Principal& p);
+  // Sends the questionnaire as a link by SMS (held until the customer's quiet hours end).
+  std::string send_survey(const auth::Principal& p, int64_t id);
+  std::vector<notify::Message> messages(const auth::Principal& p, int64_t id);
+
+  PublicSurvey public_survey(const std::string& token);
+  void submit_public(const std::string& token, const std::string& answers_json);
+
+  Kpis kpis(const auth::Principal& p, const KpiQuery& q);
+
+ private:
+  struct Prepared;  // an answer scored and its tickets prepared, before the transaction
+  rules::ActionResult create_from_rule(db::Session& s, const rules::Firing& f);
+  std::vector<FieldError> check_params(db::Session& s, const std::string& params_json);
+  store::Row scoped(db::Session& s, const auth::Principal& p, int64_t id) const;
+  TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r);
+  std::optional<int64_t> balanced(db::Session& s, const std::string& path);
+  Prepared prepare_answer(const auth::Principal& actor, const store::Row& r,
+                          const std::string& answers_json, const std::string& complaint,
+                          const std::string& channel);
+  void apply_answer(db::Session& s, const auth::Principal& actor, store::Row& r, Prepared& prep,
+                    int64_t now);
+  std::optional<int64_t> department_unit(const std::string& unit_path, const std::string& dept);
+  std::string link_for(int64_t task_id, int64_t expires_at) const;
+  std::optional<int64_t> task_of_link(const std::string& token, int64_t* expires_at) const;
+
+  db::Database& db_;
+  const Clock& clock_;
+  org::OrgService& org_;
+  customers::CustomerService& customers_;
+  tickets::TicketService& tickets_;
+  surveys::SurveyService& surveys_;
+  Settings settings_;
+  std::string link_secret_;
+};
+
+}  // namespace kefu::callbacks

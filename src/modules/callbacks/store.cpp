@@ -1,0 +1,327 @@
+#include "modules/callbacks/store.h"
+
+#include <boost/json.hpp>
+
+namespace kefu::callbacks::store {
+namespace {
+
+constexpr const char* kCols =
+    "id, kind, rule_id, rule_version, event_id, dedupe_key, customer_id, asset_id, staff_id, "
+    "unit_id, unit_path, questionnaire_id, questionnaire_version, q_channel, priority, state, "
+    "offer_at, due_at, next_try_at, assignee_id, attempts, max_attempts, retry_minutes, "
+    "last_outcome, answer_id, channel, satisfied, dissatisfied, hotline_told, fault_fixed, "
+    "ticket_ids, verifies_ticket_id, done_at, close_reason, link_sent_at, created_at, "
+    "updated_at, version";
+
+std::optional<bool> opt_bool(const db::Row& r, size_t i) {
+  if (r.is_null(i)) return std::nullopt;
+  return r.boolean(i);
+}
+
+std::vector<int64_t> ids_from(const std::string& text) {
+  std::vector<int64_t> out;
+  try {
+    auto v = boost::json::parse(text);
+    if (v.is_array())
+      for (const auto& x : v.as_array())
+        if (x.is_int64()) out.push_back(x.as_int64());
+  } catch (...) {
+  }
+  return out;
+}
+
+std::string ids_json(const std::vector<int64_t>& ids) {
+  boost::json::array a;
+  for (auto id : ids) a.push_back(id);
+  return boost::json::serialize(a);
+}
+
+Row from_row(const db::Row& r) {
+  Row out;
+  Task& t = out.task;
+  t.id = r.i64(0);
+  t.kind = r.str(1);
+  t.rule_id = r.opt_i64(2);
+  t.rule_version = static_cast<int>(r.i64(3));
+  t.event_id = r.opt_i64(4);
+  t.dedupe_key = r.str(5);
+  t.customer_id = r.i64(6);
+  t.asset_id = r.opt_i64(7);
+  t.staff_id = r.opt_i64(8);
+  t.unit_id = r.i64(9);
+  t.unit_path = r.str(10);
+  t.questionnaire_id = r.i64(11);
+  t.questionnaire_version = static_cast<int>(r.i64(12));
+  out.q_channel = r.str(13);
+  t.priority = static_cast<int>(r.i64(14));
+  t.state = parse_state(r.str(15)).value_or(State::kPending);
+  t.offer_at = r.i64(16);
+  t.due_at = r.i64(17);
+  t.next_try_at = r.opt_i64(18);
+  t.assignee_id = r.opt_i64(19);
+  t.attempts = static_cast<int>(r.i64(20));
+  t.max_attempts = static_cast<int>(r.i64(21));
+  t.retry_minutes = static_cast<int>(r.i64(22));
+  t.last_outcome = r.str(23);
+  t.answer_id = r.opt_i64(24);
+  t.channel = r.str(25);
+  t.satisfied = opt_bool(r, 26);
+  t.dissatisfied = static_cast<int>(r.i64(27));
+  out.hotline_told = opt_bool(r, 28);
+  out.fault_fixed = opt_bool(r, 29);
+  t.ticket_ids = ids_from(r.str(30));
+  t.verifies_ticket_id = r.opt_i64(31);
+  t.done_at = r.opt_i64(32);
+  t.close_reason = r.str(33);
+  out.link_sent_at = r.opt_i64(34);
+  t.created_at = r.i64(35);
+  t.updated_at = r.i64(36);
+  t.version = r.i64(37);
+  return out;
+}
+
+db::Param opt_b(const std::optional<bool>& b) {
+  if (!b) return nullptr;
+  return *b;
+}
+
+void where(const QueueFilter& f, std::string& sql, db::Params& p) {
+  sql += " WHERE unit_path LIKE ?";
+  p.emplace_back(f.scope_path + "%");
+  if (f.assignee_id) {
+    sql += " AND assignee_id = ?";
+    p.emplace_back(*f.assignee_id);
+  }
+  if (f.unassigned) sql += " AND assignee_id IS NULL";
+  if (f.states.empty()) {
+    sql += " AND state IN ('pending', 'in_progress')";
+  } else {
+    sql += " AND state IN (";
+    for (size_t i = 0; i < f.states.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      p.emplace_back(f.states[i]);
+    }
+    sql += ")";
+  }
+  if (f.offered_by) {
+    sql += " AND offer_at <= ? AND (next_try_at IS NULL OR next_try_at <= ?)";
+    p.emplace_back(*f.offered_by);
+    p.emplace_back(*f.offered_by);
+  }
+  if (f.due_from) {
+    sql += " AND due_at >= ?";
+    p.emplace_back(*f.due_from);
+  }
+  if (f.due_to) {
+    sql += " AND due_at < ?";
+    p.emplace_back(*f.due_to);
+  }
+  if (f.customer_id) {
+    sql += " AND customer_id = ?";
+    p.emplace_back(*f.customer_id);
+  }
+}
+
+}  // namespace
+
+bool insert(db::Session& s, Row& r) {
+  Task& t = r.task;
+  auto row = s.query_one(
+      "INSERT INTO callback_tasks (kind, rule_id, rule_version, event_id, dedupe_key, "
+      "customer_id, asset_id, staff_id, unit_id, unit_path, questionnaire_id, "
+      "questionnaire_version, q_channel, priority, state, offer_at, due_at, assignee_id, "
+      "max_attempts, retry_minutes, verifies_ticket_id, created_at, updated_at) VALUES (?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO "
+      "NOTHING RETURNING id",
+      {t.kind, t.rule_id, t.rule_version, t.event_id, t.dedupe_key, t.customer_id, t.asset_id,
+       t.staff_id, t.unit_id, t.unit_path, t.questionnaire_id, t.questionnaire_version,
+       r.q_channel, t.priority, std::string(to_string(t.state)), t.offer_at, t.due_at,
+       t.assignee_id, t.max_attempts, t.retry_minutes, t.verifies_ticket_id, t.created_at,
+       t.updated_at});
+  if (!row) return false;
+  t.id = row->i64(0);
+  return true;
+}
+
+std::optional<Row> find(db::Session& s, int64_t id) {
+  auto r = s.query_one(std::string("SELECT ") + kCols + " FROM callback_tasks WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return from_row(*r);
+}
+
+std::optional<Row> task_with_ticket(db::Session& s, int64_t ticket_id) {
+  std::string id = std::to_string(ticket_id);
+  auto r = s.query_one(std::string("SELECT ") + kCols +
+                           " FROM callback_tasks WHERE kind = 'callback' AND (ticket_ids = ? OR "
+                           "ticket_ids LIKE ? OR ticket_ids LIKE ? OR ticket_ids LIKE ?) ORDER "
+                           "BY id LIMIT 1",
+                       {"[" + id + "]", "[" + id + ",%", "%," + id + "]", "%," + id + ",%"});
+  if (!r) return std::nullopt;
+  return from_row(*r);
+}
+
+bool update(db::Session& s, const Row& r) {
+  const Task& t = r.task;
+  return s.exec(
+             "UPDATE callback_tasks SET state = ?, offer_at = ?, due_at = ?, next_try_at = ?, "
+             "assignee_id = ?, attempts = ?, last_outcome = ?, answer_id = ?, channel = ?, "
+             "satisfied = ?, dissatisfied = ?, hotline_told = ?, fault_fixed = ?, ticket_ids = ?, "
+             "done_at = ?, close_reason = ?, link_sent_at = ?, updated_at = ?, version = ? "
+             "WHERE id = ? AND version = ?",
+             {std::string(to_string(t.state)), t.offer_at, t.due_at, t.next_try_at,
+              t.assignee_id, t.attempts, t.last_outcome, t.answer_id, t.channel,
+              opt_b(t.satisfied), t.dissatisfied, opt_b(r.hotline_told), opt_b(r.fault_fixed),
+              ids_json(t.ticket_ids), t.done_at, t.close_reason, r.link_sent_at, t.updated_at,
+              t.version + 1, t.id, t.version}) == 1;
+}
+
+std::vector<Row> queue(db::Session& s, const QueueFilter& f) {
+  std::string sql = std::string("SELECT ") + kCols + " FROM callback_tasks";
+  db::Params p;
+  where(f, sql, p);
+  // Overdue first, then by due time; among tasks due together the higher priority first.
+  sql += " ORDER BY CASE WHEN due_at < ? THEN 0 ELSE 1 END, due_at, priority DESC, id LIMIT ? "
+         "OFFSET ?";
+  p.emplace_back(f.now);
+  p.emplace_back(f.limit);
+  p.emplace_back(f.offset);
+  std::vector<Row> out;
+  for (const auto& r : s.query(sql, p)) out.push_back(from_row(r));
+  return out;
+}
+
+int64_t count(db::Session& s, const QueueFilter& f) {
+  std::string sql = "SELECT COUNT(*) FROM callback_tasks";
+  db::Params p;
+  where(f, sql, p);
+  return s.query_one(sql, p)->i64(0);
+}
+
+std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
+                                                   const std::vector<int64_t>& people) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  if (people.empty()) return out;
+  std::string sql =
+      "SELECT assignee_id, COUNT(*) FROM callback_tasks WHERE state IN ('pending', "
+      "'in_progress') AND assignee_id IN (";
+  db::Params p;
+  for (size_t i = 0; i < people.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    p.emplace_back(people[i]);
+  }
+  sql += ") GROUP BY assignee_id";
+  for (const auto& r : s.query(sql, p)) out.emplace_back(r.i64(0), r.i64(1));
+  return out;
+}
+
+void add_attempt(db::Session& s, const Attempt& a) {
+  s.exec(
+      "INSERT INTO callback_attempts (task_id, at, agent_id, outcome, note, call_back_at, "
+      "override_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {a.task_id, a.at, a.agent_id, a.outcome, a.note, a.call_back_at, a.override_reason});
+}
+
+std::vector<Attempt> attempts(db::Session& s, int64_t task_id) {
+  std::vector<Attempt> out;
+  for (const auto& r : s.query(
+           "SELECT id, task_id, at, agent_id, outcome, note, call_back_at, override_reason FROM "
+           "callback_attempts WHERE task_id = ? ORDER BY id",
+           {task_id}))
+    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.opt_i64(3), r.str(4), r.str(5), r.opt_i64(6),
+                   r.str(7)});
+  return out;
+}
+
+namespace {
+
+const char* kSumCols =
+    "COUNT(*), "
+    "SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN state = 'done' AND attempts = 1 THEN 1 ELSE 0 END), "
+    "SUM(attempts), "
+    "SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN answer_id IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN satisfied = 1 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN hotline_told IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN hotline_told = 1 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN fault_fixed IS NOT NULL THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN fault_fixed = 1 THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN dissatisfied > 0 THEN 1 ELSE 0 END)";
+
+Sums sums_from(const db::Row& r, size_t at) {
+  Sums s;
+  s.due = r.i64(at);
+  s.done = r.i64(at + 1);
+  s.failed = r.i64(at + 2);
+  s.first_call = r.i64(at + 3);
+  s.attempts = r.i64(at + 4);
+  s.attempted = r.i64(at + 5);
+  s.answered = r.i64(at + 6);
+  s.satisfied = r.i64(at + 7);
+  s.hotline_asked = r.i64(at + 8);
+  s.hotline_told = r.i64(at + 9);
+  s.fault_asked = r.i64(at + 10);
+  s.fault_fixed = r.i64(at + 11);
+  s.dissatisfied_tasks = r.i64(at + 12);
+  return s;
+}
+
+}  // namespace
+
+std::vector<Sums> sums(db::Session& s, const std::string& path, int64_t from, int64_t to,
+                       const std::string& group, int offset_minutes) {
+  std::string key = "0";
+  db::Params p;
+  if (group == "day" || group == "month") {
+    key = "(due_at + ?) / 86400000";
+    p.emplace_back(int64_t(offset_minutes) * 60000);
+  } else if (group == "unit") {
+    key = "unit_id";
+  } else if (group == "agent") {
+    key = "COALESCE(assignee_id, 0)";
+  } else if (group == "channel") {
+    key = "q_channel";
+  }
+  std::string sql = "SELECT " + key + ", " + kSumCols +
+                    " FROM callback_tasks WHERE unit_path LIKE ? AND due_at >= ? AND due_at < ? "
+                    "AND state <> 'cancelled' GROUP BY 1 ORDER BY 1";
+  p.emplace_back(path + "%");
+  p.emplace_back(from);
+  p.emplace_back(to);
+  std::vector<Sums> out;
+  for (const auto& r : s.query(sql, p)) {
+    Sums x = sums_from(r, 1);
+    x.key = r.str(0);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+std::vector<Sums> by_q_channel(db::Session& s, const std::string& path, int64_t from, int64_t to) {
+  return sums(s, path, from, to, "channel", 0);
+}
+
+std::vector<int64_t> ticket_ids(db::Session& s, const std::string& path, int64_t from,
+                                int64_t to) {
+  std::vector<int64_t> out;
+  for (const auto& r : s.query(
+           "SELECT ticket_ids FROM callback_tasks WHERE unit_path LIKE ? AND due_at >= ? AND "
+           "due_at < ? AND ticket_ids <> '[]'",
+           {path + "%", from, to})) {
+    auto ids = ids_from(r.str(0));
+    out.insert(out.end(), ids.begin(), ids.end());
+  }
+  return out;
+}
+
+std::string secret(db::Session& s, const std::string& name, const std::string& fresh,
+                   int64_t now) {
+  s.exec(
+      "INSERT INTO app_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO "
+      "NOTHING",
+      {name, fresh, now});
+  return s.query_one("SELECT value FROM app_secrets WHERE name = ?", {name})->str(0);
+}
+
+}  // namespace kefu::callbacks::store
