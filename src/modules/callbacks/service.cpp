@@ -127,7 +127,7 @@ void CallbackService::ensure_ready(rules::RuleService& rules) {
   d.due = {"working_days", 1};
   d.priority = 5;
   d.action = "callback";
-  d.params_json = R"({"questionnaire":"complaint_verification","kind":"verification","assign":"balanced"})";
+  d.params_json = R"({"questionnaire":"complaint_verify","kind":"verification","assign":"balanced"})";
   in.def = d;
   try {
     rules.create(sys, in);
@@ -262,7 +262,7 @@ TaskView CallbackService::view(db::Session& s, const auth::Principal& p, const s
     for (const auto& ph : c.phones)
       if (ph.primary || v.phone.empty()) v.phone = ph.number;
     bool mine = r.task.assignee_id && *r.task.assignee_id == p.user_id;
-    v.phone_masked = !(mine || p.can(org::perm::kCustomerPii));
+    v.phone_masked = !mine;  // only the agent who calls sees the number
     if (v.phone_masked) v.phone = org::mask_phone(v.phone);
     if (f->asset) v.asset_label = f->asset->label;
     auto cw = parse_window(c.quiet_start, c.quiet_end);
