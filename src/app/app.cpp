@@ -109,6 +109,12 @@ std::unique_ptr<tickets::TicketService> App::tickets_on(const Clock& clock) {
       *db_, clock, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
 }
 
+std::unique_ptr<callbacks::CallbackService> App::callbacks_on(const Clock& clock,
+                                                              tickets::TicketService& tickets) {
+  return std::make_unique<callbacks::CallbackService>(*db_, clock, *org_, *customers_, tickets,
+                                                      *surveys_, callback_settings(config_));
+}
+
 tickets::DeadlineJobs App::deadline_jobs() {
   tickets::DeadlineJobs j;
   j.schedule = [this](db::Session& s, const std::string& key, int64_t run_at,

@@ -36,6 +36,9 @@ class App {
   tickets::TicketService& tickets() { return *tickets_; }
   rules::RuleService& rules() { return *rules_; }
   callbacks::CallbackService& callbacks() { return *callbacks_; }
+  // The callbacks on another clock and tickets service (demo data).
+  std::unique_ptr<callbacks::CallbackService> callbacks_on(const Clock& clock,
+                                                           tickets::TicketService& tickets);
   surveys::SurveyService& surveys() { return *surveys_; }
   // The ticket service on another clock (demo data with a month of history).
   std::unique_ptr<tickets::TicketService> tickets_on(const Clock& clock);

@@ -5,7 +5,11 @@
 
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
+#include "modules/callbacks/service.h"
+#include "modules/rules/service.h"
+#include "modules/surveys/service.h"
 #include "modules/tickets/service.h"
+#include "platform/jobs/jobs.h"
 
 namespace kefu {
 
@@ -22,5 +26,12 @@ void create_demo_customers(org::OrgService& org, customers::CustomerService& cs,
 void create_demo_tickets(org::OrgService& org, customers::CustomerService& cs,
                          tickets::TicketService& ts, AdjustableClock& clock, int count,
                          int64_t now_ms);
+
+// The rules a dealer and a retailer would set up, a month of events that fire them, and the
+// demo agents working the callbacks on `clock` (a history clock), so the KPIs have data.
+void create_demo_callbacks(org::OrgService& org, customers::CustomerService& cs,
+                           rules::RuleService& rs, callbacks::CallbackService& cb,
+                           surveys::SurveyService& ss, jobs::Runner& runner, db::Database& db,
+                           AdjustableClock& clock, int64_t now_ms);
 
 }  // namespace kefu

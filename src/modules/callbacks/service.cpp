@@ -159,13 +159,27 @@ std::vector<FieldError> CallbackService::check_params(db::Session& s, const std:
 }
 
 std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::string& path) {
-  std::vector<Candidate> people;
-  std::vector<int64_t> ids;
-  for (const auto& u : org_.people_in(s, path, org::perm::kCallbackWork)) {
-    if (std::find(u.roles.begin(), u.roles.end(), "agent") == u.roles.end()) continue;
-    people.push_back({u.id, 0, 1});
-    ids.push_back(u.id);
+  // Who may take callbacks in a unit changes rarely: the list is kept for a few seconds; the
+  // loads are read in the caller's transaction every time.
+  auto now = std::chrono::steady_clock::now();
+  std::optional<std::vector<int64_t>> cached;
+  {
+    std::lock_guard lock(agents_mu_);
+    auto it = agents_.find(path);
+    if (it != agents_.end() && now - it->second.first < std::chrono::seconds(5))
+      cached = it->second.second;
   }
+  std::vector<int64_t> ids;
+  if (cached) {
+    ids = std::move(*cached);
+  } else {
+    for (const auto& u : org_.people_in(s, path, org::perm::kCallbackWork))
+      if (std::find(u.roles.begin(), u.roles.end(), "agent") != u.roles.end()) ids.push_back(u.id);
+    std::lock_guard lock(agents_mu_);
+    agents_[path] = {now, ids};
+  }
+  std::vector<Candidate> people;
+  for (auto id : ids) people.push_back({id, 0, 1});
   for (const auto& [id, load] : store::open_load(s, ids))
     for (auto& c : people)
       if (c.id == id) c.load = load;

@@ -4,7 +4,10 @@
 // scored by the surveys module, dissatisfied answers opened as tickets for the responsible
 // department, verification callbacks after those tickets close, survey links by SMS, and the
 // KPIs. Consent and quiet hours are checked here, in the service, for every path.
+#include <chrono>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -172,6 +175,9 @@ class CallbackService {
   surveys::SurveyService& surveys_;
   Settings settings_;
   std::string link_secret_;
+  std::mutex agents_mu_;
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::vector<int64_t>>>
+      agents_;  // pool path → agents, briefly cached
 };
 
 }  // namespace kefu::callbacks

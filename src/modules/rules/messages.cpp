@@ -24,6 +24,7 @@ void RuleService::register_messages() {
       {"rules.code_taken", "编码已被使用", "the code is taken"},
       {"rules.code_fixed", "规则编码不能修改", "a rule's code cannot change"},
       {"rules.inactive", "规则已停用，不能补跑", "the rule is inactive and cannot be back-filled"},
+      {"rules.stale", "事件过旧（应完成时间已过一周以上），未自动生成任务", "the event is too old (due more than a week ago): no work created"},
       {"rules.date_not_built", "日期触发（生日、保险到期）尚未开放", "date triggers (birthdays, expiries) are not available yet"},
   });
 }

@@ -18,6 +18,8 @@ const char* const kRule = "@entity.rule";
 // Rules an event may fire, by trigger key, refreshed from the database at most once a second
 // (this node's own writes drop it at once).
 constexpr auto kCacheTtl = std::chrono::seconds(1);
+// Live events whose work would have been due more than a week ago are not acted on.
+constexpr int64_t kStaleMs = 7LL * 24 * kHourMs;
 
 Rule rule_from(const store::RuleRow& r) {
   Rule out = r.rule;
@@ -409,9 +411,18 @@ void RuleService::on_event(db::Session& s, const events::StoredEvent& e) {
   for (const auto& r : it->second) ordered.push_back(&r);
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const Rule* a, const Rule* b) { return a->def.priority > b->def.priority; });
+  const int64_t now = clock_.now_ms();
   for (const Rule* r : ordered) {
     Firing f;
     if (!evaluate(s, *r, e, f, facts, customer)) continue;
+    // History arriving late (an import of last year's sales, a node catching up after a
+    // long outage) is not turned into work that was due long ago; the firing row says so,
+    // and a back-fill can still act on it deliberately.
+    if (f.due_at < now - kStaleMs) {
+      store::insert_firing(s, r->id, r->version, f.dedupe_key, e.id, f.customer_id, now,
+                           "skipped:rules.stale", "", nullptr);
+      continue;
+    }
     fire(s, *r, f, nullptr);
   }
 }
@@ -444,7 +455,7 @@ DryRun RuleService::dry_run(const auth::Principal& p, int64_t unit_id, const Def
         after = e.id;
         ++out.examined;
         Firing f;
-        if (!evaluate(s, r, e, f, facts, customer)) continue;
+        if (!evaluate(s, r, e, f, facts, customer) || f.occurred_at < since) continue;
         ++out.matched;
         if (out.sample.size() < 50)
           out.sample.push_back({e.id, e.type, f.customer_id, customer->customer.name,
@@ -478,7 +489,9 @@ BackfillResult RuleService::backfill(const auth::Principal& p, int64_t id, int d
         after = e.id;
         ++out.examined;
         Firing f;
-        if (!evaluate(s, r, e, f, facts, customer)) continue;
+        // The window is the events' own time (a delivery imported today that happened last
+        // year is not "in the last N days").
+        if (!evaluate(s, r, e, f, facts, customer) || f.occurred_at < since) continue;
         ActionResult res;
         if (!fire(s, r, f, &res)) {
           ++out.already;
