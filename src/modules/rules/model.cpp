@@ -135,10 +135,10 @@ bool holds(const Condition& c, const FactValue& v,
     }
     return false;
   }
+  if (c.values.empty()) return false;
   double a = 0;
-  auto b = c.values.empty() ? std::nullopt : number(c.values[0]);
-  if (!b) return false;
-  if (!as_number(v, &a)) {
+  auto b = number(c.values[0]);
+  if (!b || !as_number(v, &a)) {
     // Dates ("YYYY-MM-DD") compare as text.
     std::string t = as_text(v);
     const std::string& w = c.values[0];
