@@ -203,6 +203,7 @@ void add_routes(http::Router& r, SurveyService& svc) {
     in.finish();
     std::vector<FieldError> errors;
     Answers answers = SurveyService::answers_from_json(*raw_answers, errors);
+    if (!raw_answers->is_object()) throw Error::validation(std::move(errors));
     std::optional<Questionnaire> draft;
     if (raw_def && !raw_def->is_null()) {
       std::vector<FieldError> def_errors;
