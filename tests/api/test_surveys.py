@@ -195,7 +195,14 @@ class SurveyTest(ServerTestCase):
         self.assertAlmostEqual(s["overall"], 200 / 3, places=9)
         self.assertTrue(s["satisfied"])
         self.assertTrue(r.body["complete"])
-        self.assertEqual(r.body["shown"], ["a", "b", "ok"])
+        self.assertEqual((r.body["shown"], r.body["missing"]), (["a", "b", "ok"], []))
+        # A form being filled in: missing required answers are listed, not refused.
+        r = self.admin.post("%s/%d/preview-score" % (Q, qid), json={"answers": {"b": 10}, "partial": True})
+        self.assertStatus(r, 200)
+        self.assertEqual((r.body["complete"], r.body["missing"]), (False, ["a", "ok"]))
+        self.assertEqual(r.body["scored"]["dimensions"], [{"code": "env", "index": 100.0}])
+        r = self.admin.post("%s/%d/preview-score" % (Q, qid), json={"answers": {"b": 11}, "partial": True})
+        self.assertEqual(by_field(r.body), {"answers.b": "survey.scale_out_of_range"})
         # Dissatisfied: the overall says no, the follow-up is shown and required.
         r = self.admin.post("%s/%d/preview-score" % (Q, qid), json={"answers": {"a": 2, "ok": False, "why": "rude"}})
         s = r.body["scored"]
