@@ -33,5 +33,8 @@ void create_demo_callbacks(org::OrgService& org, customers::CustomerService& cs,
                            rules::RuleService& rs, callbacks::CallbackService& cb,
                            surveys::SurveyService& ss, jobs::Runner& runner, db::Database& db,
                            AdjustableClock& clock, int64_t now_ms);
+// Half a year of SSI and CSI answers in the demo stores, and the SSI's benchmarks.
+void create_demo_surveys(org::OrgService& org, surveys::SurveyService& svc, db::Database& db,
+                         int64_t now_ms);
 
 }  // namespace kefu

@@ -114,5 +114,5 @@ export const TICKET_ACTIONS: readonly TicketAction[] = ['accept', 'reject', 'ans
 // Permissions the console knows beyond the core ones above (the server's Permission enum
 // gains them as their modules are documented; /me sends them either way).
 export const TICKET_PERMISSIONS = ['ticket.read', 'ticket.create', 'ticket.intake', 'ticket.handle', 'ticket.approve', 'ticket.manage', 'ticket.admin'] as const
-export const MODULE_PERMISSIONS: readonly string[] = [...TICKET_PERMISSIONS, 'calendar.admin']
+export const MODULE_PERMISSIONS: readonly string[] = [...TICKET_PERMISSIONS, 'calendar.admin', 'survey.read', 'survey.admin']
 export const KNOWN_PERMISSIONS: readonly string[] = [...PERMISSIONS, ...MODULE_PERMISSIONS]

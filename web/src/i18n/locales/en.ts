@@ -2,6 +2,7 @@
 import type zh from './zh-CN'
 import tickets from './tickets.en'
 import publicPages from './public.en'
+import surveys from './surveys.en'
 
 const en: typeof zh = {
   app: {
@@ -54,6 +55,10 @@ const en: typeof zh = {
     slaPolicies: 'Deadline policies',
     tickets: 'Tickets',
     callbacks: 'Callbacks',
+    surveys: 'Satisfaction surveys',
+    questionnaires: 'Questionnaires',
+    benchmarks: 'Benchmarks',
+    surveyReport: 'Dimension report',
     quality: 'Quality',
     members: 'Members',
     care: 'Care & reminders',
@@ -159,6 +164,8 @@ const en: typeof zh = {
     ticket_manage: 'Manage tickets',
     ticket_admin: 'Configure categories and deadlines',
     audit_read: 'Read the audit log',
+    survey_read: 'Read questionnaires and survey reports',
+    survey_admin: 'Maintain questionnaires and benchmarks',
   },
   home: {
     greeting: 'Hello, {name}',
@@ -478,6 +485,7 @@ const en: typeof zh = {
     types: { text: 'Text', date: 'Date', integer: 'Integer', money: 'Money', phone: 'Phone', enum: 'Enum' },
   },
   tickets,
+  surveys,
   public: publicPages,
   calendars: {
     title: 'Working calendars',

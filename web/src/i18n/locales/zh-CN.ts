@@ -1,6 +1,7 @@
 // 简体中文（默认语言）
 import tickets from './tickets.zh-CN'
 import publicPages from './public.zh-CN'
+import surveys from './surveys.zh-CN'
 export default {
   app: {
     name: 'kefu 客服',
@@ -52,6 +53,10 @@ export default {
     slaPolicies: '时限策略',
     tickets: '工单管理',
     callbacks: '回访调查',
+    surveys: '满意度调查',
+    questionnaires: '问卷管理',
+    benchmarks: '标杆数据',
+    surveyReport: '维度报表',
     quality: '质量检查',
     members: '会员管理',
     care: '关怀提醒',
@@ -157,6 +162,8 @@ export default {
     ticket_manage: '管理工单',
     ticket_admin: '配置工单分类与时限',
     audit_read: '查看审计日志',
+    survey_read: '查看问卷与满意度报表',
+    survey_admin: '维护问卷与标杆',
   },
   home: {
     greeting: '您好，{name}',
@@ -476,6 +483,7 @@ export default {
     types: { text: '文本', date: '日期', integer: '整数', money: '金额', phone: '电话', enum: '枚举' },
   },
   tickets,
+  surveys,
   public: publicPages,
   calendars: {
     title: '工作日历',
