@@ -39,18 +39,23 @@ USER_FIELDS = {"id", "username", "display_name", "unit_id", "roles", "active", "
 # Permission table of the contract (docs/api-contract.md).
 CUSTOMER_ALL = {"customer.read", "customer.write", "customer.pii"}
 TICKET_ALL = {"ticket.read", "ticket.create", "ticket.intake", "ticket.handle", "ticket.approve"}
+SURVEY_READ = {"survey.read"}
+CALLBACK_SUPERVISE = {"callback.supervise", "callback.read"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin", "calendar.admin"}
-             | CUSTOMER_ALL | TICKET_ALL,
+              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin", "calendar.admin",
+              "survey.admin", "rule.read", "rule.admin", "callback.work"}
+             | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ | CALLBACK_SUPERVISE,
     "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign",
-                "ticket.manage"} | CUSTOMER_ALL | TICKET_ALL,
-    "supervisor": {"org.unit.read", "org.user.read", "customer.assign"} | CUSTOMER_ALL | TICKET_ALL,
+                "ticket.manage", "rule.read", "rule.admin"} | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ
+               | CALLBACK_SUPERVISE,
+    "supervisor": {"org.unit.read", "org.user.read", "customer.assign", "rule.read", "callback.work"}
+                  | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ | CALLBACK_SUPERVISE,
     "agent": {"org.unit.read", "customer.read", "customer.write", "ticket.read", "ticket.create",
-              "ticket.intake"},
-    "inspector": {"org.unit.read", "customer.read", "ticket.read"},
+              "ticket.intake", "callback.work", "callback.read"} | SURVEY_READ,
+    "inspector": {"org.unit.read", "customer.read", "ticket.read", "callback.read"},
     "handler": {"org.unit.read", "customer.read", "ticket.read", "ticket.handle"},
-    "viewer": {"org.unit.read", "customer.read", "ticket.read"},
+    "viewer": {"org.unit.read", "customer.read", "ticket.read", "callback.read"} | SURVEY_READ,
 }
 
 _MISSING = object()
