@@ -101,7 +101,9 @@ CallbackService::CallbackService(db::Database& db, const Clock& clock, org::OrgS
       customers_(customers),
       tickets_(tickets),
       surveys_(surveys),
-      settings_(std::move(settings)) {}
+      settings_(std::move(settings)) {
+  store::set_offset(settings_.offset_minutes);
+}
 
 void CallbackService::ensure_ready(rules::RuleService& rules) {
   link_secret_ = db_.writing([&](db::Session& s) {

@@ -1,5 +1,7 @@
 #include "modules/callbacks/store.h"
 
+#include <atomic>
+
 #include <boost/json.hpp>
 
 namespace kefu::callbacks::store {
@@ -34,6 +36,76 @@ std::string ids_json(const std::vector<int64_t>& ids) {
   boost::json::array a;
   for (auto id : ids) a.push_back(id);
   return boost::json::serialize(a);
+}
+
+// The company's UTC offset, for the local day a task counts on (set once at start).
+std::atomic<int> g_offset_minutes{480};
+
+struct Contribution {
+  int64_t v[13] = {};  // due, done, failed, first_call, attempts, attempted, answered,
+                       // satisfied, hotline_asked, hotline_told, fault_asked, fault_fixed,
+                       // dissatisfied_tasks
+};
+
+Contribution contribution(const Row& r) {
+  Contribution c;
+  const Task& t = r.task;
+  if (t.state == State::kCancelled) return c;
+  bool done = t.state == State::kDone;
+  int64_t vals[13] = {1,
+                      done,
+                      t.state == State::kFailed,
+                      done && t.attempts == 1,
+                      t.attempts,
+                      t.attempts > 0,
+                      t.answer_id.has_value(),
+                      t.satisfied == std::optional<bool>(true),
+                      r.hotline_told.has_value(),
+                      r.hotline_told == std::optional<bool>(true),
+                      r.fault_fixed.has_value(),
+                      r.fault_fixed == std::optional<bool>(true),
+                      t.dissatisfied > 0};
+  for (int i = 0; i < 13; ++i) c.v[i] = vals[i];
+  return c;
+}
+
+int64_t local_day(int64_t ms) {
+  int64_t m = ms + int64_t(g_offset_minutes.load()) * 60000;
+  return m >= 0 ? m / 86400000 : (m - 86399999) / 86400000;
+}
+
+void add_daily(db::Session& s, const Row& r, int sign) {
+  Contribution c = contribution(r);
+  bool any = false;
+  for (auto x : c.v) any = any || x != 0;
+  if (!any) return;
+  db::Params p{local_day(r.task.due_at), r.task.unit_id, r.task.unit_path,
+               r.task.assignee_id.value_or(0), r.q_channel};
+  for (auto x : c.v) p.emplace_back(sign * x);
+  s.exec(
+      "INSERT INTO callback_daily (day, unit_id, unit_path, agent_id, q_channel, due, done, "
+      "failed, first_call, attempts, attempted, answered, satisfied, hotline_asked, "
+      "hotline_told, fault_asked, fault_fixed, dissatisfied_tasks) VALUES (?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, unit_id, agent_id, q_channel) DO "
+      "UPDATE SET due = callback_daily.due + excluded.due, done = callback_daily.done + "
+      "excluded.done, failed = callback_daily.failed + excluded.failed, first_call = "
+      "callback_daily.first_call + excluded.first_call, attempts = callback_daily.attempts + "
+      "excluded.attempts, attempted = callback_daily.attempted + excluded.attempted, answered = "
+      "callback_daily.answered + excluded.answered, satisfied = callback_daily.satisfied + "
+      "excluded.satisfied, hotline_asked = callback_daily.hotline_asked + excluded.hotline_asked, "
+      "hotline_told = callback_daily.hotline_told + excluded.hotline_told, fault_asked = "
+      "callback_daily.fault_asked + excluded.fault_asked, fault_fixed = callback_daily.fault_fixed "
+      "+ excluded.fault_fixed, dissatisfied_tasks = callback_daily.dissatisfied_tasks + "
+      "excluded.dissatisfied_tasks",
+      p);
+}
+
+void add_load(db::Session& s, std::optional<int64_t> agent, int64_t delta) {
+  if (!agent || delta == 0) return;
+  s.exec(
+      "INSERT INTO callback_agent_load (agent_id, open_tasks) VALUES (?, ?) ON CONFLICT "
+      "(agent_id) DO UPDATE SET open_tasks = callback_agent_load.open_tasks + excluded.open_tasks",
+      {*agent, delta});
 }
 
 Row from_row(const db::Row& r) {
@@ -140,8 +212,12 @@ bool insert(db::Session& s, Row& r) {
        t.updated_at});
   if (!row) return false;
   t.id = row->i64(0);
+  add_daily(s, r, +1);
+  if (is_open(t.state)) add_load(s, t.assignee_id, +1);
   return true;
 }
+
+void set_offset(int minutes) { g_offset_minutes = minutes; }
 
 std::optional<Row> find(db::Session& s, int64_t id) {
   auto r = s.query_one(std::string("SELECT ") + kCols + " FROM callback_tasks WHERE id = ?", {id});
@@ -162,7 +238,9 @@ std::optional<Row> task_with_ticket(db::Session& s, int64_t ticket_id) {
 
 bool update(db::Session& s, const Row& r) {
   const Task& t = r.task;
-  return s.exec(
+  auto before = find(s, t.id);
+  if (!before || before->task.version != t.version) return false;
+  bool ok = s.exec(
              "UPDATE callback_tasks SET state = ?, offer_at = ?, due_at = ?, next_try_at = ?, "
              "assignee_id = ?, attempts = ?, last_outcome = ?, answer_id = ?, channel = ?, "
              "satisfied = ?, dissatisfied = ?, hotline_told = ?, fault_fixed = ?, ticket_ids = ?, "
@@ -173,6 +251,13 @@ bool update(db::Session& s, const Row& r) {
               opt_b(t.satisfied), t.dissatisfied, opt_b(r.hotline_told), opt_b(r.fault_fixed),
               ids_json(t.ticket_ids), t.done_at, t.close_reason, r.link_sent_at, t.updated_at,
               t.version + 1, t.id, t.version}) == 1;
+  if (!ok) return false;
+  // The task's contribution to the roll-ups and its agent's load move with it.
+  add_daily(s, *before, -1);
+  add_daily(s, r, +1);
+  if (is_open(before->task.state)) add_load(s, before->task.assignee_id, -1);
+  if (is_open(t.state)) add_load(s, t.assignee_id, +1);
+  return true;
 }
 
 std::vector<Row> queue(db::Session& s, const QueueFilter& f) {
@@ -201,15 +286,13 @@ std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
                                                    const std::vector<int64_t>& people) {
   std::vector<std::pair<int64_t, int64_t>> out;
   if (people.empty()) return out;
-  std::string sql =
-      "SELECT assignee_id, COUNT(*) FROM callback_tasks WHERE state IN ('pending', "
-      "'in_progress') AND assignee_id IN (";
+  std::string sql = "SELECT agent_id, open_tasks FROM callback_agent_load WHERE agent_id IN (";
   db::Params p;
   for (size_t i = 0; i < people.size(); ++i) {
     sql += i ? ", ?" : "?";
     p.emplace_back(people[i]);
   }
-  sql += ") GROUP BY assignee_id";
+  sql += ")";
   for (const auto& r : s.query(sql, p)) out.emplace_back(r.i64(0), r.i64(1));
   return out;
 }
@@ -235,19 +318,9 @@ std::vector<Attempt> attempts(db::Session& s, int64_t task_id) {
 namespace {
 
 const char* kSumCols =
-    "COUNT(*), "
-    "SUM(CASE WHEN state = 'done' THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN state = 'done' AND attempts = 1 THEN 1 ELSE 0 END), "
-    "SUM(attempts), "
-    "SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN answer_id IS NOT NULL THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN satisfied = 1 THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN hotline_told IS NOT NULL THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN hotline_told = 1 THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN fault_fixed IS NOT NULL THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN fault_fixed = 1 THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN dissatisfied > 0 THEN 1 ELSE 0 END)";
+    "SUM(due), SUM(done), SUM(failed), SUM(first_call), SUM(attempts), SUM(attempted), "
+    "SUM(answered), SUM(satisfied), SUM(hotline_asked), SUM(hotline_told), SUM(fault_asked), "
+    "SUM(fault_fixed), SUM(dissatisfied_tasks)";
 
 Sums sums_from(const db::Row& r, size_t at) {
   Sums s;
@@ -271,28 +344,20 @@ Sums sums_from(const db::Row& r, size_t at) {
 
 std::vector<Sums> sums(db::Session& s, const std::string& path, int64_t from, int64_t to,
                        const std::string& group, int offset_minutes) {
+  (void)offset_minutes;  // the roll-up's days are already local
   std::string key = "0";
-  db::Params p;
-  if (group == "day" || group == "month") {
-    key = "(due_at + ?) / 86400000";
-    p.emplace_back(int64_t(offset_minutes) * 60000);
-  } else if (group == "unit") {
-    key = "unit_id";
-  } else if (group == "agent") {
-    key = "COALESCE(assignee_id, 0)";
-  } else if (group == "channel") {
-    key = "q_channel";
-  }
+  if (group == "day" || group == "month") key = "day";
+  if (group == "unit") key = "unit_id";
+  if (group == "agent") key = "agent_id";
+  if (group == "channel") key = "q_channel";
   std::string sql = "SELECT " + key + ", " + kSumCols +
-                    " FROM callback_tasks WHERE unit_path LIKE ? AND due_at >= ? AND due_at < ? "
-                    "AND state <> 'cancelled' GROUP BY 1 ORDER BY 1";
-  p.emplace_back(path + "%");
-  p.emplace_back(from);
-  p.emplace_back(to);
+                    " FROM callback_daily WHERE unit_path LIKE ? AND day >= ? AND day < ? "
+                    "GROUP BY " + key + " ORDER BY " + key;
   std::vector<Sums> out;
-  for (const auto& r : s.query(sql, p)) {
+  for (const auto& r : s.query(sql, {path + "%", local_day(from), local_day(to)})) {
     Sums x = sums_from(r, 1);
     x.key = r.str(0);
+    if (x.due == 0 && x.done == 0 && x.failed == 0) continue;  // contributions that moved away
     out.push_back(std::move(x));
   }
   return out;
@@ -306,9 +371,9 @@ std::vector<int64_t> ticket_ids(db::Session& s, const std::string& path, int64_t
                                 int64_t to) {
   std::vector<int64_t> out;
   for (const auto& r : s.query(
-           "SELECT ticket_ids FROM callback_tasks WHERE unit_path LIKE ? AND due_at >= ? AND "
-           "due_at < ? AND ticket_ids <> '[]'",
-           {path + "%", from, to})) {
+           "SELECT ticket_ids FROM callback_tasks WHERE ticket_ids <> '[]' AND due_at >= ? AND "
+           "due_at < ? AND unit_path LIKE ?",
+           {from, to, path + "%"})) {
     auto ids = ids_from(r.str(0));
     out.insert(out.end(), ids.begin(), ids.end());
   }

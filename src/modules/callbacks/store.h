@@ -17,6 +17,8 @@ struct Row {
   std::optional<int64_t> link_sent_at;
 };
 
+// The company's offset from UTC: tasks count in the KPIs on their local due day.
+void set_offset(int minutes);
 // false when a task with the same dedupe key exists (one callback per event and customer).
 bool insert(db::Session& s, Row& r);
 std::optional<Row> find(db::Session& s, int64_t id);
