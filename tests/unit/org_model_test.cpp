@@ -26,20 +26,22 @@ TEST(OrgModel, PermissionsFollowRoles) {
   auto admin = permissions_of({"admin"});
   EXPECT_NE(std::find(admin.begin(), admin.end(), "org.unit.write"), admin.end());
   auto agent = permissions_of({"agent"});
-  EXPECT_EQ(agent, (std::vector<std::string>{"customer.read", "customer.write", "org.unit.read",
-                                             "survey.read", "ticket.create", "ticket.intake",
-                                             "ticket.read"}));
+  EXPECT_EQ(agent, (std::vector<std::string>{"callback.read", "callback.work", "customer.read",
+                                             "customer.write", "org.unit.read", "survey.read",
+                                             "ticket.create", "ticket.intake", "ticket.read"}));
   auto viewer = permissions_of({"viewer"});
-  EXPECT_EQ(viewer, (std::vector<std::string>{"customer.read", "org.unit.read", "survey.read",
-                                              "ticket.read"}));
+  EXPECT_EQ(viewer, (std::vector<std::string>{"callback.read", "customer.read", "org.unit.read",
+                                              "survey.read", "ticket.read"}));
   auto inspector = permissions_of({"inspector"});
-  EXPECT_EQ(inspector, (std::vector<std::string>{"customer.read", "org.unit.read", "ticket.read"}));
+  EXPECT_EQ(inspector, (std::vector<std::string>{"callback.read", "customer.read", "org.unit.read",
+                                                 "ticket.read"}));
   EXPECT_NE(std::find(admin.begin(), admin.end(), "survey.admin"), admin.end());
   auto both = permissions_of({"supervisor", "agent"});
-  EXPECT_EQ(both, (std::vector<std::string>{"customer.assign", "customer.pii", "customer.read",
-                                            "customer.write", "org.unit.read", "org.user.read",
-                                            "survey.read", "ticket.approve", "ticket.create",
-                                            "ticket.handle", "ticket.intake", "ticket.read"}));
+  EXPECT_EQ(both, (std::vector<std::string>{
+                      "callback.read", "callback.supervise", "callback.work", "customer.assign",
+                      "customer.pii", "customer.read", "customer.write", "org.unit.read",
+                      "org.user.read", "rule.read", "survey.read", "ticket.approve",
+                      "ticket.create", "ticket.handle", "ticket.intake", "ticket.read"}));
   EXPECT_TRUE(permissions_of({"nonsense"}).empty());
 }
 
