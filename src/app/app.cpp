@@ -126,6 +126,10 @@ App::App(Config config) : config_(std::move(config)) {
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
+  // Merging two customers moves their tickets in the same transaction.
+  customers_->on_merge([this](db::Session& s, int64_t from, int64_t into) {
+    tickets_->repoint_customer(s, from, into);
+  });
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });

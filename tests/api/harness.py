@@ -41,11 +41,11 @@ CUSTOMER_ALL = {"customer.read", "customer.write", "customer.pii"}
 TICKET_ALL = {"ticket.read", "ticket.create", "ticket.intake", "ticket.handle", "ticket.approve"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin", "calendar.admin"}
+              "audit.read", "customer.admin", "customer.assign", "customer.merge", "ticket.manage", "ticket.admin", "calendar.admin"}
              | CUSTOMER_ALL | TICKET_ALL,
     "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign",
-                "ticket.manage"} | CUSTOMER_ALL | TICKET_ALL,
-    "supervisor": {"org.unit.read", "org.user.read", "customer.assign"} | CUSTOMER_ALL | TICKET_ALL,
+                "customer.merge", "ticket.manage"} | CUSTOMER_ALL | TICKET_ALL,
+    "supervisor": {"org.unit.read", "org.user.read", "customer.assign", "customer.merge"} | CUSTOMER_ALL | TICKET_ALL,
     "agent": {"org.unit.read", "customer.read", "customer.write", "ticket.read", "ticket.create",
               "ticket.intake"},
     "inspector": {"org.unit.read", "customer.read", "ticket.read"},
