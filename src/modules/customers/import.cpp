@@ -209,10 +209,16 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
       }
     if (!used) report.ignored_columns.push_back(titles[c]);
   }
-  if (!field_col.count("name"))
-    throw Error(ErrorKind::kUnprocessable, "customer.import_no_name_column");
-  if (!field_col.count("unit") && !options.unit_id)
-    throw Error(ErrorKind::kUnprocessable, "customer.import_no_unit");
+  // Without these the rows cannot be read; the report (headers, detected columns) goes back
+  // with the refusal so that the user can map the columns.
+  if (!field_col.count("name")) {
+    report.refused = "customer.import_no_name_column";
+    return report;
+  }
+  if (!field_col.count("unit") && !options.unit_id) {
+    report.refused = "customer.import_no_unit";
+    return report;
+  }
 
   // Units the caller may import into, by code and by id (through the org service).
   auto reader = org::OrgService::system_principal(p.username);

@@ -238,6 +238,9 @@ void add_routes(http::Router& r, CustomerService& svc) {
             }
           }
           ImportReport report = svc.import_file(c.user(), c.req.body, o);
+          if (!report.refused.empty())
+            throw Error(ErrorKind::kUnprocessable, report.refused)
+                .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
           if (!o.dry_run && !report.committed) {
             throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors",
                         {{"count", std::to_string(report.invalid)}})

@@ -132,6 +132,9 @@ struct ImportReport {
   std::vector<std::string> ignored_columns;
   std::vector<ImportProblem> problems;  // the first 1000
   size_t problem_count = 0;
+  // Set when the file cannot be imported as mapped (no name column, no unit): a message
+  // code; the report then holds the headers and the detected columns only.
+  std::string refused;
 };
 
 struct ExportFile {
