@@ -14,6 +14,7 @@
 #include "platform/audit/audit.h"
 #include "platform/core/ids.h"
 #include "platform/events/outbox.h"
+#include "platform/search/tokenizer.h"
 #include "platform/text/csv.h"
 #include "platform/text/xlsx.h"
 
@@ -350,7 +351,8 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
       for (const auto& ph : c.phones) numbers.push_back(ph.number);
       if (!numbers.empty() && !store::owners_of_phones(s, numbers).empty()) continue;
       store::insert(s, c);
-      store::set_phones(s, c.id, c.phones);
+      store::add_phones(s, c.id, c.phones);
+      std::vector<AssetText> texts;
       if (vehicle && (!plan.plate.empty() || !plan.vin.empty())) {
         boost::json::object attrs;
         if (!plan.plate.empty()) attrs["plate"] = plan.plate;
@@ -372,8 +374,11 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
         for (auto& ch : a.vin) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         a.created_at = a.updated_at = now;
         store::insert_asset(s, a);
+        texts.push_back({a.label, a.plate, a.vin});
       }
-      reindex(s, c.id);
+      // The search row from what was just written (no read back); completeness was stored
+      // with the row.
+      store::index_new(s, c.id, search::index_tokens(index_text(c, texts)));
       ++report.created;
     }
     boost::json::object summary{{"rows", report.rows},

@@ -248,7 +248,7 @@ void add_routes(http::Router& r, CustomerService& svc) {
           }
           return Response::json(import_report_json(report, c.lang), report.committed ? 201 : 200);
         },
-        {.max_body_bytes = 64ull << 20, .body_type = "*/*"});
+        {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
 
   // Bulk assignment: {customer_ids | filter, mode: balanced|to, agent_id?, agent_ids?, weights?}
   r.add("POST", "/api/v1/customers/assign", [&svc](Context& c) {

@@ -473,6 +473,21 @@ void set_completeness(db::Session& s, int64_t customer_id, int score) {
   s.exec("UPDATE customers SET completeness = ? WHERE id = ?", {score, customer_id});
 }
 
+void add_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones) {
+  for (const auto& p : phones)
+    s.exec(
+        "INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES (?, ?, ?, ?)",
+        {customer_id, p.number, p.label, p.primary});
+}
+
+void index_new(db::Session& s, int64_t customer_id, const std::string& tokens) {
+  if (s.dialect() == db::Dialect::kSqlite)
+    s.exec("INSERT INTO customer_fts (rowid, tokens) VALUES (?, ?)", {customer_id, tokens});
+  else
+    s.exec("INSERT INTO customer_fts (rowid, tokens) VALUES (?, to_tsvector('simple', ?))",
+           {customer_id, tokens});
+}
+
 void reindex(db::Session& s, int64_t customer_id, const std::string& tokens) {
   if (s.dialect() == db::Dialect::kSqlite) {
     s.exec("DELETE FROM customer_fts WHERE rowid = ?", {customer_id});

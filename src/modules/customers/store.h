@@ -107,6 +107,10 @@ struct Brief {
 };
 // These customers, when they exist and are neither deleted nor merged, in id order.
 std::vector<Brief> briefs(db::Session& s, const std::vector<int64_t>& ids);
+// Adds the phones of a customer that has none yet (a new one).
+void add_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones);
+// The search row of a new customer (no row to replace).
+void index_new(db::Session& s, int64_t customer_id, const std::string& tokens);
 // Rewrites the search row of a customer.
 void reindex(db::Session& s, int64_t customer_id, const std::string& tokens);
 
