@@ -39,9 +39,9 @@ echo "[e2e] kefu serve on $url (pid $pid), database $work/kefu.db"
 
 mkdir -p tests/e2e/screenshots
 status=0
-# KEFU_E2E_GREP=pattern runs only the tests whose names match (e.g. "surveys").
+# KEFU_E2E_GREP=customers runs only the tests whose names match (node --test-name-pattern).
 grep_args=()
 if [ -n "${KEFU_E2E_GREP:-}" ]; then grep_args=(--test-name-pattern="$KEFU_E2E_GREP"); fi
-KEFU_E2E_URL="$url" node --test --test-reporter=spec --test-concurrency=1 "${grep_args[@]}" tests/e2e/console.test.mjs || status=$?
+KEFU_E2E_URL="$url" node --test --test-reporter=spec --test-concurrency=1 "${grep_args[@]+"${grep_args[@]}"}" tests/e2e/console.test.mjs || status=$?
 if [ "$status" -ne 0 ]; then echo "[e2e] FAILED; last server log lines:"; tail -n 30 "$work/server.log"; fi
 exit "$status"

@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev libcli11-dev libsodium-dev
-  libtomlplusplus-dev libgtest-dev)
+  libtomlplusplus-dev libgtest-dev zlib1g-dev libexpat1-dev)
 TEST_PKGS=(postgresql postgresql-contrib curl wrk python3 nodejs npm chromium fonts-noto-cjk)
 
 want=("${BUILD_PKGS[@]}")

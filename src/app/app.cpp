@@ -157,6 +157,10 @@ App::App(Config config) : config_(std::move(config)) {
   surveys_ = std::make_unique<surveys::SurveyService>(
       *db_, *clock_, *org_,
       calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
+  // Merging two customers moves their tickets in the same transaction.
+  customers_->on_merge([this](db::Session& s, int64_t from, int64_t into) {
+    tickets_->repoint_customer(s, from, into);
+  });
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });

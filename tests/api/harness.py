@@ -43,13 +43,13 @@ SURVEY_READ = {"survey.read"}
 CALLBACK_SUPERVISE = {"callback.supervise", "callback.read"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign", "ticket.manage", "ticket.admin", "calendar.admin",
+              "audit.read", "customer.admin", "customer.assign", "customer.merge", "ticket.manage", "ticket.admin", "calendar.admin",
               "survey.admin", "rule.read", "rule.admin", "callback.work"}
              | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ | CALLBACK_SUPERVISE,
     "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign",
-                "ticket.manage", "rule.read", "rule.admin"} | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ
+                "customer.merge",                 "ticket.manage", "rule.read", "rule.admin"} | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ
                | CALLBACK_SUPERVISE,
-    "supervisor": {"org.unit.read", "org.user.read", "customer.assign", "rule.read", "callback.work"}
+    "supervisor": {"org.unit.read", "org.user.read", "customer.assign", "customer.merge", "rule.read", "callback.work"}
                   | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ | CALLBACK_SUPERVISE,
     "agent": {"org.unit.read", "customer.read", "customer.write", "ticket.read", "ticket.create",
               "ticket.intake", "callback.work", "callback.read"} | SURVEY_READ,

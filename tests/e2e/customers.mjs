@@ -5,6 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, apiSession, shot, signIn } from './harness.mjs'
+import { xlsx } from './xlsx.mjs'
 
 const T = { timeout: 60_000 }
 const MASKED = /\d{3}\*{4}\d{4}/
@@ -183,11 +184,123 @@ export function customerTests(chrome) {
     await group.getByTestId(`duplicate-customer-${demo.created}`).getByText('测试客户王五').waitFor()
     await group.getByTestId(`duplicate-customer-${demo.withHistory.id}`).getByText(demo.withHistory.name).waitFor()
     assert.match(await group.innerText(), /同一车牌/)
-    assert.equal(await page.getByRole('button', { name: /合并/ }).count(), 0) // no merge on the server yet
     await shot(page, '28-duplicates')
     await group.getByRole('link', { name: '测试客户王五' }).click()
     await page.getByTestId('customer-profile').waitFor()
     assert.equal(new URL(page.url()).pathname, `/customers/${demo.created}`)
+    await page.context().close()
+  })
+
+  test('customers: merging two duplicates — compared side by side, merged, undone, merged again; the old page shows the survivor', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers/duplicates`)
+    const group = page.getByTestId(`duplicate-group-plate-${demo.plate.toUpperCase()}`)
+    await group.waitFor()
+    const [keep, gone] = [Math.min(demo.created, demo.withHistory.id), Math.max(demo.created, demo.withHistory.id)]
+    await group.getByTestId(`duplicate-customer-${keep}`).getByText('保留', { exact: true }).waitFor()
+    await group.getByTestId(`merge-${gone}`).click()
+    const dialog = page.getByTestId('merge-dialog')
+    await dialog.waitFor()
+    const compare = await page.getByTestId('merge-compare').innerText()
+    assert.match(compare, /测试客户王五/)
+    assert.match(compare, new RegExp(demo.withHistory.name))
+    assert.match(compare, /13912340001/)
+    await shot(page, '33-merge-compare')
+    await page.getByTestId('merge-confirm').click()
+    await page.getByTestId('merge-done').waitFor()
+    await group.waitFor({ state: 'detached' })
+    await shot(page, '34-merged')
+    // undo, and the group is back; then merge for good
+    await page.getByTestId('merge-undo').click()
+    await group.waitFor()
+    await group.getByTestId(`merge-${gone}`).click()
+    await page.getByTestId('merge-confirm').click()
+    await page.getByTestId('merge-done').waitFor()
+    const survivor = await admin.get(`/api/v1/customers/${keep}`)
+    assert.ok(survivor.phones.some((p) => p.number === '13912340001'), 'the phones moved')
+    assert.equal(survivor.assets.filter((a) => a.type === 'vehicle' && a.attrs.plate?.toUpperCase() === demo.plate.toUpperCase()).length, 2)
+    // the merged record's page opens the survivor
+    await page.goto(`${BASE}/customers/${gone}`)
+    await page.waitForURL(new RegExp(`/customers/${keep}$`))
+    await page.getByTestId('customer-profile').waitFor()
+    await page.context().close()
+  })
+
+  test('customers: importing an XLSX — columns mapped, both bad rows reported by row number, the good ones imported', T, async () => {
+    const file = xlsx([
+      ['客户', '联系方式', '生日', '地址', '微信'],
+      ['导入测试甲', 13966660001, { date: 31111 }, '上海市徐汇区天钥桥路 1 号', 'wx-a'],
+      ['导入测试乙', '1396666', '', '上海市徐汇区天钥桥路 2 号', ''],
+      ['导入测试丙', 13966660003, '1990-02-30', '', ''],
+      ['导入测试丁', '139 6666 0004', { date: 33000 }, '上海市徐汇区天钥桥路 4 号', ''],
+    ])
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers`)
+    await page.getByTestId('customer-import').click()
+    await page.getByTestId('import-page').waitFor()
+    await page.getByTestId('import-file').setInputFiles({ name: '客户导入.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: file })
+    await page.getByTestId('import-file-name').getByText('客户导入.xlsx').waitFor()
+    await page.getByTestId('import-unit').locator('.el-select__wrapper').click()
+    await page.keyboard.type('徐汇')
+    await page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: '上海徐汇店' }).click()
+    await page.getByTestId('import-next').click()
+    // mapping: 客户 and 联系方式 are not usual titles; 生日 and 地址 are recognised
+    const mapping = page.getByTestId('import-mapping')
+    await mapping.waitFor()
+    assert.equal(await page.getByTestId('import-check').isDisabled(), true, 'no name column yet')
+    for (const [title, field] of [['客户', '姓名（必填）'], ['联系方式', '手机']]) {
+      await page.getByTestId(`import-map-${title}`).click()
+      await page.locator('.el-select__popper:visible .el-select-dropdown__item', { hasText: new RegExp(`^${field}$`) }).click()
+      await page.locator('.el-select__popper:visible').waitFor({ state: 'hidden' }) // closed before the next one opens
+    }
+    await shot(page, '35-import-mapping')
+    await page.getByTestId('import-check').click()
+    const summary = page.getByTestId('import-summary')
+    await summary.waitFor()
+    assert.match(await summary.innerText(), /共 4 行：2 行正确，2 行有误/)
+    const problems = page.getByTestId('import-problems')
+    const rows = problems.locator('.el-table__body tr')
+    assert.equal(await rows.count(), 2)
+    assert.match(await rows.nth(0).innerText(), /^3\s+联系方式\s+不是有效的/)
+    assert.match(await rows.nth(1).innerText(), /^4\s+生日\s+日期格式/)
+    assert.equal(await page.getByTestId('import-commit-all').isDisabled(), true)
+    await shot(page, '36-import-report')
+    await page.getByTestId('import-commit-valid').click()
+    await page.getByTestId('import-done').getByText('已导入 2 位客户').waitFor()
+    await shot(page, '37-import-done')
+    const found = (await admin.get(`/api/v1/customers?q=${encodeURIComponent('导入测试')}`)).items.map((c) => c.name).sort()
+    assert.deepEqual(found, ['导入测试丁', '导入测试甲'])
+    const jia = (await admin.get(`/api/v1/customers?q=${encodeURIComponent('导入测试甲')}`)).items[0]
+    assert.equal(jia.birthday, '1985-03-05')
+    await page.context().close()
+  })
+
+  test('customers: the list exports to Excel and assigns the selected customers to an agent', T, async () => {
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers?q=${encodeURIComponent('导入测试')}`)
+    const table = page.getByTestId('customer-table')
+    await table.locator('.el-table__row').nth(1).waitFor()
+    await page.getByTestId('customer-export-button').click()
+    const download = page.waitForEvent('download')
+    await page.getByTestId('customer-export-xlsx').click()
+    const file = await download
+    assert.match(file.suggestedFilename(), /^客户导出-\d{8}-\d{4}\.xlsx$/)
+    // select both rows, assign them all to 张伟 (agent.zhang)
+    await table.locator('.el-table__header .el-checkbox').click()
+    await page.getByTestId('customer-assign').getByText('(2)').waitFor()
+    await page.getByTestId('customer-assign').click()
+    await page.getByTestId('assign-dialog').waitFor()
+    await page.getByTestId('assign-mode').getByText('全部分配给一人').click()
+    await page.getByTestId('assign-agent').click()
+    await page.locator('.el-select-dropdown:visible .el-select-dropdown__item', { hasText: '张伟' }).first().click()
+    await page.getByTestId('assign-submit').click()
+    await page.getByTestId('assign-result').waitFor()
+    await shot(page, '38-assign-result')
+    const zhang = (await admin.get('/api/v1/users?q=agent.zhang')).items[0]
+    for (const c of (await admin.get(`/api/v1/customers?q=${encodeURIComponent('导入测试')}`)).items) assert.equal(c.owner_id, zhang.id)
     await page.context().close()
   })
 

@@ -39,7 +39,7 @@ TEST(OrgModel, PermissionsFollowRoles) {
   auto both = permissions_of({"supervisor", "agent"});
   EXPECT_EQ(both, (std::vector<std::string>{
                       "callback.read", "callback.supervise", "callback.work", "customer.assign",
-                      "customer.pii", "customer.read", "customer.write", "org.unit.read",
+                      "customer.merge", "customer.pii", "customer.read", "customer.write", "org.unit.read",
                       "org.user.read", "rule.read", "survey.read", "ticket.approve",
                       "ticket.create", "ticket.handle", "ticket.intake", "ticket.read"}));
   EXPECT_TRUE(permissions_of({"nonsense"}).empty());
@@ -89,6 +89,29 @@ TEST(OrgModel, LockoutAfterTheFifthFailure) {
   auto o = after_failure(failures, 1000, p);
   EXPECT_EQ(o.locked_until, 901000);
   EXPECT_EQ(o.failures, 0);
+}
+
+TEST(OrgModel, BalanceGivesEachItemToTheLeastLoadedByWeight) {
+  // Equal weights: loads even out; ties go to the lowest id.
+  EXPECT_EQ(balance({{7, 0, 1.0}, {3, 0, 1.0}, {5, 0, 1.0}}, 4),
+            (std::vector<int64_t>{3, 5, 7, 3}));
+  // A heavy load is caught up first.
+  EXPECT_EQ(balance({{1, 5, 1.0}, {2, 2, 1.0}}, 4), (std::vector<int64_t>{2, 2, 2, 1}));
+  // Weight 2 takes twice the share: 6 items → 4 and 2.
+  auto w = balance({{1, 0, 2.0}, {2, 0, 1.0}}, 6);
+  EXPECT_EQ(std::count(w.begin(), w.end(), 1), 4);
+  EXPECT_EQ(std::count(w.begin(), w.end(), 2), 2);
+  EXPECT_EQ(w.front(), 1);  // (0+1)/2 < (0+1)/1
+  // Loads relative to capacity: 11/2 < 6/1, then 12/2 = 6/1 (tie: lowest id), then 13/2 > 6/1.
+  EXPECT_EQ(balance({{1, 10, 2.0}, {2, 5, 1.0}}, 3), (std::vector<int64_t>{1, 1, 2}));
+  // Nobody, or nobody with capacity: nothing can be assigned.
+  EXPECT_TRUE(balance({}, 3).empty());
+  EXPECT_TRUE(balance({{1, 0, 0.0}, {2, 0, -1.0}}, 3).empty());
+  EXPECT_EQ(balance({{1, 0, 0.0}, {2, 9, 1.0}}, 2), (std::vector<int64_t>{2, 2}));
+  EXPECT_TRUE(balance({{1, 0, 1.0}}, 0).empty());
+  // Deterministic whatever the input order.
+  EXPECT_EQ(balance({{9, 1, 1.0}, {4, 1, 1.0}, {6, 0, 1.5}}, 7),
+            balance({{6, 0, 1.5}, {4, 1, 1.0}, {9, 1, 1.0}}, 7));
 }
 
 }  // namespace kefu::org

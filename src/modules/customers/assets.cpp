@@ -100,6 +100,7 @@ AssetView CustomerService::add_asset(const auth::Principal& p, int64_t customer_
     auto c = store::find(s, customer_id);
     if (!c || !p.in_scope(c->unit_path)) throw Error::not_found("@entity.customer");
     if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
+    if (c->merged_into) throw Error(ErrorKind::kConflict, "customer.merged");
     auto t = store::asset_type(s, type);
     if (!t || !t->active) throw Error::validation({{"type", "customer.asset_type_unknown", {}}});
     store::Asset a = build(*t, attrs_json);
@@ -123,6 +124,7 @@ AssetView CustomerService::update_asset(const auth::Principal& p, int64_t custom
     if (!c || !p.in_scope(c->unit_path) || !before || before->customer_id != customer_id)
       throw Error::not_found("@entity.asset");
     if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
+    if (c->merged_into) throw Error(ErrorKind::kConflict, "customer.merged");
     auto t = store::asset_type(s, before->type);
     if (!t) throw Error::validation({{"type", "customer.asset_type_unknown", {}}});
     store::Asset a = build(*t, attrs_json);

@@ -43,6 +43,9 @@ std::vector<FieldError> CustomerService::validate_event(db::Session& s, const au
                          {*in.customer_code});
     if (r) c = store::find(s, r->i64(0));
   }
+  // A merged customer's history goes to the customer it was merged into (source systems
+  // keep sending the old id or code).
+  for (int hops = 0; c && c->merged_into && hops < 10; ++hops) c = store::find(s, *c->merged_into);
   if (!c || !p.in_scope(c->unit_path)) {
     e.push_back({at(in.customer_code && !in.customer_id ? "customer_code" : "customer_id"),
                  "customer.unknown",

@@ -1,5 +1,8 @@
-// Importing customers from a spreadsheet (CSV). Columns are recognised by their Chinese
-// or English titles; every row is checked before anything is written.
+// Importing customers from a spreadsheet (CSV or XLSX). Columns are recognised by their
+// Chinese or English titles, or mapped by the user; every row is checked before anything
+// is written.
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -11,7 +14,9 @@
 #include "platform/audit/audit.h"
 #include "platform/core/ids.h"
 #include "platform/events/outbox.h"
+#include "platform/search/tokenizer.h"
 #include "platform/text/csv.h"
+#include "platform/text/xlsx.h"
 
 namespace kefu::customers {
 namespace {
@@ -73,6 +78,36 @@ std::vector<std::string> split_tags(const std::string& v) {
   return out;
 }
 
+// Dates as people type them: 1985-03-02, 1985/3/2, 1985.3.2, 1985年3月2日 → 1985-03-02.
+// Anything else is returned as it is (and refused by valid_date).
+std::string normalise_date(const std::string& v) {
+  int parts[3] = {0, 0, 0};
+  size_t n = 0, digits = 0;
+  for (size_t i = 0; i < v.size();) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c >= '0' && c <= '9') {
+      if (n >= 3) return v;
+      parts[n] = parts[n] * 10 + (c - '0');
+      if (++digits > (n == 0 ? 4u : 2u)) return v;
+      ++i;
+    } else {
+      size_t len = v.compare(i, 3, "年") == 0 || v.compare(i, 3, "月") == 0 ? 3
+                   : v.compare(i, 3, "日") == 0                             ? 3
+                   : (c == '-' || c == '/' || c == '.')                     ? 1
+                                                                            : 0;
+      if (len == 0 || digits == 0) return v;
+      ++n;
+      digits = 0;
+      i += len;
+    }
+  }
+  if (digits) ++n;
+  if (n != 3 || parts[0] < 1000) return v;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", parts[0], parts[1], parts[2]);
+  return buf;
+}
+
 struct Planned {
   size_t line;
   Customer customer;
@@ -81,8 +116,21 @@ struct Planned {
 
 }  // namespace
 
-ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_view bytes,
-                                         const ImportOptions& options) {
+const std::vector<ImportField>& CustomerService::import_fields() {
+  static const std::vector<ImportField> f = {
+      {"name", "姓名", "Name", true},           {"phone", "手机", "Phone", false},
+      {"unit", "单元编码", "Unit code", false}, {"address", "地址", "Address", false},
+      {"birthday", "生日", "Birthday", false},  {"gender", "性别", "Gender", false},
+      {"email", "邮箱", "Email", false},        {"source", "来源", "Source", false},
+      {"notes", "备注", "Notes", false},        {"tags", "标签", "Tags", false},
+      {"plate", "车牌号", "Plate", false},      {"vin", "车架号", "VIN", false},
+      {"model", "车型", "Model", false},
+  };
+  return f;
+}
+
+ImportReport CustomerService::import_file(const auth::Principal& p, std::string_view bytes,
+                                          const ImportOptions& options) {
   if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
   ImportReport report;
   auto problem = [&](size_t line, const std::string& column, const std::string& code,
@@ -91,7 +139,18 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
     if (report.problems.size() < kMaxProblems)
       report.problems.push_back({line, column, code, value.substr(0, 100)});
   };
-  text::CsvResult csv = text::parse_csv(bytes);
+  text::CsvResult csv;
+  if (options.format == "xlsx") {
+    if (bytes.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
+    text::XlsxResult x = text::read_xlsx(bytes);
+    if (x.error)
+      throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable_xlsx",
+                  {{"reason", *x.error}});
+    csv.rows = std::move(x.rows);
+    csv.encoding = "xlsx";
+  } else {
+    csv = text::parse_csv(bytes);
+  }
   report.encoding = csv.encoding;
   if (csv.error) {
     throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable",
@@ -99,25 +158,68 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
   }
   if (csv.rows.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
 
-  // The header row decides what each column is.
+  // The header row decides what each column is: the user's mapping first, then the usual
+  // titles.
   const auto& header = csv.rows.front().cells;
+  std::vector<std::string> titles;
+  for (const auto& h : header) titles.push_back(trim(h));
+  report.headers = titles;
+  {
+    std::vector<FieldError> errors;
+    std::set<std::string> mapped_fields;
+    for (const auto& [title, field] : options.mapping) {
+      std::string at = "mapping." + title;
+      if (std::find(titles.begin(), titles.end(), title) == titles.end())
+        errors.push_back({at, "customer.import_mapping_column", {}});
+      if (field.empty()) continue;
+      bool known = std::any_of(import_fields().begin(), import_fields().end(),
+                               [&](const ImportField& f) { return f.field == field; });
+      if (!known)
+        errors.push_back({at, "customer.import_mapping_field", {}});
+      else if (!mapped_fields.insert(field).second)
+        errors.push_back({at, "customer.import_mapping_repeated", {}});
+    }
+    if (!errors.empty()) throw Error::validation(std::move(errors));
+  }
   std::map<std::string, size_t> field_col;
   std::map<std::string, std::string> title_of;
-  for (size_t c = 0; c < header.size(); ++c) {
-    std::string title = trim(header[c]);
-    auto it = known_columns().find(title);
-    if (it == known_columns().end() || field_col.count(it->second)) {
-      report.ignored_columns.push_back(title);
+  std::vector<std::pair<std::string, size_t>> automatic;  // (field, column) by usual titles
+  for (size_t c = 0; c < titles.size(); ++c) {
+    const std::string& title = titles[c];
+    if (auto m = options.mapping.find(title); m != options.mapping.end()) {
+      if (!m->second.empty() && !field_col.count(m->second)) {
+        field_col[m->second] = c;
+        title_of[m->second] = title;
+      }
       continue;
     }
-    field_col[it->second] = c;
-    title_of[it->second] = title;
-    report.columns.emplace_back(title, it->second);
+    auto it = known_columns().find(title);
+    if (it != known_columns().end()) automatic.emplace_back(it->second, c);
   }
-  if (!field_col.count("name"))
-    throw Error(ErrorKind::kUnprocessable, "customer.import_no_name_column");
-  if (!field_col.count("unit") && !options.unit_id)
-    throw Error(ErrorKind::kUnprocessable, "customer.import_no_unit");
+  for (const auto& [field, c] : automatic) {
+    if (field_col.count(field)) continue;  // the user's mapping took this field
+    field_col[field] = c;
+    title_of[field] = titles[c];
+  }
+  for (size_t c = 0; c < titles.size(); ++c) {
+    bool used = false;
+    for (const auto& [field, col] : field_col)
+      if (col == c) {
+        report.columns.emplace_back(titles[c], field);
+        used = true;
+      }
+    if (!used) report.ignored_columns.push_back(titles[c]);
+  }
+  // Without these the rows cannot be read; the report (headers, detected columns) goes back
+  // with the refusal so that the user can map the columns.
+  if (!field_col.count("name")) {
+    report.refused = "customer.import_no_name_column";
+    return report;
+  }
+  if (!field_col.count("unit") && !options.unit_id) {
+    report.refused = "customer.import_no_unit";
+    return report;
+  }
 
   // Units the caller may import into, by code and by id (through the org service).
   auto reader = org::OrgService::system_principal(p.username);
@@ -191,7 +293,7 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
           c.phones.push_back({*n, "mobile", true});
         }
       }
-      c.birthday = cell(row, "birthday");
+      c.birthday = normalise_date(cell(row, "birthday"));
       if (!c.birthday.empty() && !valid_date(c.birthday))
         problem(line, col("birthday"), "customer.date_invalid", c.birthday);
       std::string g = cell(row, "gender");
@@ -200,11 +302,13 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
       c.email = cell(row, "email");
       if (!c.email.empty() && !org::valid_email(c.email))
         problem(line, col("email"), "org.email_invalid", c.email);
-      c.source = cell(row, "source");
-      if (c.source.empty())
+      std::string source = cell(row, "source");
+      if (source.empty())
         c.source = "import";
-      else if (!one_of(sources(), c.source))
-        problem(line, col("source"), "field.invalid", c.source);
+      else if (auto code = source_of(source))
+        c.source = *code;
+      else
+        problem(line, col("source"), "field.invalid", source);
       c.address = cell(row, "address");
       c.notes = cell(row, "notes");
       c.tags = split_tags(cell(row, "tags"));
@@ -247,7 +351,8 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
       for (const auto& ph : c.phones) numbers.push_back(ph.number);
       if (!numbers.empty() && !store::owners_of_phones(s, numbers).empty()) continue;
       store::insert(s, c);
-      store::set_phones(s, c.id, c.phones);
+      store::add_phones(s, c.id, c.phones);
+      std::vector<AssetText> texts;
       if (vehicle && (!plan.plate.empty() || !plan.vin.empty())) {
         boost::json::object attrs;
         if (!plan.plate.empty()) attrs["plate"] = plan.plate;
@@ -269,8 +374,11 @@ ImportReport CustomerService::import_csv(const auth::Principal& p, std::string_v
         for (auto& ch : a.vin) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         a.created_at = a.updated_at = now;
         store::insert_asset(s, a);
+        texts.push_back({a.label, a.plate, a.vin});
       }
-      reindex(s, c.id);
+      // The search row from what was just written (no read back); completeness was stored
+      // with the row.
+      store::index_new(s, c.id, search::index_tokens(index_text(c, texts)));
       ++report.created;
     }
     boost::json::object summary{{"rows", report.rows},

@@ -32,6 +32,7 @@ boost::json::object customer_json(const CustomerView& v, bool with_details) {
                         {"created_at", c.created_at},
                         {"updated_at", c.updated_at}};
   o["owner_id"] = opt(c.owner_id);
+  o["merged_into"] = opt(c.merged_into);
   boost::json::array tags;
   for (const auto& t : c.tags) tags.emplace_back(t);
   o["tags"] = std::move(tags);
@@ -110,7 +111,16 @@ boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang) {
                             {"value", p.value},
                             {"message", i18n::render(lang, p.code, {{"value", p.value}})}});
   }
+  boost::json::array headers, fields;
+  for (const auto& h : r.headers) headers.emplace_back(h);
+  for (const auto& f : CustomerService::import_fields())
+    fields.push_back(
+        boost::json::object{{"field", f.field},
+                            {"label", lang == i18n::Lang::kEn ? f.label_en : f.label_zh},
+                            {"required", f.required}});
   return {{"encoding", r.encoding},
+          {"headers", std::move(headers)},
+          {"fields", std::move(fields)},
           {"rows", r.rows},
           {"valid", r.valid},
           {"invalid", r.invalid},

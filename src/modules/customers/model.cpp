@@ -32,6 +32,27 @@ bool one_of(const std::vector<std::string>& allowed, std::string_view v) {
   return std::find(allowed.begin(), allowed.end(), v) != allowed.end();
 }
 
+namespace {
+const std::vector<std::pair<std::string, std::string>>& source_names() {
+  static const std::vector<std::pair<std::string, std::string>> v = {
+      {"walk_in", "到店"}, {"hotline", "热线"},  {"web", "网站"},       {"referral", "转介绍"},
+      {"import", "导入"},  {"campaign", "活动"}, {"partner", "合作方"}, {"other", "其他"}};
+  return v;
+}
+}  // namespace
+
+std::string source_label(std::string_view code) {
+  for (const auto& [c, zh] : source_names())
+    if (c == code) return zh;
+  return std::string(code);
+}
+
+std::optional<std::string> source_of(std::string_view text) {
+  for (const auto& [c, zh] : source_names())
+    if (c == text || zh == text) return c;
+  return std::nullopt;
+}
+
 std::optional<std::string> normalise_phone(std::string_view raw) {
   std::string digits;
   bool had_separator_after_area = false;

@@ -24,6 +24,9 @@ inline const std::vector<std::string>& sources() {
   return v;
 }
 bool one_of(const std::vector<std::string>& allowed, std::string_view v);
+// Sources in Chinese, as exports show them and imports accept them besides the codes.
+std::string source_label(std::string_view code);              // "walk_in" → "到店"
+std::optional<std::string> source_of(std::string_view text);  // "到店" / "walk_in" → "walk_in"
 
 // Phone numbers as people type them: "+86 138-1234-5678", "0086 13812345678",
 // "(021) 6123 4567". Returns the normalised form (mainland mobile: 11 digits; landline:
@@ -65,6 +68,7 @@ struct Customer {
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int64_t asset_count = 0;
+  std::optional<int64_t> merged_into;  // merged into this customer: hidden, read-only
 };
 
 std::string customer_code(int64_t id);

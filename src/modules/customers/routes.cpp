@@ -1,6 +1,9 @@
 // HTTP for the customer archive: parse, call the service, render.
 #include "modules/customers/routes.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "modules/customers/json.h"
 #include "platform/core/json_input.h"
 #include "platform/http/params.h"
@@ -96,19 +99,73 @@ EventInput read_event(JsonInput& in) {
   return e;
 }
 
+// The list's filters, from the query string (the list, the export) or a JSON object (bulk
+// assignment).
+CustomerQuery read_query(const http::Request& req) {
+  CustomerQuery q;
+  q.q = http::query_text(req, "q", 100);
+  q.unit_id = http::query_int(req, "unit_id");
+  q.owner_id = http::query_int(req, "owner_id");
+  q.kind = http::query_text(req, "kind", 20);
+  q.source = http::query_text(req, "source", 20);
+  q.tag = http::query_text(req, "tag", 60);
+  q.incomplete = http::query_bool(req, "incomplete").value_or(false);
+  return q;
+}
+
+CustomerQuery read_query(JsonInput& in) {
+  CustomerQuery q;
+  q.q = in.optional_text("q", {1, 100});
+  q.unit_id = in.optional_integer("unit_id");
+  q.owner_id = in.optional_integer("owner_id");
+  q.kind = in.optional_text("kind", {1, 20});
+  q.source = in.optional_text("source", {1, 20});
+  q.tag = in.optional_text("tag", {1, 60});
+  q.incomplete = in.optional_boolean("incomplete").value_or(false);
+  return q;
+}
+
+// A list of positive ids; bad items are reported as key[i].
+std::vector<int64_t> id_list(JsonInput& in, const char* key) {
+  std::vector<int64_t> out;
+  const auto* v = in.raw(key);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) {
+    in.add_error(key, "field.wrong_type", {{"expected", "array"}});
+    return out;
+  }
+  const auto& arr = v->as_array();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    if (arr[i].is_int64() && arr[i].as_int64() > 0)
+      out.push_back(arr[i].as_int64());
+    else
+      in.add_error(std::string(key) + "[" + std::to_string(i) + "]", "field.wrong_type",
+                   {{"expected", "integer"}});
+  }
+  return out;
+}
+
+// filename*=UTF-8''… (RFC 6266) with a plain ASCII fallback.
+std::string attachment_header(const std::string& name, const std::string& ascii_name) {
+  std::string encoded;
+  for (unsigned char ch : name) {
+    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+      encoded += static_cast<char>(ch);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", ch);
+      encoded += buf;
+    }
+  }
+  return "attachment; filename=\"" + ascii_name + "\"; filename*=UTF-8''" + encoded;
+}
+
 }  // namespace
 
 void add_routes(http::Router& r, CustomerService& svc) {
   r.add("GET", "/api/v1/customers", [&svc](Context& c) {
     auto page = http::page_request(c.req);
-    CustomerQuery q;
-    q.q = http::query_text(c.req, "q", 100);
-    q.unit_id = http::query_int(c.req, "unit_id");
-    q.owner_id = http::query_int(c.req, "owner_id");
-    q.kind = http::query_text(c.req, "kind", 20);
-    q.source = http::query_text(c.req, "source", 20);
-    q.tag = http::query_text(c.req, "tag", 60);
-    q.incomplete = http::query_bool(c.req, "incomplete").value_or(false);
+    CustomerQuery q = read_query(c.req);
     q.after = page.after;
     q.limit = page.limit;
     auto result = svc.list(c.user(), q);
@@ -126,8 +183,20 @@ void add_routes(http::Router& r, CustomerService& svc) {
     return Response::json(customer_json(svc.create(c.user(), ci), true), 201);
   });
 
-  // CSV upload: ?dry_run=true reports every bad row and writes nothing; without it all good
-  // rows are written, or (mode=all, the default) nothing when any row is bad.
+  // The filtered list as a file: ?format=csv|xlsx plus the list's filters.
+  r.add("GET", "/api/v1/customers/export", [&svc](Context& c) {
+    auto format = http::query_text(c.req, "format", 10).value_or("xlsx");
+    ExportFile f = svc.export_list(c.user(), read_query(c.req), format);
+    Response resp = Response::text(std::move(f.bytes), f.content_type);
+    resp.headers.emplace_back("Content-Disposition",
+                              attachment_header(f.filename, "customers." + format));
+    resp.headers.emplace_back("X-Export-Rows", std::to_string(f.rows));
+    return resp;
+  });
+
+  // CSV or XLSX upload: ?dry_run=true reports every bad row and writes nothing; without it
+  // all good rows are written, or (mode=all, the default) nothing when any row is bad.
+  // ?mapping={"file column title": "field", ...} overrides the recognised columns.
   r.add("POST", "/api/v1/customers/import",
         [&svc](Context& c) {
           ImportOptions o;
@@ -137,7 +206,41 @@ void add_routes(http::Router& r, CustomerService& svc) {
             throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mode"}});
           o.only_valid = mode == "valid";
           o.unit_id = http::query_int(c.req, "unit_id");
-          ImportReport report = svc.import_csv(c.user(), c.req.body, o);
+          std::string type(c.req.header("content-type"));
+          type = type.substr(0, type.find(';'));
+          while (!type.empty() && type.back() == ' ') type.pop_back();
+          for (auto& ch : type)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          auto format = http::query_text(c.req, "format", 10);
+          if (format && *format != "csv" && *format != "xlsx")
+            throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "format"}});
+          if (type == "text/csv") {
+            o.format = format.value_or("csv");
+          } else if (type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") {
+            o.format = format.value_or("xlsx");
+          } else if (type == "application/octet-stream" && format) {
+            o.format = *format;
+          } else {
+            throw Error(ErrorKind::kUnsupportedMedia, "customer.import_format");
+          }
+          if (auto m = http::query_text(c.req, "mapping", 20000)) {
+            boost::system::error_code ec;
+            auto v = boost::json::parse(*m, ec);
+            if (ec || !v.is_object())
+              throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mapping"}});
+            for (const auto& kv : v.as_object()) {
+              if (kv.value().is_string())
+                o.mapping[std::string(kv.key())] = std::string(kv.value().as_string());
+              else if (kv.value().is_null())
+                o.mapping[std::string(kv.key())] = "";
+              else
+                throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mapping"}});
+            }
+          }
+          ImportReport report = svc.import_file(c.user(), c.req.body, o);
+          if (!report.refused.empty())
+            throw Error(ErrorKind::kUnprocessable, report.refused)
+                .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
           if (!o.dry_run && !report.committed) {
             throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors",
                         {{"count", std::to_string(report.invalid)}})
@@ -145,7 +248,63 @@ void add_routes(http::Router& r, CustomerService& svc) {
           }
           return Response::json(import_report_json(report, c.lang), report.committed ? 201 : 200);
         },
-        {.max_body_bytes = 64ull << 20, .body_type = "text/csv"});
+        {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
+
+  // Bulk assignment: {customer_ids | filter, mode: balanced|to, agent_id?, agent_ids?, weights?}
+  r.add("POST", "/api/v1/customers/assign", [&svc](Context& c) {
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    AssignRequest a;
+    a.customer_ids = id_list(in, "customer_ids");
+    if (const auto* f = in.raw("filter"); f && !f->is_null()) {
+      if (!f->is_object()) {
+        in.add_error("filter", "field.wrong_type", {{"expected", "object"}});
+      } else {
+        JsonInput fi(f->as_object());
+        a.filter = read_query(fi);
+        try {
+          fi.finish();
+        } catch (const Error& e) {
+          for (const auto& fe : e.fields()) in.add_error("filter." + fe.field, fe.code, fe.params);
+        }
+      }
+    }
+    a.mode = in.text("mode", {1, 20});
+    a.agent_id = in.optional_integer("agent_id");
+    a.agent_ids = id_list(in, "agent_ids");
+    if (const auto* w = in.raw("weights"); w && !w->is_null()) {
+      if (!w->is_object()) {
+        in.add_error("weights", "field.wrong_type", {{"expected", "object"}});
+      } else {
+        for (const auto& kv : w->as_object()) {
+          std::string key(kv.key());
+          char* end = nullptr;
+          long long id = std::strtoll(key.c_str(), &end, 10);
+          if (key.empty() || *end || id <= 0 || !(kv.value().is_number())) {
+            in.add_error("weights." + key, "field.invalid");
+            continue;
+          }
+          a.weights[id] = kv.value().to_number<double>();
+        }
+      }
+    }
+    in.finish();
+    AssignResult result = svc.assign(c.user(), a);
+    boost::json::array items, agents;
+    for (const auto& i : result.items)
+      items.push_back(boost::json::object{
+          {"customer_id", i.customer_id},
+          {"from", i.from ? boost::json::value(*i.from) : boost::json::value(nullptr)},
+          {"to", i.to}});
+    for (const auto& g : result.agents)
+      agents.push_back(boost::json::object{{"id", g.id},
+                                           {"load_before", g.load_before},
+                                           {"assigned", g.assigned},
+                                           {"weight", g.weight}});
+    return Response::json(boost::json::object{{"assigned", result.items.size()},
+                                              {"items", std::move(items)},
+                                              {"agents", std::move(agents)}});
+  });
 
   r.add("GET", "/api/v1/customers/duplicates", [&svc](Context& c) {
     boost::json::array items;
@@ -161,6 +320,25 @@ void add_routes(http::Router& r, CustomerService& svc) {
   r.add("GET", "/api/v1/customers/{id}", [&svc](Context& c) {
     return Response::json(
         customer_json(svc.get(c.user(), c.id_param("id", "@entity.customer")), true));
+  });
+
+  r.add("POST", "/api/v1/customers/{id}/merge", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    int64_t into = in.integer("into_id");
+    in.finish();
+    return Response::json(customer_json(svc.merge(c.user(), id, into), true));
+  });
+
+  r.add("POST", "/api/v1/customers/{id}/unmerge", [&svc](Context& c) {
+    int64_t id = c.id_param("id", "@entity.customer");
+    if (!c.req.body.empty()) {
+      auto body = parse_json_object(c.req.body);
+      JsonInput in(body);
+      in.finish();
+    }
+    return Response::json(customer_json(svc.unmerge(c.user(), id), true));
   });
 
   r.add("PATCH", "/api/v1/customers/{id}", [&svc](Context& c) {

@@ -5,15 +5,21 @@
 
 namespace kefu::customers {
 
+std::string index_text(const Customer& c, const std::vector<AssetText>& assets) {
+  std::string text = c.name + " " + c.code + " " + c.email + " " + c.address + " " + c.notes;
+  for (const auto& ph : c.phones) text += " " + ph.number;
+  for (const auto& t : c.tags) text += " " + t;
+  for (const auto& a : assets) text += " " + a.label + " " + a.plate + " " + a.vin;
+  return text;
+}
+
 void reindex(db::Session& s, int64_t customer_id) {
   auto c = store::find(s, customer_id);
   if (!c) return;
-  std::string text = c->name + " " + c->code + " " + c->email + " " + c->address + " " + c->notes;
-  for (const auto& ph : c->phones) text += " " + ph.number;
-  for (const auto& t : c->tags) text += " " + t;
+  std::vector<AssetText> assets;
   for (const auto& a : store::assets_of(s, customer_id))
-    text += " " + a.label + " " + a.plate + " " + a.vin;
-  store::reindex(s, customer_id, search::index_tokens(text));
+    assets.push_back({a.label, a.plate, a.vin});
+  store::reindex(s, customer_id, search::index_tokens(index_text(*c, assets)));
   store::set_completeness(s, customer_id, completeness(*c).score);
 }
 

@@ -211,6 +211,7 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
   // Scope (404) and permission (403) come before anything about the input.
   Customer current = db_.reading([&](db::Session& s) { return scoped(s, p, id); });
   require(p, org::perm::kCustomerWrite);
+  if (current.merged_into) throw Error(ErrorKind::kConflict, "customer.merged");
   if (in.owner_id && *in.owner_id != current.owner_id && !p.can(org::perm::kCustomerAssign))
     throw Error(ErrorKind::kForbidden, "customer.assign_forbidden");
   auto errors = check(in, false);
@@ -246,6 +247,7 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
   return db_.writing([&](db::Session& s) {
     Customer before = scoped(s, p, id);
     require(p, org::perm::kCustomerWrite);
+    if (before.merged_into) throw Error(ErrorKind::kConflict, "customer.merged");
     Customer c = before;
     apply(c, in);
     if (unit) {
@@ -279,9 +281,8 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
   });
 }
 
-org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const CustomerQuery& q) {
-  require(p, org::perm::kCustomerRead);
-  store::Filter f;
+bool CustomerService::filter_of(const auth::Principal& p, const CustomerQuery& q,
+                                store::Filter& f) {
   f.scope_path = p.unit_path;
   f.owner_id = q.owner_id;
   f.kind = q.kind;
@@ -293,20 +294,27 @@ org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const Cu
   if (q.kind && !parse_kind(*q.kind)) throw Error::validation({{"kind", "field.invalid", {}}});
   if (q.source && !one_of(sources(), *q.source))
     throw Error::validation({{"source", "field.invalid", {}}});
-  org::Page<CustomerView> page;
   if (q.unit_id) {
     try {
       f.unit_path = org_.get_unit(scope_reader(p), *q.unit_id).path;
     } catch (const Error&) {
-      return page;  // an unknown or foreign unit has no customers for this caller
+      return false;  // an unknown or foreign unit has no customers for this caller
     }
   }
   if (q.q) {
     auto terms = search::query_terms(*q.q);
-    if (terms.empty()) return page;
+    if (terms.empty()) return false;
     f.fts_query = db_.dialect() == db::Dialect::kSqlite ? search::fts5_match(terms)
                                                         : search::pg_tsquery(terms);
   }
+  return true;
+}
+
+org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const CustomerQuery& q) {
+  require(p, org::perm::kCustomerRead);
+  store::Filter f;
+  org::Page<CustomerView> page;
+  if (!filter_of(p, q, f)) return page;
   db_.read([&](db::Session& s) {
     for (auto& c : store::list(s, f)) page.items.push_back(view(p, s, std::move(c), false));
   });
@@ -315,6 +323,23 @@ org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const Cu
     page.next_after = page.items.back().customer.id;
   }
   return page;
+}
+
+std::vector<int64_t> CustomerService::matching_ids(const auth::Principal& p, const CustomerQuery& q,
+                                                   size_t cap) {
+  std::vector<int64_t> ids;
+  store::Filter f;
+  if (!filter_of(p, q, f)) return ids;
+  // Pages of the list, newest first, each page its own short read.
+  f.limit = 2000;
+  f.before_id = 0;
+  for (;;) {
+    std::vector<Customer> page = db_.reading([&](db::Session& s) { return store::list(s, f); });
+    for (const auto& c : page) ids.push_back(c.id);
+    if (page.size() < static_cast<size_t>(f.limit) || ids.size() > cap) break;
+    f.before_id = page.back().id;
+  }
+  return ids;
 }
 
 std::vector<DuplicateGroup> CustomerService::duplicates(const auth::Principal& p) {
@@ -335,18 +360,21 @@ std::vector<DuplicateGroup> CustomerService::duplicates(const auth::Principal& p
     collect("phone",
             "SELECT p.number, p.customer_id FROM customer_phones p JOIN customers c ON c.id = "
             "p.customer_id "
-            "WHERE c.deleted_at IS NULL AND c.unit_path LIKE ? AND p.number IN "
+            "WHERE c.deleted_at IS NULL AND c.merged_into IS NULL AND c.unit_path LIKE ? AND "
+            "p.number IN "
             "(SELECT number FROM customer_phones GROUP BY number HAVING COUNT(*) > 1) "
             "ORDER BY p.number, p.customer_id LIMIT 2000");
     collect("plate",
             "SELECT a.plate, a.customer_id FROM assets a JOIN customers c ON c.id = a.customer_id "
-            "WHERE c.deleted_at IS NULL AND a.plate <> '' AND c.unit_path LIKE ? AND a.plate IN "
+            "WHERE c.deleted_at IS NULL AND c.merged_into IS NULL AND a.plate <> '' AND "
+            "c.unit_path LIKE ? AND a.plate IN "
             "(SELECT plate FROM assets WHERE plate <> '' GROUP BY plate HAVING COUNT(DISTINCT "
             "customer_id) > 1) "
             "ORDER BY a.plate LIMIT 2000");
     collect("vin",
             "SELECT a.vin, a.customer_id FROM assets a JOIN customers c ON c.id = a.customer_id "
-            "WHERE c.deleted_at IS NULL AND a.vin <> '' AND c.unit_path LIKE ? AND a.vin IN "
+            "WHERE c.deleted_at IS NULL AND c.merged_into IS NULL AND a.vin <> '' AND c.unit_path "
+            "LIKE ? AND a.vin IN "
             "(SELECT vin FROM assets WHERE vin <> '' GROUP BY vin HAVING COUNT(DISTINCT "
             "customer_id) > 1) "
             "ORDER BY a.vin LIMIT 2000");

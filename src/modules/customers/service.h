@@ -3,6 +3,8 @@
 // history of events (each also published on the outbox), search, duplicates and
 // completeness. Permissions and data scope (the caller's unit subtree) are checked here.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,6 +19,9 @@
 #include "platform/db/database.h"
 
 namespace kefu::customers {
+namespace store {
+struct Filter;
+}
 
 struct CustomerInput {  // create: required fields must be set; patch: only what changes
   std::optional<std::string> kind, name, gender, birthday, email, address, source, quiet_start,
@@ -94,6 +99,18 @@ struct ImportOptions {
   bool dry_run = true;
   bool only_valid = false;         // false: any bad row refuses the whole file
   std::optional<int64_t> unit_id;  // for rows without a unit column
+  std::string format = "csv";      // "csv" or "xlsx" (the first sheet)
+  // The user's column mapping: file column title → field ("" = ignore the column). Titles
+  // not named are recognised by their usual names.
+  std::map<std::string, std::string> mapping;
+};
+
+// A field an import column can fill, for the mapping step.
+struct ImportField {
+  std::string field;
+  std::string label_zh;
+  std::string label_en;
+  bool required = false;
 };
 
 struct ImportProblem {
@@ -104,8 +121,9 @@ struct ImportProblem {
 };
 
 struct ImportReport {
-  std::string encoding;
-  size_t rows = 0;  // data rows, without the header
+  std::string encoding;              // "utf-8", "gb18030" or "xlsx"
+  std::vector<std::string> headers;  // the file's column titles, in order
+  size_t rows = 0;                   // data rows, without the header
   size_t valid = 0;
   size_t invalid = 0;
   size_t created = 0;
@@ -114,6 +132,9 @@ struct ImportReport {
   std::vector<std::string> ignored_columns;
   std::vector<ImportProblem> problems;  // the first 1000
   size_t problem_count = 0;
+  // Set when the file cannot be imported as mapped (no name column, no unit): a message
+  // code; the report then holds the headers and the detected columns only.
+  std::string refused;
 };
 
 // A customer and one of their assets as other modules see them inside their own
@@ -122,6 +143,42 @@ struct CustomerFacts {
   Customer customer;
   std::optional<AssetView> asset;
 };
+
+struct ExportFile {
+  std::string filename;  // 客户导出-20260101-1200.xlsx
+  std::string content_type;
+  std::string bytes;
+  size_t rows = 0;
+};
+
+struct AssignRequest {
+  std::vector<int64_t> customer_ids;    // these customers, or
+  std::optional<CustomerQuery> filter;  // every customer the list shows with these filters
+  std::string mode = "balanced";        // "balanced" or "to"
+  std::optional<int64_t> agent_id;      // mode "to"
+  std::vector<int64_t> agent_ids;       // balanced among these (default: the unit's agents)
+  std::map<int64_t, double> weights;    // capacity per agent (default 1.0)
+};
+
+struct AssignResult {
+  struct Item {
+    int64_t customer_id = 0;
+    std::optional<int64_t> from;
+    int64_t to = 0;
+  };
+  std::vector<Item> items;
+  struct Agent {
+    int64_t id = 0;
+    int64_t load_before = 0;  // customers owned before, not counting this batch's
+    int64_t assigned = 0;
+    double weight = 1.0;
+  };
+  std::vector<Agent> agents;
+};
+
+// Called inside the merge transaction: another module re-points its records from the
+// merged customer to the survivor (tickets now, callbacks later).
+using MergeHook = std::function<void(db::Session&, int64_t from, int64_t into)>;
 
 class CustomerService {
  public:
@@ -157,23 +214,50 @@ class CustomerService {
   std::optional<CustomerFacts> facts_in(db::Session& s, int64_t customer_id,
                                         std::optional<int64_t> asset_id) const;
 
-  // Customers (and their vehicles) from a CSV file: every bad row is reported with its
-  // line, column and reason; then all good rows are written in one transaction, or none.
-  ImportReport import_csv(const auth::Principal& p, std::string_view bytes,
-                          const ImportOptions& options);
+  // Customers (and their vehicles) from a CSV or XLSX file: every bad row is reported with
+  // its line (the sheet's row number), column and reason; then all good rows are written in
+  // one transaction, or none.
+  ImportReport import_file(const auth::Principal& p, std::string_view bytes,
+                           const ImportOptions& options);
+  static const std::vector<ImportField>& import_fields();
+
+  // The caller's filtered list (same filters, scope and phone masking as list()) as a CSV
+  // (UTF-8 with BOM) or XLSX file; more than `max_rows` customers → 422.
+  ExportFile export_list(const auth::Principal& p, const CustomerQuery& q,
+                         const std::string& format, size_t max_rows = 200000);
+
+  // Merges `from_id` into `into_id` (customer.admin or customer.merge; both in scope):
+  // assets, events, phones (no repeats), tags and notes move to the survivor, registered
+  // hooks re-point other modules' records, the merged customer is hidden and points at the
+  // survivor. The audit keeps both before-images. Returns the survivor.
+  CustomerView merge(const auth::Principal& p, int64_t from_id, int64_t into_id);
+  // Undoes the last merge of `from_id`: what came from it goes back. Returns it.
+  CustomerView unmerge(const auth::Principal& p, int64_t from_id);
+  void on_merge(MergeHook hook) { merge_hooks_.push_back(std::move(hook)); }
+
+  // Gives customers owners (customer.assign), all or nothing, one audit row per batch.
+  AssignResult assign(const auth::Principal& p, const AssignRequest& in);
 
  private:
   // with_assets: the detail page's asset cards; lists leave them out (no query per row).
-  CustomerView view(const auth::Principal& p, db::Session& s, Customer c, bool with_assets = true) const;
+  CustomerView view(const auth::Principal& p, db::Session& s, Customer c,
+                    bool with_assets = true) const;
   BatchResult record(const auth::Principal& p, const std::vector<EventInput>& in, bool indexed);
   std::vector<FieldError> validate_event(db::Session& s, const auth::Principal& p,
                                          const EventInput& in, const std::string& prefix,
                                          int64_t now, const std::set<int64_t>& units_in_scope,
                                          Customer* customer_out, std::string* asset_type_out);
 
+  // The customer ids the list shows for these filters (up to `cap` + 1).
+  std::vector<int64_t> matching_ids(const auth::Principal& p, const CustomerQuery& q, size_t cap);
+  // The store's filter for the list's query; false when nothing can match (a unit outside
+  // the scope, a search without terms). Checks the filters' values (422).
+  bool filter_of(const auth::Principal& p, const CustomerQuery& q, store::Filter& f);
+
   db::Database& db_;
   const Clock& clock_;
   org::OrgService& org_;
+  std::vector<MergeHook> merge_hooks_;
 };
 
 }  // namespace kefu::customers

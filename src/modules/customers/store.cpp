@@ -1,5 +1,6 @@
 #include "modules/customers/store.h"
 
+#include <algorithm>
 #include <map>
 
 #include <boost/json.hpp>
@@ -12,7 +13,7 @@ constexpr const char* kCols =
     "c.unit_path, "
     "c.owner_id, c.tags, c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes, "
     "c.created_at, c.updated_at, "
-    "(SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id)";
+    "(SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id), c.merged_into";
 
 std::vector<std::string> tags_from(const std::string& json) {
   std::vector<std::string> out;
@@ -53,6 +54,7 @@ Customer from(const db::Row& r) {
   c.created_at = r.i64(18);
   c.updated_at = r.i64(19);
   c.asset_count = r.i64(20);
+  c.merged_into = r.opt_i64(21);
   return c;
 }
 
@@ -161,6 +163,7 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
   } else {
     sql += " WHERE 1 = 1";
   }
+  sql += " AND c.merged_into IS NULL";  // merged duplicates are hidden
   // One subtree condition: the unit asked for (always inside the caller's scope, the
   // service resolved it through the org service) or else the scope. The scope is usually
   // most of the table, so it is only a filter on the newest-first scan (the unary + keeps
@@ -359,8 +362,130 @@ std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before
   return out;
 }
 
+namespace {
+// "?, ?, ?" for n parameters.
+std::string marks(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i ? ", ?" : "?";
+  return out;
+}
+}  // namespace
+
+std::vector<int64_t> event_ids_of(db::Session& s, int64_t customer_id) {
+  std::vector<int64_t> out;
+  for (const auto& r :
+       s.query("SELECT id FROM customer_events WHERE customer_id = ? ORDER BY id", {customer_id}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+void move_assets(db::Session& s, const std::vector<int64_t>& ids, int64_t from, int64_t to) {
+  for (size_t at = 0; at < ids.size(); at += 500) {
+    size_t n = std::min<size_t>(500, ids.size() - at);
+    db::Params p{to, from};
+    for (size_t i = 0; i < n; ++i) p.emplace_back(ids[at + i]);
+    s.exec("UPDATE assets SET customer_id = ? WHERE customer_id = ? AND id IN (" + marks(n) + ")",
+           p);
+  }
+}
+
+void move_events(db::Session& s, const std::vector<int64_t>& ids, int64_t from, int64_t to) {
+  for (size_t at = 0; at < ids.size(); at += 500) {
+    size_t n = std::min<size_t>(500, ids.size() - at);
+    db::Params p{to, from};
+    for (size_t i = 0; i < n; ++i) p.emplace_back(ids[at + i]);
+    s.exec("UPDATE customer_events SET customer_id = ? WHERE customer_id = ? AND id IN (" +
+               marks(n) + ")",
+           p);
+  }
+}
+
+void set_merged(db::Session& s, int64_t id, std::optional<int64_t> into, int64_t now) {
+  s.exec("UPDATE customers SET merged_into = ?, merged_at = ?, updated_at = ? WHERE id = ?",
+         {into, into ? std::optional<int64_t>(now) : std::nullopt, now, id});
+}
+
+int64_t insert_merge(db::Session& s, const Merge& m) {
+  return s
+      .query_one(
+          "INSERT INTO customer_merges (from_id, into_id, before_json, moved_json, merged_by, "
+          "merged_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+          {m.from_id, m.into_id, m.before_json, m.moved_json, m.merged_by, m.merged_at})
+      ->i64(0);
+}
+
+std::optional<Merge> last_merge(db::Session& s, int64_t from_id) {
+  auto r = s.query_one(
+      "SELECT id, from_id, into_id, before_json, moved_json, merged_by, merged_at FROM "
+      "customer_merges WHERE from_id = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+      {from_id});
+  if (!r) return std::nullopt;
+  return Merge{r->i64(0), r->i64(1), r->i64(2), r->str(3), r->str(4), r->opt_i64(5), r->i64(6)};
+}
+
+void merge_undone(db::Session& s, int64_t merge_id, int64_t now) {
+  s.exec("UPDATE customer_merges SET undone_at = ? WHERE id = ?", {now, merge_id});
+}
+
+void unindex(db::Session& s, int64_t customer_id) {
+  s.exec("DELETE FROM customer_fts WHERE rowid = ?", {customer_id});
+}
+
+std::map<int64_t, int64_t> owned_counts(db::Session& s, const std::vector<int64_t>& owners) {
+  std::map<int64_t, int64_t> out;
+  for (auto id : owners) out[id] = 0;
+  for (size_t at = 0; at < owners.size(); at += 500) {
+    size_t n = std::min<size_t>(500, owners.size() - at);
+    db::Params p;
+    for (size_t i = 0; i < n; ++i) p.emplace_back(owners[at + i]);
+    for (const auto& r : s.query(
+             "SELECT owner_id, COUNT(*) FROM customers WHERE deleted_at IS NULL AND merged_into IS "
+             "NULL AND owner_id IN (" +
+                 marks(n) + ") GROUP BY owner_id",
+             p))
+      out[r.i64(0)] = r.i64(1);
+  }
+  return out;
+}
+
+void set_owner(db::Session& s, int64_t id, std::optional<int64_t> owner, int64_t now) {
+  s.exec("UPDATE customers SET owner_id = ?, updated_at = ? WHERE id = ?", {owner, now, id});
+}
+
+std::vector<Brief> briefs(db::Session& s, const std::vector<int64_t>& ids) {
+  std::vector<Brief> out;
+  for (size_t at = 0; at < ids.size(); at += 500) {
+    size_t n = std::min<size_t>(500, ids.size() - at);
+    db::Params p;
+    for (size_t i = 0; i < n; ++i) p.emplace_back(ids[at + i]);
+    for (const auto& r :
+         s.query("SELECT id, unit_path, owner_id FROM customers WHERE deleted_at IS NULL AND "
+                 "merged_into IS NULL AND id IN (" +
+                     marks(n) + ")",
+                 p))
+      out.push_back({r.i64(0), r.str(1), r.opt_i64(2)});
+  }
+  std::sort(out.begin(), out.end(), [](const Brief& a, const Brief& b) { return a.id < b.id; });
+  return out;
+}
+
 void set_completeness(db::Session& s, int64_t customer_id, int score) {
   s.exec("UPDATE customers SET completeness = ? WHERE id = ?", {score, customer_id});
+}
+
+void add_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones) {
+  for (const auto& p : phones)
+    s.exec(
+        "INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES (?, ?, ?, ?)",
+        {customer_id, p.number, p.label, p.primary});
+}
+
+void index_new(db::Session& s, int64_t customer_id, const std::string& tokens) {
+  if (s.dialect() == db::Dialect::kSqlite)
+    s.exec("INSERT INTO customer_fts (rowid, tokens) VALUES (?, ?)", {customer_id, tokens});
+  else
+    s.exec("INSERT INTO customer_fts (rowid, tokens) VALUES (?, to_tsvector('simple', ?))",
+           {customer_id, tokens});
 }
 
 void reindex(db::Session& s, int64_t customer_id, const std::string& tokens) {

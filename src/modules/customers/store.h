@@ -1,5 +1,6 @@
 #pragma once
 // SQL for the customer archive's tables. Only this module's service calls it.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +75,42 @@ bool event_exists(db::Session& s, const std::string& external_id);
 std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before_id, int limit);
 
 void set_completeness(db::Session& s, int64_t customer_id, int score);
+
+// Merging: moving a customer's rows to another, by id (only rows still with `from`).
+std::vector<int64_t> event_ids_of(db::Session& s, int64_t customer_id);
+void move_assets(db::Session& s, const std::vector<int64_t>& ids, int64_t from, int64_t to);
+void move_events(db::Session& s, const std::vector<int64_t>& ids, int64_t from, int64_t to);
+void set_merged(db::Session& s, int64_t id, std::optional<int64_t> into, int64_t now);
+struct Merge {
+  int64_t id = 0;
+  int64_t from_id = 0;
+  int64_t into_id = 0;
+  std::string before_json;  // both customers as they were
+  std::string moved_json;   // what moved: asset and event ids, phones, tags, notes
+  std::optional<int64_t> merged_by;
+  int64_t merged_at = 0;
+};
+int64_t insert_merge(db::Session& s, const Merge& m);
+// The merge of `from_id` that has not been undone, if any.
+std::optional<Merge> last_merge(db::Session& s, int64_t from_id);
+void merge_undone(db::Session& s, int64_t merge_id, int64_t now);
+// Drops a customer's search row (a merged customer is not found).
+void unindex(db::Session& s, int64_t customer_id);
+
+// Assignment: customers owned per owner (visible ones: not deleted, not merged).
+std::map<int64_t, int64_t> owned_counts(db::Session& s, const std::vector<int64_t>& owners);
+void set_owner(db::Session& s, int64_t id, std::optional<int64_t> owner, int64_t now);
+struct Brief {
+  int64_t id = 0;
+  std::string unit_path;
+  std::optional<int64_t> owner_id;
+};
+// These customers, when they exist and are neither deleted nor merged, in id order.
+std::vector<Brief> briefs(db::Session& s, const std::vector<int64_t>& ids);
+// Adds the phones of a customer that has none yet (a new one).
+void add_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones);
+// The search row of a new customer (no row to replace).
+void index_new(db::Session& s, int64_t customer_id, const std::string& tokens);
 // Rewrites the search row of a customer.
 void reindex(db::Session& s, int64_t customer_id, const std::string& tokens);
 

@@ -1,6 +1,7 @@
 #include "modules/org/model.h"
 
 #include <cctype>
+#include <queue>
 #include <set>
 
 namespace kefu::org {
@@ -63,7 +64,7 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
     if (r == "admin") {
       grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
-             perm::kCustomerAdmin, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
+             perm::kCustomerAdmin, perm::kCustomerAssign, perm::kCustomerMerge, perm::kTicketRead, perm::kTicketCreate,
              perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kTicketManage,
              perm::kTicketAdmin, perm::kCalendarAdmin, perm::kSurveyRead, perm::kSurveyAdmin,
              perm::kRuleRead, perm::kRuleAdmin, perm::kCallbackWork, perm::kCallbackSupervise,
@@ -71,12 +72,12 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
     } else if (r == "manager") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii, perm::kCustomerAssign,
-             perm::kTicketRead, perm::kTicketCreate, perm::kTicketIntake, perm::kTicketHandle,
+             perm::kCustomerMerge, perm::kTicketRead, perm::kTicketCreate, perm::kTicketIntake, perm::kTicketHandle,
              perm::kTicketApprove, perm::kTicketManage, perm::kSurveyRead, perm::kRuleRead,
              perm::kRuleAdmin, perm::kCallbackSupervise, perm::kCallbackRead});
     } else if (r == "supervisor") {
       grant({perm::kUnitRead, perm::kUserRead, perm::kCustomerRead, perm::kCustomerWrite,
-             perm::kCustomerPii, perm::kCustomerAssign, perm::kTicketRead, perm::kTicketCreate,
+             perm::kCustomerPii, perm::kCustomerAssign, perm::kCustomerMerge, perm::kTicketRead, perm::kTicketCreate,
              perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kSurveyRead,
              perm::kRuleRead, perm::kCallbackWork, perm::kCallbackSupervise, perm::kCallbackRead});
     } else if (r == "agent") {
@@ -157,6 +158,32 @@ std::optional<TokenScope> parse_scope(std::string_view s) {
   if (s == "read") return TokenScope::kRead;
   if (s == "write") return TokenScope::kWrite;
   return std::nullopt;
+}
+
+std::vector<int64_t> balance(std::vector<Assignee> people, size_t items) {
+  std::vector<int64_t> out;
+  people.erase(std::remove_if(people.begin(), people.end(),
+                              [](const Assignee& a) { return !(a.weight > 0); }),
+               people.end());
+  if (people.empty()) return out;
+  out.reserve(items);
+  // Smallest (load + 1) / weight first, compared without division; then the lowest id.
+  auto later = [](const Assignee& a, const Assignee& b) {
+    double x = static_cast<double>(a.load + 1) * b.weight;
+    double y = static_cast<double>(b.load + 1) * a.weight;
+    if (x != y) return x > y;
+    return a.id > b.id;
+  };
+  std::priority_queue<Assignee, std::vector<Assignee>, decltype(later)> queue(later,
+                                                                              std::move(people));
+  for (size_t i = 0; i < items; ++i) {
+    Assignee next = queue.top();
+    queue.pop();
+    out.push_back(next.id);
+    ++next.load;
+    queue.push(next);
+  }
+  return out;
 }
 
 }  // namespace kefu::org

@@ -65,6 +65,7 @@ inline constexpr std::string_view kCustomerWrite = "customer.write";
 inline constexpr std::string_view kCustomerPii = "customer.pii";  // every customer's phone unmasked
 inline constexpr std::string_view kCustomerAdmin = "customer.admin";    // asset types, rules
 inline constexpr std::string_view kCustomerAssign = "customer.assign";  // choose a customer's owner
+inline constexpr std::string_view kCustomerMerge = "customer.merge";    // merge duplicates, undo
 inline constexpr std::string_view kCalendarAdmin = "calendar.admin";  // working calendars, holidays
 inline constexpr std::string_view kSurveyRead = "survey.read";    // questionnaires, survey reports
 inline constexpr std::string_view kSurveyAdmin = "survey.admin";  // questionnaires, benchmarks
@@ -145,5 +146,17 @@ struct ApiToken {
   std::optional<int64_t> revoked_at;
 };
 std::optional<TokenScope> parse_scope(std::string_view s);
+
+// Fair assignment (seed 003: balance by the number of customers each one has, with regard
+// to ability). Each item goes, one after another, to the person whose load after taking it,
+// divided by their capacity weight, is lowest: (load + 1) / weight. Ties go to the lowest
+// id, so the answer is deterministic. People with a weight <= 0 take nothing. Returns the
+// chosen id per item, or an empty vector when nobody can take work. O(items · log people).
+struct Assignee {
+  int64_t id = 0;
+  int64_t load = 0;     // current work (owned customers, open tasks)
+  double weight = 1.0;  // capacity: 2.0 takes twice the share of 1.0
+};
+std::vector<int64_t> balance(std::vector<Assignee> people, size_t items);
 
 }  // namespace kefu::org

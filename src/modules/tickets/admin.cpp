@@ -110,6 +110,10 @@ const std::vector<std::pair<const char*, const char*>>& preset_root_causes() {
 
 }  // namespace
 
+void TicketService::repoint_customer(db::Session& s, int64_t from, int64_t into) {
+  store::repoint_customer(s, from, into);
+}
+
 void TicketService::ensure_presets(const std::string& industry) {
   if (!one_of(industries(), industry))
     throw std::runtime_error(

@@ -177,6 +177,8 @@ class TicketService {
   // Presets: root causes and categories for the company's industry, SLA policies; only
   // what is missing is added.
   void ensure_presets(const std::string& industry = "general");
+  // Inside the customers' merge transaction: the merged customer's tickets follow it.
+  void repoint_customer(db::Session& s, int64_t from, int64_t into);
 
   static std::vector<FieldError> check(const TicketInput& in, bool creating);
 

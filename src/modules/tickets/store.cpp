@@ -676,4 +676,8 @@ std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id) {
   return out;
 }
 
+void repoint_customer(db::Session& s, int64_t from, int64_t into) {
+  s.exec("UPDATE tickets SET customer_id = ? WHERE customer_id = ?", {into, from});
+}
+
 }  // namespace kefu::tickets::store

@@ -147,6 +147,8 @@ std::vector<Attachment> attachments(db::Session& s, int64_t ticket_id);
 std::optional<Attachment> attachment(db::Session& s, int64_t id);
 
 void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now);
+// Tickets of customer `from` now belong to `into` (customers merged).
+void repoint_customer(db::Session& s, int64_t from, int64_t into);
 std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id);
 
 }  // namespace kefu::tickets::store

@@ -113,4 +113,31 @@ CsvResult parse_csv(std::string_view bytes) {
   return result;
 }
 
+std::string csv_row(const std::vector<std::string>& cells) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i) out += ',';
+    const std::string& c = cells[i];
+    if (c.find_first_of(",\"\r\n") == std::string::npos) {
+      out += c;
+      continue;
+    }
+    out += '"';
+    for (char ch : c) {
+      if (ch == '"') out += '"';
+      out += ch;
+    }
+    out += '"';
+  }
+  out += "\r\n";
+  return out;
+}
+
+std::string spreadsheet_text(std::string_view s) {
+  if (!s.empty() &&
+      (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+    return "'" + std::string(s);
+  return std::string(s);
+}
+
 }  // namespace kefu::text

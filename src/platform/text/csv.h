@@ -25,4 +25,11 @@ struct CsvResult {
 std::optional<std::string> to_utf8(std::string_view bytes, std::string* encoding);
 CsvResult parse_csv(std::string_view bytes);
 
+// One CSV record (RFC 4180): fields quoted when they hold a comma, quote or line break,
+// ended by CRLF.
+std::string csv_row(const std::vector<std::string>& cells);
+// Text a spreadsheet must not run as a formula: a leading = + - @ tab or CR gets a quote
+// mark in front ("CSV injection").
+std::string spreadsheet_text(std::string_view s);
+
 }  // namespace kefu::text

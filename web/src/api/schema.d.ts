@@ -533,8 +533,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import customers from a CSV file (dry run, all or nothing, or only the good rows)
-         * @description 导入客户（CSV，UTF-8 或 GB18030）。列按标题识别：姓名、手机、门店/单元编码、地址、生日、性别、邮箱、来源、备注、标签、车牌、车架号、车型。 `dry_run=true` reports every bad row and writes nothing. Otherwise `mode=all` (default) writes every row or, when any row is bad, nothing (422 with the report); `mode=valid` writes the good rows. A row whose phone, plate or VIN matches an existing customer is reported and never creates a second one.
+         * Import customers from a CSV or XLSX file (column mapping, dry run, all or nothing, or only the good rows)
+         * @description 导入客户（CSV：UTF-8 或 GB18030；Excel：.xlsx 的第一个工作表，日期单元格按日期读取）。列按标题识别：姓名、手机、门店/单元编码、地址、生日、性别、邮箱、来源、备注、标签、车牌、车架号、车型；`mapping` 可指定每一列对应的字段。 The body's Content-Type decides the format: `text/csv` or `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or `application/octet-stream` with `format`); anything else → 415 `customer.import_format`. Row numbers are the file's lines (CSV) or the sheet's row numbers (XLSX); the header is row 1. `dry_run=true` reports every bad row and writes nothing, and returns the file's `headers`, the detected `columns` and the `fields` a column can fill. Otherwise `mode=all` (default) writes every row or, when any row is bad, nothing (422 with the report); `mode=valid` writes the good rows. A row whose phone, plate or VIN matches an existing customer is reported and never creates a second one. Needs `customer.write`.
          */
         post: operations["importCustomers"];
         delete?: never;
@@ -1367,6 +1367,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this customer into another (duplicates)
+         * @description 合并重复客户。Needs `customer.merge` (admin, manager, supervisor) or `customer.admin`; both customers in the caller's scope (else 404). Moves this customer's assets, events, phone numbers (once), tags and notes (appended, marked 【合并自 …】) into `into_id`, fills the survivor's empty address, birthday, email and owner, and re-points other modules' records (tickets) in the same transaction. This customer stays, hidden from lists, search and duplicates, read-only (409 `customer.merged` on changes), with `merged_into` set; events sent for it land on the survivor. The audit row `customer.merge` holds the complete before-images of both. Itself → 422 `customer.merge_self`; already merged → 409 `customer.already_merged`; a survivor that was itself merged → 422 `customer.merge_target_merged`.
+         */
+        post: operations["mergeCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/unmerge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo the merge of this customer
+         * @description 撤销合并。Needs `customer.merge` or `customer.admin`. Restores this customer: its phones, and the assets and events that came from it, go back; the tags, notes and fields the merge added to the survivor are taken away again (where unchanged since). Tickets re-pointed by the merge stay with the survivor. Not merged → 409 `customer.not_merged`; the survivor merged again since → 409 `customer.unmerge_survivor_merged`; one of its phones now with a third customer → 409 `customer.phone_taken`. Audit `customer.unmerge`. The body may be empty or `{}`.
+         */
+        post: operations["unmergeCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the filtered customer list as XLSX or CSV
+         * @description 导出客户列表。Needs `customer.read`. The same filters, scope and phone masking as `GET /api/v1/customers` (all pages, newest first). `format=xlsx` (default): an Office Open XML workbook, one sheet 客户 with Chinese column titles and a frozen header; `format=csv`: UTF-8 with a BOM (Excel opens the Chinese correctly), CRLF. Titles the import recognises (姓名, 手机, 单元编码, ...) so that an export can be edited and imported again. Text that a spreadsheet would run as a formula gets a leading `'`. More than 200,000 customers → 422 `customer.export_too_many` (narrow the filters). Each export is recorded in the audit log (`customer.export`: filters, rows).
+         */
+        get: operations["exportCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign customers to agents: to one person, or balanced by load and capacity
+         * @description 批量分配客户。Needs `customer.assign`. The customers are `customer_ids` or every customer the list shows for `filter` (at most 10,000; else 422 `customer.assign_too_many`). `mode=to` gives them all to `agent_id` (an active user in the caller's scope). `mode=balanced` hands them out one by one (in id order) to the eligible person whose `(owned customers + 1) / weight` is lowest, ties to the lowest id: the given `agent_ids`, or else the active agents of the narrowest unit holding all the customers, widened towards the caller's home unit until there is one (none → 422 `customer.assign_no_agents`). Loads count the customers each person owns now, not those of this batch. All or nothing; one audit row (`customer.assign`) and one outbox event (`customers.assigned`) per batch. A named customer outside the scope → 422 `customer.unknown` on `customer_ids[i]`.
+         */
+        post: operations["assignCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1422,7 +1502,7 @@ export interface components {
          * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, ticket.manage, survey.read; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, survey.read; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own), ticket.read, ticket.create, ticket.intake, survey.read; handler: org.unit.read, customer.read, ticket.read, ticket.handle; inspector: org.unit.read, customer.read, ticket.read; viewer: the same and survey.read. calendar.admin, ticket.admin and survey.admin: admin only.
          * @enum {string}
          */
-        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read";
+        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read" | "customer.merge";
         /**
          * @description `read`: GET only; `write`: may also make changes.
          * @enum {string}
@@ -1810,6 +1890,11 @@ export interface components {
              * @description Last change (UTC epoch milliseconds / UTC 毫秒时间戳)
              */
             updated_at: number;
+            /**
+             * Format: int64
+             * @description Set when this customer was merged into another (重复客户合并): the record is hidden from lists and search, read-only, and its page shows the survivor. null otherwise.
+             */
+            merged_into: number | null;
         };
         /** @description A customer with its assets: the answer of GET, POST and PATCH on one customer. */
         CustomerDetail: components["schemas"]["Customer"] & {
@@ -2154,7 +2239,7 @@ export interface components {
         };
         ImportReport: {
             /** @enum {string} */
-            encoding: "utf-8" | "gb18030";
+            encoding: "utf-8" | "gb18030" | "xlsx";
             rows: number;
             valid: number;
             invalid: number;
@@ -2169,6 +2254,15 @@ export interface components {
             /** @description The first 1000 problems. */
             problems: components["schemas"]["ImportProblem"][];
             problem_count: number;
+            /** @description The file's column titles, in order (for the mapping step). */
+            headers: string[];
+            /** @description Every field a column can fill, with its label in the caller's language. */
+            fields: {
+                /** @enum {string} */
+                field: "name" | "phone" | "unit" | "address" | "birthday" | "gender" | "email" | "source" | "notes" | "tags" | "plate" | "vin" | "model";
+                label: string;
+                required: boolean;
+            }[];
         };
         /**
          * @description 投诉、建议、表扬、咨询、报修、售后、内部服务问题。
@@ -3132,6 +3226,59 @@ export interface components {
             rows: components["schemas"]["SurveyReportRow"][];
             total: components["schemas"]["SurveyReportRow"];
             benchmarks: components["schemas"]["SurveyBenchmark"][];
+        };
+        CustomerMergeRequest: {
+            /**
+             * Format: int64
+             * @description The customer that survives.
+             */
+            into_id: number;
+        };
+        CustomerAssignRequest: {
+            customer_ids?: number[];
+            /** @description The list's filters (as GET /api/v1/customers). */
+            filter?: {
+                q?: string;
+                /** Format: int64 */
+                unit_id?: number;
+                /** Format: int64 */
+                owner_id?: number;
+                kind?: components["schemas"]["CustomerKind"];
+                source?: components["schemas"]["CustomerSource"];
+                tag?: string;
+                incomplete?: boolean;
+            };
+            /** @enum {string} */
+            mode: "balanced" | "to";
+            /**
+             * Format: int64
+             * @description mode=to: the new owner.
+             */
+            agent_id?: number;
+            /** @description mode=balanced: the people to balance among (default: the units' active agents). */
+            agent_ids?: number[];
+            /** @description Capacity weight per user id (default 1.0): 2 takes twice the share of 1. */
+            weights?: {
+                [key: string]: number;
+            };
+        };
+        CustomerAssignResult: {
+            assigned: number;
+            items: {
+                /** Format: int64 */
+                customer_id: number;
+                /** Format: int64 */
+                from: number | null;
+                /** Format: int64 */
+                to: number;
+            }[];
+            agents: {
+                /** Format: int64 */
+                id: number;
+                load_before: number;
+                assigned: number;
+                weight: number;
+            }[];
         };
     };
     responses: {
@@ -4548,6 +4695,10 @@ export interface operations {
                 mode?: "all" | "valid";
                 /** @description The unit for rows without a unit column. */
                 unit_id?: number;
+                /** @description csv or xlsx; needed only with `application/octet-stream`. */
+                format?: "csv" | "xlsx";
+                /** @description JSON object {file column title: field}; a field of `fields`, or "" / null to ignore the column. Titles not named are recognised by their usual names. Bad JSON → 400; a title not in the file (`customer.import_mapping_column`), an unknown field (`customer.import_mapping_field`) or a field given twice (`customer.import_mapping_repeated`) → 422 on `mapping.<title>`. */
+                mapping?: string;
             };
             header?: {
                 /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
@@ -4561,6 +4712,8 @@ export interface operations {
         requestBody: {
             content: {
                 "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
             };
         };
         responses: {
@@ -6370,6 +6523,163 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    mergeCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The customer's id. An unknown id, or one outside the caller's data scope, answers 404. */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerMergeRequest"];
+            };
+        };
+        responses: {
+            /** @description The surviving customer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unmergeCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The customer's id. An unknown id, or one outside the caller's data scope, answers 404. */
+                id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The restored customer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    exportCustomers: {
+        parameters: {
+            query?: {
+                format?: "xlsx" | "csv";
+                /** @description Full-text search (1–100 bytes; longer → 400): every term must match. Chinese is matched by characters and two-character words (`张伟`, `漏水`) in the name, notes and address; letters and digits case-insensitively (full-width folded), with any 4+ consecutive characters of a phone number, plate or VIN matching (`5678`, `a123`). A query without letters, digits or Chinese characters finds nothing. */
+                q?: string;
+                /** @description Only customers of this unit and its subtree (an unknown or out-of-scope unit gives an empty list). */
+                unit_id?: number;
+                /** @description Only customers owned by this user. */
+                owner_id?: number;
+                /** @description Only this kind (else 422 `field.invalid` on `kind`). */
+                kind?: components["schemas"]["CustomerKind"];
+                /** @description Only this source (else 422 `field.invalid` on `source`). */
+                source?: components["schemas"]["CustomerSource"];
+                /** @description Only customers with this tag. */
+                tag?: string;
+                /** @description true: only customers whose completeness score is below 100. */
+                incomplete?: boolean;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment (`Content-Disposition` with a UTF-8 file name); `X-Export-Rows` holds the number of customers. */
+            200: {
+                headers: {
+                    "X-Export-Rows"?: number;
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    assignCustomers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerAssignRequest"];
+            };
+        };
+        responses: {
+            /** @description Who got which customer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAssignResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -32,6 +32,9 @@ export type Completeness = S['Completeness']
 export type Gender = Customer['gender']
 export type MissingPart = Completeness['missing'][number]
 export type DuplicateGroup = S['DuplicateGroup']
+export type ImportReport = S['ImportReport']
+export type CustomerAssignResult = S['CustomerAssignResult']
+export type CustomerAssignRequest = S['CustomerAssignRequest']
 export type Asset = S['Asset']
 export type AssetType = S['AssetType']
 export type AssetField = S['AssetField']
@@ -54,6 +57,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'customer.pii',
   'customer.admin',
   'customer.assign',
+  'customer.merge',
   'org.unit.read',
   'org.unit.write',
   'org.user.read',

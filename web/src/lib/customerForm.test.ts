@@ -5,6 +5,7 @@ import { customerErrors, customerPatch, emptyForm, existingCustomerId, formOf, n
 const CUSTOMER: Customer = {
   id: 299,
   code: 'C00000299',
+  merged_into: null,
   kind: 'person',
   name: '胡志强',
   gender: 'male',

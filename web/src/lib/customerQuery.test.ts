@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { apiQuery, emptyFilters, filtersFromQuery, queryOfFilters } from './customerQuery'
+import { apiQuery, emptyFilters, exportUrl, filterBody, filtersFromQuery, queryOfFilters } from './customerQuery'
 import { byteLength, clipBytes } from './text'
 
 describe('customer list filters in the address', () => {
@@ -30,5 +30,15 @@ describe('customer list filters in the address', () => {
     expect(apiQuery(emptyFilters(), 20, null)).toEqual({ limit: 20, after: undefined, q: undefined, unit_id: undefined, owner_id: undefined, kind: undefined, source: undefined, tag: undefined, incomplete: undefined })
     expect(clipBytes('ab漏水', 4)).toBe('ab')
     expect(clipBytes('abc', 10)).toBe('abc')
+  })
+})
+
+describe('export and bulk assignment take the list filters', () => {
+  it('builds the export address and the assignment filter without paging', () => {
+    const f = { ...emptyFilters(), q: '漏水', unit_id: 9, incomplete: true }
+    expect(exportUrl(f, 'xlsx')).toBe('/api/v1/customers/export?format=xlsx&q=%E6%BC%8F%E6%B0%B4&unit_id=9&incomplete=true')
+    expect(exportUrl(emptyFilters(), 'csv')).toBe('/api/v1/customers/export?format=csv')
+    expect(filterBody(f)).toEqual({ q: '漏水', unit_id: 9, incomplete: true })
+    expect(filterBody(emptyFilters())).toEqual({})
   })
 })

@@ -63,3 +63,19 @@ export function apiQuery(f: CustomerFilters, limit: number, after: string | null
     incomplete: f.incomplete || undefined,
   }
 }
+
+// The export's address: the list's filters (all pages) and the file format.
+export function exportUrl(f: CustomerFilters, format: 'csv' | 'xlsx'): string {
+  const q = new URLSearchParams({ format })
+  for (const [k, v] of Object.entries(apiQuery(f, 1, null))) {
+    if (k === 'limit' || k === 'after' || v === undefined) continue
+    q.set(k, String(v))
+  }
+  return `/api/v1/customers/export?${q.toString()}`
+}
+
+// The same filters as the body of a bulk assignment.
+export function filterBody(f: CustomerFilters) {
+  const { limit: _limit, after: _after, ...rest } = apiQuery(f, 1, null)
+  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined))
+}

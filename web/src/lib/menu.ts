@@ -23,6 +23,7 @@ export const MENU: readonly MenuEntry[] = [
     children: [
       { key: 'customerList', icon: 'User', path: '/customers', exists: true },
       { key: 'duplicates', icon: 'CopyDocument', path: '/customers/duplicates', exists: true },
+      { key: 'customerImport', icon: 'Upload', path: '/customers/import', perms: ['customer.write'], exists: true },
       { key: 'assetTypes', icon: 'Files', path: '/customers/asset-types', perms: ['customer.admin'], exists: true },
     ],
   },

@@ -3,6 +3,7 @@ import type zh from './zh-CN'
 import tickets from './tickets.en'
 import publicPages from './public.en'
 import surveys from './surveys.en'
+import customerTools from './customerTools.en'
 
 const en: typeof zh = {
   app: {
@@ -46,6 +47,7 @@ const en: typeof zh = {
     customers: 'Customers',
     customerList: 'Customer list',
     duplicates: 'Duplicates',
+    customerImport: 'Import customers',
     assetTypes: 'Asset types',
     ticketQueues: 'Queues',
     ticketNew: 'New ticket',
@@ -150,6 +152,7 @@ const en: typeof zh = {
     customer_pii: 'See customers’ full contacts',
     customer_admin: 'Administer the customer archive',
     customer_assign: 'Assign customers to owners',
+    customer_merge: 'Merge duplicate customers',
     org_unit_read: 'View organisation',
     org_unit_write: 'Manage organisation',
     org_user_read: 'View users',
@@ -443,7 +446,7 @@ const en: typeof zh = {
   },
   duplicates: {
     title: 'Duplicates',
-    intro: 'These customers share a phone number, a plate or a VIN and may be the same customer twice. Review them group by group; merging is coming soon.',
+    intro: 'These customers share a phone number, a plate or a VIN and may be the same customer twice. Review them group by group, choose the one to keep and merge the others into it; a merge can be undone.',
     reason: 'Reason',
     reasons: { phone: 'Same phone', plate: 'Same plate', vin: 'Same VIN' },
     none: 'No possible duplicates found',
@@ -487,6 +490,7 @@ const en: typeof zh = {
   tickets,
   surveys,
   public: publicPages,
+  customerTools,
   calendars: {
     title: 'Working calendars',
     intro: 'Working calendars set ticket deadlines and callback due times: weekly working hours, public holidays and make-up working days. An org unit uses its own calendar, else its nearest ancestor’s, else the default.',

@@ -2,6 +2,7 @@
 import tickets from './tickets.zh-CN'
 import publicPages from './public.zh-CN'
 import surveys from './surveys.zh-CN'
+import customerTools from './customerTools.zh-CN'
 export default {
   app: {
     name: 'kefu 客服',
@@ -44,6 +45,7 @@ export default {
     customers: '客户档案',
     customerList: '客户列表',
     duplicates: '客户查重',
+    customerImport: '导入客户',
     assetTypes: '资产类型',
     ticketQueues: '工单',
     ticketNew: '新建工单',
@@ -148,6 +150,7 @@ export default {
     customer_pii: '查看客户完整联系方式',
     customer_admin: '管理客户档案',
     customer_assign: '为客户指定负责人',
+    customer_merge: '合并重复客户',
     org_unit_read: '查看组织架构',
     org_unit_write: '维护组织架构',
     org_user_read: '查看用户',
@@ -441,7 +444,7 @@ export default {
   },
   duplicates: {
     title: '客户查重',
-    intro: '以下客户共用同一电话、车牌或车架号（VIN），可能是同一客户的重复档案。请逐组核对；合并功能即将上线。',
+    intro: '以下客户共用同一电话、车牌或车架号（VIN），可能是同一客户的重复档案。请逐组核对，选定要保留的客户后合并其余客户；合并可以撤销。',
     reason: '重复原因',
     reasons: { phone: '同一电话', plate: '同一车牌', vin: '同一车架号' },
     none: '没有发现疑似重复的客户',
@@ -485,6 +488,7 @@ export default {
   tickets,
   surveys,
   public: publicPages,
+  customerTools,
   calendars: {
     title: '工作日历',
     intro: '工作日历决定工单时限与回访到期时间：每周工作时段、法定节假日与调休上班日。组织单元使用自己的日历，没有则沿用上级单元的，再没有则用默认日历。',
