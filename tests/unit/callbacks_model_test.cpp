@@ -70,12 +70,6 @@ TEST(CallbackQuietHours, WindowsAcrossMidnight) {
   EXPECT_EQ(quiet_until(night, 480, company, std::nullopt), ((day + 1) * 1440 + 1 * 60) * kMin);
 }
 
-TEST(CallbackBalance, LeastLoadedPerWeightThenLowestId) {
-  EXPECT_EQ(*pick_balanced({{7, 3, 1}, {5, 2, 1}, {9, 2, 1}}), 5);
-  EXPECT_EQ(*pick_balanced({{7, 4, 2}, {5, 3, 1}}), 7) << "4 / 2 < 3 / 1";
-  EXPECT_FALSE(pick_balanced({}));
-}
-
 TEST(CallbackKpi, RatesAndTheMeanOfChannels) {
   EXPECT_FALSE(percent(0, 0)) << "no data shows as —";
   EXPECT_DOUBLE_EQ(round2(*percent(97, 100)), 97.0);

@@ -134,20 +134,6 @@ std::optional<Window> parse_window(std::string_view start, std::string_view end)
   return Window{*a, *b};
 }
 
-std::optional<int64_t> pick_balanced(const std::vector<Candidate>& people) {
-  std::optional<int64_t> best;
-  double best_score = 0;
-  for (const auto& c : people) {
-    double w = c.weight > 0 ? c.weight : 1;
-    double score = static_cast<double>(c.load) / w;
-    if (!best || score < best_score || (score == best_score && c.id < *best)) {
-      best = c.id;
-      best_score = score;
-    }
-  }
-  return best;
-}
-
 double round2(double v) { return std::floor(v * 100 + 0.5 + 1e-9) / 100; }
 
 std::optional<double> percent(int64_t numerator, int64_t denominator) {

@@ -88,14 +88,6 @@ int64_t quiet_until(int64_t utc_ms, int offset_minutes, const Window& company,
                     const std::optional<Window>& customer);
 std::optional<Window> parse_window(std::string_view start, std::string_view end);
 
-// Balanced assignment: the person with the lowest load per unit of weight; ties go to the
-// lower id. Weight 0 or less counts as 1.
-struct Candidate {
-  int64_t id = 0;
-  int64_t load = 0;
-  double weight = 1;
-};
-std::optional<int64_t> pick_balanced(const std::vector<Candidate>& people);
 
 // Percent, unrounded (round2 when shown: two decimals, half up); nullopt (shown "—")
 // when the denominator is 0.

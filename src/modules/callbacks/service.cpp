@@ -180,12 +180,15 @@ std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::stri
     std::lock_guard lock(agents_mu_);
     agents_[path] = {now, ids};
   }
-  std::vector<Candidate> people;
-  for (auto id : ids) people.push_back({id, 0, 1});
+  // The same balancing as the customers' bulk assignment (org::balance).
+  std::vector<org::Assignee> people;
+  for (auto id : ids) people.push_back({id, 0, 1.0});
   for (const auto& [id, load] : store::open_load(s, ids))
     for (auto& c : people)
       if (c.id == id) c.load = load;
-  return pick_balanced(people);
+  auto pick = org::balance(people, 1);
+  if (pick.empty()) return std::nullopt;
+  return pick.front();
 }
 
 rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rules::Firing& f) {
