@@ -2,6 +2,7 @@
 import type zh from './zh-CN'
 import tickets from './tickets.en'
 import publicPages from './public.en'
+import callbacks from './callbacks.en'
 
 const en: typeof zh = {
   app: {
@@ -54,6 +55,9 @@ const en: typeof zh = {
     slaPolicies: 'Deadline policies',
     tickets: 'Tickets',
     callbacks: 'Callbacks',
+    callbackWorkbench: 'Callback workbench',
+    callbackKpis: 'Callback KPIs',
+    callbackRules: 'Callback rules',
     quality: 'Quality',
     members: 'Members',
     care: 'Care & reminders',
@@ -159,6 +163,13 @@ const en: typeof zh = {
     ticket_manage: 'Manage tickets',
     ticket_admin: 'Configure categories and deadlines',
     audit_read: 'Read the audit log',
+    survey_read: 'Read questionnaires and survey reports',
+    survey_admin: 'Maintain questionnaires and benchmarks',
+    callback_read: 'Read callbacks and their KPIs',
+    callback_work: 'Work one’s own callbacks',
+    callback_supervise: 'Supervise callback queues',
+    rule_read: 'Read callback rules',
+    rule_admin: 'Maintain callback rules',
   },
   home: {
     greeting: 'Hello, {name}',
@@ -478,6 +489,7 @@ const en: typeof zh = {
     types: { text: 'Text', date: 'Date', integer: 'Integer', money: 'Money', phone: 'Phone', enum: 'Enum' },
   },
   tickets,
+  callbacks,
   public: publicPages,
   calendars: {
     title: 'Working calendars',
