@@ -7,6 +7,7 @@ import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from '
 import { customerTests } from './customers.mjs'
 import { ticketTests } from './tickets.mjs'
 import { publicTests } from './public.mjs'
+import { callbackTests } from './callbacks.mjs'
 
 const T = { timeout: 60_000 }
 const NEW_UNIT = { name: '上海张江店', code: 'SH-ZJ' }
@@ -331,6 +332,7 @@ describe('kefu web console', () => {
   customerTests(() => chrome)
   ticketTests(() => chrome)
   publicTests(() => chrome)
+  callbackTests(() => chrome)
 
   test('no script errors or Content-Security-Policy refusals on any page', () => {
     assert.deepEqual(pageProblems, [])

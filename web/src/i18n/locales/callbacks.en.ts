@@ -215,6 +215,7 @@ export default {
       callbacks_no_consent: 'the customer refused calls',
       callbacks_duplicate: 'the event already has a callback',
       callbacks_questionnaire_unknown: 'questionnaire unknown or inactive',
+      rules_stale: 'the event is too old: no work created',
       rules_action_unknown: 'unknown action type',
     },
     empty: 'No rules yet',

@@ -215,6 +215,7 @@ export default {
       callbacks_no_consent: '客户拒绝电话联系',
       callbacks_duplicate: '同一事件已有回访',
       callbacks_questionnaire_unknown: '问卷不存在或已停用',
+      rules_stale: '事件过旧，未自动生成任务',
       rules_action_unknown: '动作类型不存在',
     },
     empty: '还没有规则',
