@@ -39,9 +39,9 @@ echo "[e2e] kefu serve on $url (pid $pid), database $work/kefu.db"
 
 mkdir -p tests/e2e/screenshots
 status=0
-# KEFU_E2E_ONLY=callbacks runs one module's tests alone (tests/e2e/only.test.mjs).
-spec=tests/e2e/console.test.mjs
-[ -n "${KEFU_E2E_ONLY:-}" ] && spec=tests/e2e/only.test.mjs
-KEFU_E2E_URL="$url" node --test --test-reporter=spec --test-concurrency=1 "$spec" || status=$?
+# KEFU_E2E_GREP=pattern runs only the tests whose names match (e.g. "surveys").
+grep_args=()
+if [ -n "${KEFU_E2E_GREP:-}" ]; then grep_args=(--test-name-pattern="$KEFU_E2E_GREP"); fi
+KEFU_E2E_URL="$url" node --test --test-reporter=spec --test-concurrency=1 "${grep_args[@]}" tests/e2e/console.test.mjs || status=$?
 if [ "$status" -ne 0 ]; then echo "[e2e] FAILED; last server log lines:"; tail -n 30 "$work/server.log"; fi
 exit "$status"

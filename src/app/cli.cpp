@@ -192,6 +192,7 @@ int run_cli(int argc, char** argv) {
         auto tickets = app.tickets_on(history);
         create_demo_tickets(app.org(), app.customers(), *tickets, history, demo_tickets,
                             app.clock().now_ms());
+        create_demo_surveys(app.org(), app.surveys(), app.db(), app.clock().now_ms());
       }
       return 0;
     }

@@ -5,6 +5,7 @@
 
 #include "modules/customers/service.h"
 #include "modules/org/service.h"
+#include "modules/surveys/service.h"
 #include "modules/tickets/service.h"
 
 namespace kefu {
@@ -21,6 +22,10 @@ void create_demo_customers(org::OrgService& org, customers::CustomerService& cs,
 // `clock` is moved through the month as the steps happen.
 void create_demo_tickets(org::OrgService& org, customers::CustomerService& cs,
                          tickets::TicketService& ts, AdjustableClock& clock, int count,
+                         int64_t now_ms);
+
+// Half a year of SSI and CSI answers in the demo stores, and the SSI's benchmarks.
+void create_demo_surveys(org::OrgService& org, surveys::SurveyService& svc, db::Database& db,
                          int64_t now_ms);
 
 }  // namespace kefu

@@ -8,6 +8,7 @@ import { customerTests } from './customers.mjs'
 import { ticketTests } from './tickets.mjs'
 import { publicTests } from './public.mjs'
 import { callbackTests } from './callbacks.mjs'
+import { surveyTests } from './surveys.mjs'
 
 const T = { timeout: 60_000 }
 const NEW_UNIT = { name: '上海张江店', code: 'SH-ZJ' }
@@ -333,6 +334,7 @@ describe('kefu web console', () => {
   ticketTests(() => chrome)
   publicTests(() => chrome)
   callbackTests(() => chrome)
+  surveyTests(() => chrome)
 
   test('no script errors or Content-Security-Policy refusals on any page', () => {
     assert.deepEqual(pageProblems, [])

@@ -199,10 +199,12 @@ void add_routes(http::Router& r, SurveyService& svc) {
     JsonInput in(body);
     const auto* raw_answers = in.raw("answers");
     const auto* raw_def = in.raw("definition");
+    bool partial = in.optional_boolean("partial").value_or(false);
     if (!raw_answers) in.add_error("answers", "field.required");
     in.finish();
     std::vector<FieldError> errors;
     Answers answers = SurveyService::answers_from_json(*raw_answers, errors);
+    if (!raw_answers->is_object()) throw Error::validation(std::move(errors));
     std::optional<Questionnaire> draft;
     if (raw_def && !raw_def->is_null()) {
       std::vector<FieldError> def_errors;
@@ -211,16 +213,19 @@ void add_routes(http::Router& r, SurveyService& svc) {
     }
     Preview p;
     try {
-      p = svc.preview(c.user(), id, answers, draft);
+      p = svc.preview(c.user(), id, answers, draft, partial);
     } catch (const Error& e) {
       if (errors.empty() || e.kind() != ErrorKind::kUnprocessable) throw;
       refuse_merged(std::move(errors), e.fields());
     }
     if (!errors.empty()) throw Error::validation(std::move(errors));
-    json::array shown;
+    json::array shown, missing;
     for (const auto& s : p.shown) shown.push_back(json::value(s));
-    return Response::json(json::object{
-        {"scored", scored_json(p.scored)}, {"complete", p.complete}, {"shown", std::move(shown)}});
+    for (const auto& s : p.missing) missing.push_back(json::value(s));
+    return Response::json(json::object{{"scored", scored_json(p.scored)},
+                                       {"complete", p.complete},
+                                       {"shown", std::move(shown)},
+                                       {"missing", std::move(missing)}});
   });
 
   r.add("GET", "/api/v1/survey-benchmarks", [&svc](Context& c) {

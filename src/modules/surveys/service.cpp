@@ -333,7 +333,7 @@ Questionnaire SurveyService::set_active(const auth::Principal& p, int64_t id, bo
 }
 
 Preview SurveyService::preview(const auth::Principal& p, int64_t id, const Answers& answers,
-                               const std::optional<Questionnaire>& draft) {
+                               const std::optional<Questionnaire>& draft, bool partial) {
   Questionnaire q = get(p, id);  // survey.read, 404
   if (draft) {
     Questionnaire d = *draft;
@@ -345,16 +345,17 @@ Preview SurveyService::preview(const auth::Principal& p, int64_t id, const Answe
     q = std::move(d);
   }
   Preview out;
-  out.scored = check_answers(q, answers);
-  out.complete = complete(q, answers);
-  for (const auto& [code, show] : shown(q, answers))
-    if (show) out.shown.push_back(code);
-  // In question order.
-  std::vector<std::string> ordered;
+  std::vector<Problem> problems;
+  for (auto& pr : validate(q, answers)) {
+    if (pr.code == "field.required") out.missing.push_back(pr.field.substr(8));  // "answers."
+    if (!partial || pr.code != "field.required") problems.push_back(std::move(pr));
+  }
+  if (!problems.empty()) throw Error::validation(field_errors(problems));
+  out.scored = score(q, answers);
+  out.complete = out.missing.empty();
+  auto vis = shown(q, answers);
   for (const auto& x : q.questions)
-    if (std::find(out.shown.begin(), out.shown.end(), x.code) != out.shown.end())
-      ordered.push_back(x.code);
-  out.shown = std::move(ordered);
+    if (vis[x.code]) out.shown.push_back(x.code);
   return out;
 }
 

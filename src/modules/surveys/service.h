@@ -105,7 +105,8 @@ struct Report {
 struct Preview {
   Scored scored;
   bool complete = false;
-  std::vector<std::string> shown;  // codes of the questions shown for these answers
+  std::vector<std::string> shown;    // codes of the questions shown for these answers
+  std::vector<std::string> missing;  // shown required questions without an answer
 };
 
 // kefu::FieldError from the model's problems (same members).
@@ -176,8 +177,10 @@ class SurveyService {
   Questionnaire set_active(const auth::Principal& p, int64_t id, bool active);
   // Validates and scores answers against the current version, or against `draft` (the
   // editor's unsaved definition, checked first: problems come back as "definition.<field>").
+  // `partial`: unanswered required questions are listed in `missing` instead of refused
+  // (a form being filled in).
   Preview preview(const auth::Principal& p, int64_t id, const Answers& answers,
-                  const std::optional<Questionnaire>& draft);
+                  const std::optional<Questionnaire>& draft, bool partial = false);
 
   // ---- benchmarks (read: survey.read; write: survey.admin)
   std::vector<Benchmark> benchmarks(const auth::Principal& p, const BenchmarkQuery& q);

@@ -3438,6 +3438,11 @@ export interface components {
             answers: components["schemas"]["SurveyAnswers"];
             /** @description An unsaved draft to score against instead of the current version (problems come back as definition.<field>). */
             definition?: components["schemas"]["QuestionnaireInput"] | null;
+            /**
+             * @description A form being filled in: unanswered required questions are listed in `missing` instead of refused.
+             * @default false
+             */
+            partial: boolean;
         };
         SurveyPreview: {
             scored: components["schemas"]["SurveyScored"];
@@ -3445,6 +3450,8 @@ export interface components {
             complete: boolean;
             /** @description Codes of the questions shown for these answers, in order. */
             shown: string[];
+            /** @description Shown required questions without an answer. */
+            missing: string[];
         };
         SurveyBenchmark: {
             questionnaire_code: string;

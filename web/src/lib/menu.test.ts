@@ -3,28 +3,30 @@ import { MENU, mayOpen, menuTrail, requiredPermissions, visibleMenu, type MenuEn
 
 // As the server grants them (org::permissions_of).
 const T_ALL = ['ticket.admin', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read']
-const ADMIN = ['audit.read', 'calendar.admin', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write', ...T_ALL]
-const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read']
-const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.read']
-const AGENT = ['customer.read', 'customer.write', 'org.unit.read', 'ticket.create', 'ticket.intake', 'ticket.read']
+const ADMIN = ['audit.read', 'calendar.admin', 'customer.admin', 'customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.unit.write', 'org.user.pii', 'org.user.read', 'org.user.write', 'survey.admin', 'survey.read', ...T_ALL]
+const MANAGER = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.pii', 'org.user.read', 'org.user.write', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.manage', 'ticket.read', 'survey.read']
+const SUPERVISOR = ['customer.assign', 'customer.pii', 'customer.read', 'customer.write', 'org.unit.read', 'org.user.read', 'ticket.approve', 'ticket.create', 'ticket.handle', 'ticket.intake', 'ticket.read', 'survey.read']
+const AGENT = ['customer.read', 'customer.write', 'org.unit.read', 'ticket.create', 'ticket.intake', 'ticket.read', 'survey.read']
 const HANDLER = ['customer.read', 'org.unit.read', 'ticket.handle', 'ticket.read']
 const INSPECTOR = ['customer.read', 'org.unit.read', 'ticket.read']
 const CUSTOMERS = ['customers', 'customers.customerList', 'customers.duplicates']
 const TICKETS = ['tickets', 'tickets.ticketQueues', 'tickets.ticketNew', 'tickets.ticketStats']
 const TICKETS_READ = ['tickets', 'tickets.ticketQueues', 'tickets.ticketStats']
 const TICKETS_ADMIN = ['tickets.ticketCategories', 'tickets.rootCauses', 'tickets.slaPolicies']
+const SURVEYS = ['surveys', 'surveys.surveyReport']
+const SURVEYS_ADMIN = [...SURVEYS, 'surveys.questionnaires', 'surveys.benchmarks']
 const keys = (entries: readonly MenuEntry[]): string[] => entries.flatMap((e) => [e.key, ...(e.children ? keys(e.children).map((k) => `${e.key}.${k}`) : [])])
 
 describe('menu by permission', () => {
   it('admin sees home, the customer archive with asset types, tickets with their settings, and every admin page', () => {
-    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', ...TICKETS, ...TICKETS_ADMIN, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit', 'admin.calendars'])
+    expect(keys(visibleMenu(ADMIN))).toEqual(['home', ...CUSTOMERS, 'customers.assetTypes', ...TICKETS, ...TICKETS_ADMIN, ...SURVEYS_ADMIN, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.audit', 'admin.calendars'])
   })
   it('manager and supervisor: customers without asset types; tickets without settings; no audit log', () => {
-    expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
-    expect(keys(visibleMenu(SUPERVISOR))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
+    expect(keys(visibleMenu(MANAGER))).toEqual(['home', ...CUSTOMERS, ...TICKETS, ...SURVEYS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
+    expect(keys(visibleMenu(SUPERVISOR))).toEqual(['home', ...CUSTOMERS, ...TICKETS, ...SURVEYS, 'admin', 'admin.units', 'admin.users', 'admin.tokens'])
   })
   it('agent, inspector, handler, viewer: customers and tickets, no 系统管理 at all', () => {
-    expect(keys(visibleMenu(AGENT))).toEqual(['home', ...CUSTOMERS, ...TICKETS])
+    expect(keys(visibleMenu(AGENT))).toEqual(['home', ...CUSTOMERS, ...TICKETS, ...SURVEYS])
     expect(keys(visibleMenu(HANDLER))).toEqual(['home', ...CUSTOMERS, ...TICKETS_READ]) // no 新建工单
     expect(keys(visibleMenu(INSPECTOR))).toEqual(['home', ...CUSTOMERS, ...TICKETS_READ])
     expect(keys(visibleMenu([]))).toEqual(['home'])
@@ -40,9 +42,9 @@ describe('menu by permission', () => {
   })
   it('callbacks: the workbench and KPIs for whoever reads callbacks; the rules under 系统管理 for rule.read', () => {
     const AGENT_CB = [...AGENT, 'callback.read', 'callback.work', 'survey.read']
-    expect(keys(visibleMenu(AGENT_CB))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'callbacks', 'callbacks.callbackWorkbench', 'callbacks.callbackKpis'])
+    expect(keys(visibleMenu(AGENT_CB))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'callbacks', 'callbacks.callbackWorkbench', 'callbacks.callbackKpis', ...SURVEYS])
     const SUP_CB = [...SUPERVISOR, 'callback.read', 'callback.work', 'callback.supervise', 'rule.read']
-    expect(keys(visibleMenu(SUP_CB))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'callbacks', 'callbacks.callbackWorkbench', 'callbacks.callbackKpis', 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.callbackRules'])
+    expect(keys(visibleMenu(SUP_CB))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'callbacks', 'callbacks.callbackWorkbench', 'callbacks.callbackKpis', ...SURVEYS, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.callbackRules'])
     expect(mayOpen('callbacks.callbackWorkbench', ['callback.read'])).toBe(true)
     expect(mayOpen('callbacks.callbackKpis', [])).toBe(false)
     expect(requiredPermissions('admin.callbackRules')).toEqual(['org.user.read', 'rule.read'])

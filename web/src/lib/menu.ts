@@ -50,6 +50,17 @@ export const MENU: readonly MenuEntry[] = [
       { key: 'callbackKpis', icon: 'TrendCharts', path: '/callbacks/kpis', exists: true },
     ],
   },
+  {
+    key: 'surveys',
+    icon: 'Checked',
+    perms: ['survey.read'],
+    exists: true,
+    children: [
+      { key: 'surveyReport', icon: 'DataAnalysis', path: '/surveys/report', exists: true },
+      { key: 'questionnaires', icon: 'Document', path: '/surveys/questionnaires', perms: ['survey.admin'], exists: true },
+      { key: 'benchmarks', icon: 'Flag', path: '/surveys/benchmarks', perms: ['survey.admin'], exists: true },
+    ],
+  },
   { key: 'quality', icon: 'Medal', path: '/quality', perms: ['quality.read'], exists: false },
   { key: 'members', icon: 'Postcard', path: '/members', perms: ['member.read'], exists: false },
   { key: 'care', icon: 'Present', path: '/care', perms: ['care.read'], exists: false },

@@ -3,6 +3,7 @@ import type zh from './zh-CN'
 import tickets from './tickets.en'
 import publicPages from './public.en'
 import callbacks from './callbacks.en'
+import surveys from './surveys.en'
 
 const en: typeof zh = {
   app: {
@@ -58,6 +59,10 @@ const en: typeof zh = {
     callbackWorkbench: 'Callback workbench',
     callbackKpis: 'Callback KPIs',
     callbackRules: 'Callback rules',
+    surveys: 'Satisfaction surveys',
+    questionnaires: 'Questionnaires',
+    benchmarks: 'Benchmarks',
+    surveyReport: 'Dimension report',
     quality: 'Quality',
     members: 'Members',
     care: 'Care & reminders',
@@ -490,6 +495,7 @@ const en: typeof zh = {
   },
   tickets,
   callbacks,
+  surveys,
   public: publicPages,
   calendars: {
     title: 'Working calendars',

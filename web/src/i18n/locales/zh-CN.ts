@@ -2,6 +2,7 @@
 import tickets from './tickets.zh-CN'
 import publicPages from './public.zh-CN'
 import callbacks from './callbacks.zh-CN'
+import surveys from './surveys.zh-CN'
 export default {
   app: {
     name: 'kefu 客服',
@@ -56,6 +57,10 @@ export default {
     callbackWorkbench: '回访工作台',
     callbackKpis: '回访统计',
     callbackRules: '回访规则',
+    surveys: '满意度调查',
+    questionnaires: '问卷管理',
+    benchmarks: '标杆数据',
+    surveyReport: '维度报表',
     quality: '质量检查',
     members: '会员管理',
     care: '关怀提醒',
@@ -488,6 +493,7 @@ export default {
   },
   tickets,
   callbacks,
+  surveys,
   public: publicPages,
   calendars: {
     title: '工作日历',
