@@ -5,10 +5,10 @@
 // fourth, opened on a phone-sized page and answered with taps; a reload says it was
 // answered. Then the KPI page and the rules editor. Screenshots go to docs/screenshots/.
 // Registered inside console.test.mjs's suite (one server, one Chromium), after the public
-// pages; `KEFU_E2E_ONLY=callbacks scripts/e2e.sh` runs it alone.
+// pages; `KEFU_E2E_GREP=callbacks scripts/e2e.sh` runs it alone.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BASE, apiSession, signIn } from './harness.mjs'
@@ -211,7 +211,7 @@ export function callbackTests(chrome) {
     await page.getByTestId('survey-incomplete').waitFor()
     for (const [q, v] of [['s01', 4], ['s02', 5], ['s03', 4], ['s04', 3], ['s05', 4], ['s06', 'no'], ['s07', 'yes']]) await pick(q, v)
     await page.getByTestId('survey-incomplete').waitFor({ state: 'detached' })
-    await page.locator('[data-question=s05]').scrollIntoViewIfNeeded()
+    await page.evaluate(() => window.scrollTo(0, 0))
     const noOverflow = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
     assert.ok(noOverflow, 'nothing wider than the phone')
     await docShot(page, 'public-survey')
@@ -250,6 +250,14 @@ export function callbackTests(chrome) {
     await page.getByTestId('kpis-chart').waitFor()
     await page.waitForTimeout(600) // the chart's animation
     await docShot(page, 'callbacks-kpis')
+    // The table as a workbook (.xlsx: a zip whose sheet holds the Chinese headers).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('kpis-export').click()])
+    assert.match(download.suggestedFilename(), /^回访统计_.*\.xlsx$/)
+    const file = join(DOCS, '..', '..', 'tests', 'e2e', 'screenshots', 'callbacks-kpis.xlsx')
+    await download.saveAs(file)
+    const bytes = readFileSync(file)
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK')
+    assert.ok(bytes.includes(Buffer.from('回访率')), 'the headers are in the sheet')
     // A count leads to the tasks behind it.
     await page.getByTestId('kpis-due-__total').click()
     await page.waitForURL(/\/callbacks\?tab=all/)
@@ -263,7 +271,7 @@ export function callbackTests(chrome) {
     await page.goto(`${BASE}/admin/rules`)
     const row = page.getByTestId('rules-table').locator('.el-table__row', { hasText: '新车交付 24 小时回访' })
     await row.waitFor()
-    assert.match(await row.innerText(), /门店购物回访/)
+    await row.getByText('门店购物回访').waitFor() // the questionnaire by name, not code
     await row.click()
     const editor = page.getByTestId('rule-editor')
     await editor.waitFor()

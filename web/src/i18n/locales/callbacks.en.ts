@@ -143,7 +143,7 @@ export default {
     firstFixRate: 'First-time-fix rate',
     firstFixDef: 'fixed the first time ÷ repair customers asked',
     ticketsInTime: 'Dissatisfied tickets closed in time',
-    ticketsDef: 'closed in time ÷ closed (tickets from dissatisfied callbacks and complaints)',
+    ticketsDef: 'closed in time ÷ tickets opened from callbacks (dissatisfied answers, complaints)',
     ticketsCounts: 'opened {opened} · closed {closed} · in time {inTime}',
     trend: 'Trend',
     table: 'Details',

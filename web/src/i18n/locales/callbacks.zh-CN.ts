@@ -143,7 +143,7 @@ export default {
     firstFixRate: '一次修复率',
     firstFixDef: '一次修好 ÷ 被询问的维修客户',
     ticketsInTime: '不满意工单按时关闭率',
-    ticketsDef: '按时关闭 ÷ 已关闭（由回访不满意或投诉生成的工单）',
+    ticketsDef: '按时关闭 ÷ 由回访生成的工单（不满意回答或通话中的投诉）',
     ticketsCounts: '生成 {opened} · 关闭 {closed} · 按时 {inTime}',
     trend: '趋势',
     table: '明细',
