@@ -7,6 +7,7 @@ import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from '
 import { customerTests } from './customers.mjs'
 import { ticketTests } from './tickets.mjs'
 import { publicTests } from './public.mjs'
+import { callbackTests } from './callbacks.mjs'
 import { surveyTests } from './surveys.mjs'
 
 const T = { timeout: 60_000 }
@@ -332,6 +333,7 @@ describe('kefu web console', () => {
   customerTests(() => chrome)
   ticketTests(() => chrome)
   publicTests(() => chrome)
+  callbackTests(() => chrome)
   surveyTests(() => chrome)
 
   test('no script errors or Content-Security-Policy refusals on any page', () => {

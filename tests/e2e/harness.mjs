@@ -100,6 +100,15 @@ export async function apiSession(username, password = PASSWORD) {
         clearTimeout(timer)
       }
     },
+    async patch(path, body) {
+      const r = await fetch(`${BASE}${path}`, {
+        method: 'PATCH',
+        headers: { 'Content-Type': 'application/json', Cookie: cookie, 'X-CSRF-Token': csrf_token },
+        body: JSON.stringify(body),
+      })
+      if (!r.ok) throw new Error(`PATCH ${path}: ${r.status} ${await r.text()}`)
+      return r.json()
+    },
     async post(path, body) {
       const r = await fetch(`${BASE}${path}`, {
         method: 'POST',

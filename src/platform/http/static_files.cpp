@@ -22,6 +22,13 @@ bool read_file(const fs::path& p, std::string& out) {
   return true;
 }
 
+// "app.js", "logo.svg", "x.webmanifest" name files; the last segment of a console route may
+// hold a dot too — a signed link token "/public/survey/<hex>.<32 hex>" — and is not a file.
+bool looks_like_file(const std::string& rel) {
+  std::string ext = fs::path(rel).extension().string();  // ".js", or "" without one
+  return ext.size() >= 2 && ext.size() <= 12;
+}
+
 bool accepts_gzip(const Request& req) {
   return req.header("accept-encoding").find("gzip") != std::string_view::npos;
 }
@@ -66,7 +73,7 @@ Response StaticFiles::serve(const Request& req) const {
   bool found = read_file(file, body);
   if (!found) {
     // A path with an extension is a missing file; anything else is a console route.
-    if (is_asset || fs::path(rel).has_extension())
+    if (is_asset || looks_like_file(rel))
       throw Error(ErrorKind::kNotFound, "route.not_found");
     file = fs::path(root_) / "index.html";
     if (!read_file(file, body)) throw Error(ErrorKind::kNotFound, "route.not_found");

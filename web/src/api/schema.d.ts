@@ -1447,6 +1447,378 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback queues
+         * @description Needs `callback.work` for view=mine (one's own open tasks offered by now, overdue first, then by due time and priority; tasks inside the customer's quiet hours are left out and counted in `held`); other views need `callback.supervise` or `callback.read` and are limited to the caller's scope.
+         */
+        get: operations["listCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/backlog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open callbacks by due day and agent; today's callback rate
+         * @description Needs `callback.supervise`.
+         */
+        get: operations["callbackBacklog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback KPIs
+         * @description Needs `callback.read`. Rates are percents with two decimals, null without data. `overall_satisfaction` is the mean of the channels' rates.
+         */
+        get: operations["callbackKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reassign open callbacks
+         * @description Needs `callback.supervise`. To one agent, or balanced over the agents of the tasks' units (no agent_id). All or nothing.
+         */
+        post: operations["reassignCallbacks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One callback task with its script, questionnaire, answer and history
+         * @description Needs `callback.work` or `callback.read`.
+         */
+        get: operations["getCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start working a task (pending → in_progress)
+         * @description Needs `callback.work` and the task assigned to the caller. 409 callbacks.no_consent, callbacks.closed.
+         */
+        post: operations["startCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}/attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a call attempt and its outcome
+         * @description Needs `callback.work` (own task) or `callback.supervise`. answered needs `answers` (422 per answers.<code>); call_back_later needs `call_back_at`. Inside quiet hours without override_reason → 409 callbacks.quiet_hours (member quiet_until). A dissatisfied answer or a complaint opens tickets.
+         */
+        post: operations["recordCallbackAttempt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an open task
+         * @description Needs `callback.supervise`.
+         */
+        post: operations["cancelCallback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}/survey-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the questionnaire as a link by SMS
+         * @description Needs `callback.work` (own task) or `callback.supervise`. 409 callbacks.no_text_consent, callbacks.no_mobile, callbacks.closed.
+         */
+        post: operations["sendCallbackSurveyLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/callbacks/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The task's messages (survey links) and their states
+         * @description Needs `callback.work` or `callback.read`.
+         */
+        get: operations["listCallbackMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A survey link's questionnaire (no sign-in)
+         * @description 404 callbacks.link_invalid / callbacks.link_expired; 409 callbacks.survey_answered / callbacks.survey_closed.
+         */
+        get: operations["publicSurvey"];
+        put?: never;
+        /**
+         * Answer a survey link (no sign-in, once)
+         * @description Bad answers 422 per answers.<code>; 404 callbacks.link_invalid / callbacks.link_expired; 409 callbacks.survey_answered.
+         */
+        post: operations["answerPublicSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rule-catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Triggers, their fields, actions and operators
+         * @description Needs `rule.read`.
+         */
+        get: operations["ruleCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rules in the caller's scope
+         * @description Needs `rule.read`.
+         */
+        get: operations["listRules"];
+        put?: never;
+        /**
+         * Create a rule (version 1)
+         * @description Needs `rule.admin`. Definition problems answer 422 per field (definition.conditions[0].field, ...); a taken code 409; a cycle 422.
+         */
+        post: operations["createRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One rule
+         * @description Needs `rule.read`.
+         */
+        get: operations["getRule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a rule (a changed definition makes a new version)
+         * @description Needs `rule.admin`.
+         */
+        patch: operations["updateRule"];
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a rule
+         * @description Needs `rule.read`.
+         */
+        get: operations["listRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/firings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent firings of a rule
+         * @description Needs `rule.read`. At most 100, newest first; `before` pages on.
+         */
+        get: operations["listRuleFirings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a definition would have matched over the last days
+         * @description Needs `rule.read`. Nothing is stored.
+         */
+        post: operations["dryRunRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{id}/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a rule to the events of the last days
+         * @description Needs `rule.admin`. Events already fired are left alone (counted in `already`).
+         */
+        post: operations["backfillRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1502,7 +1874,7 @@ export interface components {
          * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, ticket.manage, survey.read; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, survey.read; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own), ticket.read, ticket.create, ticket.intake, survey.read; handler: org.unit.read, customer.read, ticket.read, ticket.handle; inspector: org.unit.read, customer.read, ticket.read; viewer: the same and survey.read. calendar.admin, ticket.admin and survey.admin: admin only.
          * @enum {string}
          */
-        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read" | "customer.merge";
+        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read" | "customer.merge" | "callback.read" | "callback.supervise" | "callback.work" | "rule.admin" | "rule.read";
         /**
          * @description `read`: GET only; `write`: may also make changes.
          * @enum {string}
@@ -3280,6 +3652,453 @@ export interface components {
                 weight: number;
             }[];
         };
+        /**
+         * @description callback: from a rule; verification: after a ticket opened from a callback was closed.
+         * @enum {string}
+         */
+        CallbackKind: "callback" | "verification";
+        /** @enum {string} */
+        CallbackState: "pending" | "in_progress" | "done" | "failed" | "cancelled";
+        /** @enum {string} */
+        CallbackOutcome: "answered" | "no_answer" | "busy" | "refused" | "wrong_number" | "call_back_later";
+        /** @description A callback task as the queue and the task page show it. */
+        CallbackTask: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["CallbackKind"];
+            /** Format: int64 */
+            rule_id?: number | null;
+            rule_version?: number;
+            /** Format: int64 */
+            event_id?: number | null;
+            /** Format: int64 */
+            customer_id: number;
+            /** Format: int64 */
+            asset_id?: number | null;
+            /** Format: int64 */
+            staff_id?: number | null;
+            /** Format: int64 */
+            unit_id: number;
+            /** Format: int64 */
+            questionnaire_id: number;
+            questionnaire_version: number;
+            /** @description Higher first among tasks due at the same time. */
+            priority: number;
+            state: components["schemas"]["CallbackState"];
+            /** Format: int64 */
+            offer_at: number;
+            /** Format: int64 */
+            due_at: number;
+            /** Format: int64 */
+            next_try_at: number | null;
+            /** Format: int64 */
+            assignee_id: number | null;
+            attempts: number;
+            max_attempts: number;
+            retry_minutes: number;
+            /** @description The last attempt's outcome, "" before the first. */
+            last_outcome: string;
+            /** Format: int64 */
+            answer_id?: number | null;
+            /** @description How it was answered: phone | sms | web ("" before). */
+            channel?: string;
+            satisfied: boolean | null;
+            /** @description Dissatisfied answers. */
+            dissatisfied: number;
+            /** @description Tickets opened from this callback. */
+            ticket_ids: number[];
+            /** Format: int64 */
+            verifies_ticket_id: number | null;
+            /** Format: int64 */
+            done_at: number | null;
+            close_reason?: string;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            updated_at: number;
+            /** Format: int64 */
+            version: number;
+            customer_name: string;
+            customer_code: string;
+            /** @description Masked (138****5678) unless the caller may see it. */
+            phone: string;
+            phone_masked: boolean;
+            asset_label: string;
+            unit_name: string;
+            assignee_name: string;
+            questionnaire_name: string;
+            questionnaire_channel: string;
+            overdue: boolean;
+            /**
+             * Format: int64
+             * @description Inside the customer's quiet hours until then.
+             */
+            quiet_until: number | null;
+            /** @description false when the customer refused calls. */
+            may_call: boolean;
+        };
+        CallbackQueue: {
+            items: components["schemas"]["CallbackTask"][];
+            /** Format: int64 */
+            total: number;
+            /** @description view=mine: tasks left out because the customer is inside quiet hours now. */
+            held: number;
+        };
+        CallbackAttempt: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            at: number;
+            /** Format: int64 */
+            agent_id: number | null;
+            outcome: components["schemas"]["CallbackOutcome"];
+            note: string;
+            /** Format: int64 */
+            call_back_at: number | null;
+            override_reason: string;
+        };
+        SurveyStoredAnswer: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            questionnaire_id: number;
+            version: number;
+            source: string;
+            /** Format: int64 */
+            source_id: number;
+            channel: string;
+            /** Format: int64 */
+            customer_id: number;
+            /** Format: int64 */
+            unit_id: number;
+            /** Format: int64 */
+            agent_id?: number | null;
+            /** Format: int64 */
+            staff_id?: number | null;
+            /** Format: int64 */
+            answered_at: number;
+            answers: components["schemas"]["SurveyAnswers"];
+            scored: components["schemas"]["SurveyScored"];
+        };
+        CallbackAsset: {
+            /** Format: int64 */
+            id: number;
+            type: string;
+            label: string;
+            attrs: {
+                [key: string]: unknown;
+            };
+        };
+        CallbackDetail: components["schemas"]["CallbackTask"] & {
+            attempt_log: components["schemas"]["CallbackAttempt"][];
+            /** @description The version the task was made with. */
+            questionnaire: components["schemas"]["Questionnaire"] | null;
+            /** @description The questionnaire's script with the customer's, the car's and the unit's fields filled in. */
+            script: {
+                opening: string;
+                satisfied_closing: string;
+                dissatisfied_closing: string;
+            };
+            answer: components["schemas"]["SurveyStoredAnswer"] | null;
+            assets: components["schemas"]["CallbackAsset"][];
+            /** @description The customer's other callbacks, newest first. */
+            earlier: components["schemas"]["CallbackTask"][];
+        };
+        CallbackAttemptInput: {
+            outcome: components["schemas"]["CallbackOutcome"];
+            note?: string;
+            /**
+             * Format: int64
+             * @description The time agreed with the customer; required for call_back_later, in the future.
+             */
+            call_back_at?: number;
+            /** @description Required for answered; bad answers → 422 with fields answers.<code>. */
+            answers?: components["schemas"]["SurveyAnswers"] | null;
+            /** @description A complaint told during the call: opens a ticket. */
+            complaint?: string;
+            /** @description Why a call is recorded inside the customer's quiet hours (else 409 callbacks.quiet_hours with member quiet_until). */
+            override_reason?: string;
+            /**
+             * Format: int64
+             * @description The task's version as read; another → 409 callbacks.version_conflict.
+             */
+            version?: number;
+        };
+        CallbackCancel: {
+            reason: string;
+        };
+        CallbackReassign: {
+            ids: number[];
+            /**
+             * Format: int64
+             * @description Omitted: balanced over the agents of the tasks' units.
+             */
+            agent_id?: number;
+        };
+        CallbackReassigned: {
+            reassigned: number;
+        };
+        CallbackBacklog: {
+            /** @description Open tasks by local due day; "overdue" first. */
+            by_day: {
+                day: string;
+                open: number;
+            }[];
+            by_agent: {
+                /** Format: int64 */
+                agent_id: number;
+                name: string;
+                open: number;
+                overdue: number;
+            }[];
+            due_today: number;
+            done_today: number;
+            /** @description A percent with two decimals; null when there is nothing to divide (shown as —). */
+            callback_rate_today: number | null;
+        };
+        CallbackSurveyLink: {
+            /** @description <public_url>/public/survey/<token>, sent by SMS (held during the customer's quiet hours). */
+            link: string;
+        };
+        OutboundMessage: {
+            /** Format: int64 */
+            id: number;
+            channel: string;
+            recipient: string;
+            body: string;
+            /** @enum {string} */
+            state: "queued" | "held" | "sending" | "sent" | "failed";
+            /** Format: int64 */
+            send_after: number;
+            /** Format: int64 */
+            sent_at: number | null;
+            error: string;
+            /** Format: int64 */
+            created_at: number;
+        };
+        OutboundMessagePage: {
+            items: components["schemas"]["OutboundMessage"][];
+            next: string | null;
+        };
+        CallbackKpiRow: {
+            key: string;
+            label: string;
+            counts: {
+                due: number;
+                done: number;
+                failed: number;
+                first_call: number;
+                attempts: number;
+                attempted: number;
+                answered: number;
+                satisfied: number;
+                hotline_asked: number;
+                hotline_told: number;
+                fault_asked: number;
+                fault_fixed: number;
+                dissatisfied_tasks: number;
+            };
+            /** @description done ÷ due, percent. */
+            callback_rate: number | null;
+            /** @description Done at the first attempt ÷ done, percent. */
+            first_call_rate: number | null;
+            /** @description Attempts ÷ tasks attempted. */
+            avg_attempts: number | null;
+            /** @description Satisfied ÷ answered, percent (pooled). */
+            satisfaction_rate: number | null;
+            /** @description Told the service hotline ÷ asked, percent. */
+            hotline_rate: number | null;
+            /** @description Fixed the first time ÷ asked, percent. */
+            first_fix_rate: number | null;
+        };
+        CallbackKpis: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            group: "day" | "month" | "unit" | "agent";
+            rows: components["schemas"]["CallbackKpiRow"][];
+            total: components["schemas"]["CallbackKpiRow"];
+            channels: {
+                channel: string;
+                answered: number;
+                satisfied: number;
+                /** @description A percent with two decimals; null when there is nothing to divide (shown as —). */
+                satisfaction_rate: number | null;
+            }[];
+            /** @description The mean of the channels' satisfaction rates (not pooled). */
+            overall_satisfaction: number | null;
+            /** @description Tickets opened from dissatisfied callbacks. */
+            tickets: {
+                opened: number;
+                closed: number;
+                closed_in_time: number;
+                /** @description A percent with two decimals; null when there is nothing to divide (shown as —). */
+                closed_in_time_rate: number | null;
+            };
+        };
+        /** @description A questionnaire as the customer sees it: no departments, weights or thresholds, no script. */
+        PublicQuestionnaire: {
+            /** Format: int64 */
+            id?: number;
+            code: string;
+            name: string;
+            channel?: string;
+            scale?: number;
+            version?: number;
+            dimensions?: components["schemas"]["SurveyDimension"][];
+            questions: components["schemas"]["SurveyQuestion"][];
+        };
+        PublicSurvey: {
+            /** @description "李先生": no more of the customer than that. */
+            greeting: string;
+            unit_name: string;
+            /** Format: int64 */
+            expires_at: number;
+            questionnaire: components["schemas"]["PublicQuestionnaire"];
+        };
+        PublicSurveyAnswers: {
+            answers: components["schemas"]["SurveyAnswers"];
+        };
+        PublicSurveyReceipt: {
+            ok: boolean;
+        };
+        RuleSpan: {
+            /** @enum {string} */
+            unit: "hours" | "working_days";
+            amount: number;
+        };
+        RuleCondition: {
+            /** @description A field of the trigger's catalogue entry (event.*, customer.*, asset.*). */
+            field: string;
+            /** @enum {string} */
+            op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not_in" | "contains" | "not_contains" | "exists" | "missing" | "in_unit";
+            values?: string[];
+        };
+        /** @description The callback action's parameters (checked by the callbacks module). */
+        RuleCallbackParams: {
+            /** @description The questionnaire's code. */
+            questionnaire?: string;
+            max_attempts?: number;
+            retry_minutes?: number;
+            /** @enum {string} */
+            assign?: "balanced" | "owner" | "none";
+            kind?: components["schemas"]["CallbackKind"];
+        } & {
+            [key: string]: unknown;
+        };
+        RuleDefinition: {
+            trigger: {
+                /** @description An outbox event type, e.g. vehicle.delivered. */
+                event?: string;
+                date_field?: string;
+                days_before?: number;
+            };
+            conditions?: components["schemas"]["RuleCondition"][];
+            delay?: components["schemas"]["RuleSpan"];
+            due?: components["schemas"]["RuleSpan"];
+            priority?: number;
+            /** @description An action type of the catalogue (callback). */
+            action: string;
+            params?: components["schemas"]["RuleCallbackParams"];
+        };
+        Rule: {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            name: string;
+            /** Format: int64 */
+            unit_id: number;
+            active: boolean;
+            version: number;
+            definition: components["schemas"]["RuleDefinition"];
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        RulePage: {
+            items: components["schemas"]["Rule"][];
+            next: string | null;
+        };
+        /** @description POST: code, name and definition required; unit_id defaults to the caller's unit. PATCH: any of them; a changed definition makes a new version. */
+        RuleInput: {
+            code?: string;
+            name?: string;
+            /** Format: int64 */
+            unit_id?: number;
+            active?: boolean;
+            definition?: components["schemas"]["RuleDefinition"];
+        };
+        RuleFieldInfo: {
+            key: string;
+            /** @enum {string} */
+            type: "text" | "number" | "bool" | "list" | "unit" | "date";
+            label_zh: string;
+            label_en: string;
+        };
+        RuleCatalogue: {
+            triggers: {
+                key: string;
+                label_zh: string;
+                label_en: string;
+                fields: components["schemas"]["RuleFieldInfo"][];
+            }[];
+            actions: {
+                type: string;
+                label_zh: string;
+                label_en: string;
+            }[];
+            ops: string[];
+        };
+        RuleDryRunRequest: {
+            /** Format: int64 */
+            unit_id?: number;
+            days?: number;
+            definition: components["schemas"]["RuleDefinition"];
+        };
+        RuleDryRun: {
+            examined: number;
+            matched: number;
+            truncated: boolean;
+            sample: {
+                /** Format: int64 */
+                event_id: number;
+                event_type: string;
+                /** Format: int64 */
+                customer_id: number;
+                customer_name: string;
+                /** Format: int64 */
+                occurred_at: number;
+                /** Format: int64 */
+                offer_at: number;
+                /** Format: int64 */
+                due_at: number;
+            }[];
+        };
+        RuleBackfill: {
+            examined: number;
+            created: number;
+            skipped: number;
+            already: number;
+        };
+        RuleFiring: {
+            /** Format: int64 */
+            id: number;
+            version: number;
+            /** Format: int64 */
+            fired_at: number;
+            /** @description created | skipped:<reason code> (e.g. skipped:callbacks.no_consent) | ... */
+            outcome: string;
+            ref: string;
+            /** Format: int64 */
+            event_id: number | null;
+            /** Format: int64 */
+            customer_id: number | null;
+        };
+        RuleFiringPage: {
+            items: components["schemas"]["RuleFiring"][];
+            next: string | null;
+        };
     };
     responses: {
         /** @description Malformed request: body not JSON / not an object / invalid UTF-8 (`request.malformed_json`, `request.not_an_object`, `request.invalid_utf8`), bad query parameter (`request.bad_parameter`) or cursor (`request.bad_cursor`). */
@@ -3449,6 +4268,10 @@ export interface components {
         CalendarId: number;
         /** @description The questionnaire's id; unknown → 404. */
         QuestionnaireId: number;
+        /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+        CallbackId: number;
+        /** @description The rule's id; unknown or outside the caller's scope → 404. */
+        RuleId: number;
     };
     requestBodies: never;
     headers: {
@@ -6679,6 +7502,752 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCallbacks: {
+        parameters: {
+            query?: {
+                /** @description mine | unit | unassigned | all. */
+                view?: "mine" | "unit" | "unassigned" | "all";
+                /** @description Only this agent's tasks. */
+                assignee_id?: number;
+                /** @description Only this customer's tasks. */
+                customer_id?: number;
+                /** @description Only this state (default: the open ones). */
+                state?: components["schemas"]["CallbackState"];
+                /** @description Skip this many. */
+                offset?: number;
+                /** @description At most this many (1–200, default 50). */
+                limit?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackQueue"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    callbackBacklog: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backlog. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackBacklog"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    callbackKpis: {
+        parameters: {
+            query?: {
+                /** @description First local day, YYYY-MM-DD. */
+                from?: string;
+                /** @description Last local day, YYYY-MM-DD (at most 400 days after from). */
+                to?: string;
+                /** @description Rows by day, month, unit or agent. */
+                group?: "day" | "month" | "unit" | "agent";
+                /** @description Only this unit's subtree. */
+                unit_id?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The KPIs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackKpis"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reassignCallbacks: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackReassign"];
+            };
+        };
+        responses: {
+            /** @description How many were reassigned. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackReassigned"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCallback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["CallbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackDetail"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    startCallback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["CallbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordCallbackAttempt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["CallbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackAttemptInput"];
+            };
+        };
+        responses: {
+            /** @description The task after the attempt. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelCallback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["CallbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackCancel"];
+            };
+        };
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackTask"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendCallbackSurveyLink: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["CallbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackSurveyLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCallbackMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The callback task's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["CallbackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The messages. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboundMessagePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    publicSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The signed token of the SMS link. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The survey. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSurvey"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    answerPublicSurvey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The signed token of the SMS link. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicSurveyAnswers"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicSurveyReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    ruleCatalogue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleCatalogue"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The rule's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The rule's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleInput"];
+            };
+        };
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRuleVersions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The rule's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions, newest first. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RulePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listRuleFirings: {
+        parameters: {
+            query?: {
+                /** @description Firings with a smaller id. */
+                before?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The rule's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The firings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleFiringPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    dryRunRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleDryRunRequest"];
+            };
+        };
+        responses: {
+            /** @description The matches. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleDryRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    backfillRule: {
+        parameters: {
+            query?: {
+                /** @description How many days back (default 30). */
+                days?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The rule's id; unknown or outside the caller's scope → 404. */
+                id: components["parameters"]["RuleId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What happened. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleBackfill"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];

@@ -118,5 +118,29 @@ export const TICKET_ACTIONS: readonly TicketAction[] = ['accept', 'reject', 'ans
 // Permissions the console knows beyond the core ones above (the server's Permission enum
 // gains them as their modules are documented; /me sends them either way).
 export const TICKET_PERMISSIONS = ['ticket.read', 'ticket.create', 'ticket.intake', 'ticket.handle', 'ticket.approve', 'ticket.manage', 'ticket.admin'] as const
-export const MODULE_PERMISSIONS: readonly string[] = [...TICKET_PERMISSIONS, 'calendar.admin', 'survey.read', 'survey.admin']
+export const CALLBACK_PERMISSIONS = ['callback.read', 'callback.work', 'callback.supervise', 'rule.read', 'rule.admin'] as const
+export const MODULE_PERMISSIONS: readonly string[] = [...TICKET_PERMISSIONS, 'calendar.admin', 'survey.read', 'survey.admin', ...CALLBACK_PERMISSIONS]
 export const KNOWN_PERMISSIONS: readonly string[] = [...PERMISSIONS, ...MODULE_PERMISSIONS]
+
+// Callbacks (回访) and their rules.
+export type CallbackTask = S['CallbackTask']
+export type CallbackDetail = S['CallbackDetail']
+export type CallbackState = S['CallbackState']
+export type CallbackKind = S['CallbackKind']
+export type CallbackOutcome = S['CallbackOutcome']
+export type CallbackBacklog = S['CallbackBacklog']
+export type CallbackKpis = S['CallbackKpis']
+export type CallbackKpiRow = S['CallbackKpiRow']
+export type OutboundMessage = S['OutboundMessage']
+export type PublicSurvey = S['PublicSurvey']
+export type Rule = S['Rule']
+export type RuleDefinition = S['RuleDefinition']
+export type RuleCondition = S['RuleCondition']
+export type RuleCatalogue = S['RuleCatalogue']
+export type RuleDryRun = S['RuleDryRun']
+export type RuleFiring = S['RuleFiring']
+export type SurveyAnswers = S['SurveyAnswers']
+export type SurveyPreview = S['SurveyPreview']
+export type Questionnaire = S['Questionnaire']
+export type QuestionnaireSummary = S['QuestionnaireSummary']
+export const CALLBACK_STATES: readonly CallbackState[] = ['pending', 'in_progress', 'done', 'failed', 'cancelled']

@@ -35,11 +35,20 @@ describe('menu by permission', () => {
   it('modules that do not exist yet never show, whatever the permissions', () => {
     const everything = ['customer.read', 'ticket.read', 'callback.read', 'quality.read', 'member.read', 'care.read', 'report.read', 'knowledge.read', ...ADMIN]
     const shown = keys(visibleMenu(everything))
-    for (const m of ['callbacks', 'quality', 'members', 'care', 'reports', 'knowledge']) expect(shown).not.toContain(m)
+    for (const m of ['quality', 'members', 'care', 'reports', 'knowledge']) expect(shown).not.toContain(m)
     // ... and show once they exist
-    const built = MENU.map((e) => (e.key === 'callbacks' ? { ...e, exists: true } : e))
-    expect(keys(visibleMenu(['callback.read'], built))).toContain('callbacks')
-    expect(keys(visibleMenu([], built))).not.toContain('callbacks')
+    const built = MENU.map((e) => (e.key === 'quality' ? { ...e, exists: true } : e))
+    expect(keys(visibleMenu(['quality.read'], built))).toContain('quality')
+    expect(keys(visibleMenu([], built))).not.toContain('quality')
+  })
+  it('callbacks: the workbench and KPIs for whoever reads callbacks; the rules under 系统管理 for rule.read', () => {
+    const AGENT_CB = [...AGENT, 'callback.read', 'callback.work', 'survey.read']
+    expect(keys(visibleMenu(AGENT_CB))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'callbacks', 'callbacks.callbackWorkbench', 'callbacks.callbackKpis', ...SURVEYS])
+    const SUP_CB = [...SUPERVISOR, 'callback.read', 'callback.work', 'callback.supervise', 'rule.read']
+    expect(keys(visibleMenu(SUP_CB))).toEqual(['home', ...CUSTOMERS, ...TICKETS, 'callbacks', 'callbacks.callbackWorkbench', 'callbacks.callbackKpis', ...SURVEYS, 'admin', 'admin.units', 'admin.users', 'admin.tokens', 'admin.callbackRules'])
+    expect(mayOpen('callbacks.callbackWorkbench', ['callback.read'])).toBe(true)
+    expect(mayOpen('callbacks.callbackKpis', [])).toBe(false)
+    expect(requiredPermissions('admin.callbackRules')).toEqual(['org.user.read', 'rule.read'])
   })
   it('a group with no visible child is hidden', () => {
     const menu: MenuEntry[] = [{ key: 'g', icon: 'x', exists: true, children: [{ key: 'a', icon: 'x', path: '/a', perms: ['p'], exists: true }] }]
@@ -56,7 +65,7 @@ describe('menu by permission', () => {
     expect(mayOpen('admin.users', SUPERVISOR)).toBe(true)
     expect(mayOpen('admin.audit', MANAGER)).toBe(false)
     expect(mayOpen('home', [])).toBe(true)
-    expect(mayOpen('callbacks', ['callback.read'])).toBe(false) // not built yet
+    expect(mayOpen('quality', ['quality.read'])).toBe(false) // not built yet
     expect(mayOpen('tickets.ticketQueues', HANDLER)).toBe(true)
     expect(mayOpen('tickets.ticketNew', HANDLER)).toBe(false)
     expect(mayOpen('tickets.slaPolicies', MANAGER)).toBe(false)

@@ -41,7 +41,16 @@ export const MENU: readonly MenuEntry[] = [
       { key: 'slaPolicies', icon: 'Timer', path: '/tickets/sla-policies', perms: ['ticket.admin'], exists: true },
     ],
   },
-  { key: 'callbacks', icon: 'PhoneFilled', path: '/callbacks', perms: ['callback.read'], exists: false },
+  {
+    key: 'callbacks',
+    icon: 'PhoneFilled',
+    perms: ['callback.read'],
+    exists: true,
+    children: [
+      { key: 'callbackWorkbench', icon: 'Headset', path: '/callbacks', exists: true },
+      { key: 'callbackKpis', icon: 'TrendCharts', path: '/callbacks/kpis', exists: true },
+    ],
+  },
   {
     key: 'surveys',
     icon: 'Checked',
@@ -69,6 +78,7 @@ export const MENU: readonly MenuEntry[] = [
       { key: 'tokens', icon: 'Key', path: '/admin/tokens', exists: true },
       { key: 'audit', icon: 'Document', path: '/admin/audit', perms: ['audit.read'], exists: true },
       { key: 'calendars', icon: 'Calendar', path: '/admin/calendars', perms: ['calendar.admin'], exists: true },
+      { key: 'callbackRules', icon: 'Operation', path: '/admin/rules', perms: ['rule.read'], exists: true },
     ],
   },
 ]

@@ -16,6 +16,7 @@ declare module 'vue-router' {
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
   { path: '/public/complaint', name: 'public-complaint', component: () => import('@/views/public/PublicComplaintView.vue'), meta: { public: true, title: 'public.form.title' } },
+  { path: '/public/survey/:token', name: 'public-survey', component: () => import('@/views/public/PublicSurveyView.vue'), meta: { public: true, title: 'callbacks.publicSurvey.title' } },
   { path: '/public/tickets/:number', name: 'public-ticket', component: () => import('@/views/public/PublicTicketView.vue'), meta: { public: true, title: 'public.status.title' } },
   {
     path: '/',
@@ -34,6 +35,9 @@ const routes: RouteRecordRaw[] = [
       { path: 'tickets/root-causes', name: 'ticket-root-causes', component: () => import('@/views/tickets/RootCausesView.vue'), meta: { menu: 'tickets.rootCauses', title: 'menu.rootCauses' } },
       { path: 'tickets/sla-policies', name: 'sla-policies', component: () => import('@/views/tickets/SlaPoliciesView.vue'), meta: { menu: 'tickets.slaPolicies', title: 'menu.slaPolicies' } },
       { path: 'tickets/:id(\\d+)', name: 'ticket', component: () => import('@/views/tickets/TicketView.vue'), meta: { menu: 'tickets.ticketQueues', title: 'tickets.detail.title' } },
+      { path: 'callbacks', name: 'callbacks', component: () => import('@/views/callbacks/CallbackQueueView.vue'), meta: { menu: 'callbacks.callbackWorkbench', title: 'menu.callbackWorkbench' } },
+      { path: 'callbacks/kpis', name: 'callback-kpis', component: () => import('@/views/callbacks/CallbackKpisView.vue'), meta: { menu: 'callbacks.callbackKpis', title: 'menu.callbackKpis' } },
+      { path: 'callbacks/:id(\\d+)', name: 'callback', component: () => import('@/views/callbacks/CallbackTaskView.vue'), meta: { menu: 'callbacks.callbackWorkbench', title: 'callbacks.task.title' } },
       { path: 'surveys/report', name: 'survey-report', component: () => import('@/views/surveys/SurveyReportView.vue'), meta: { menu: 'surveys.surveyReport', title: 'menu.surveyReport' } },
       { path: 'surveys/questionnaires', name: 'questionnaires', component: () => import('@/views/surveys/QuestionnairesView.vue'), meta: { menu: 'surveys.questionnaires', title: 'menu.questionnaires' } },
       { path: 'surveys/questionnaires/new', name: 'questionnaire-new', component: () => import('@/views/surveys/QuestionnaireEditView.vue'), meta: { menu: 'surveys.questionnaires', title: 'surveys.editor.titleNew' } },
@@ -45,6 +49,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'admin/tokens', name: 'tokens', component: () => import('@/views/admin/TokensView.vue'), meta: { menu: 'admin.tokens', title: 'menu.tokens' } },
       { path: 'admin/audit', name: 'audit', component: () => import('@/views/admin/AuditView.vue'), meta: { menu: 'admin.audit', title: 'menu.audit' } },
       { path: 'admin/calendars', name: 'calendars', component: () => import('@/views/admin/CalendarsView.vue'), meta: { menu: 'admin.calendars', title: 'menu.calendars' } },
+      { path: 'admin/rules', name: 'rules', component: () => import('@/views/callbacks/RulesView.vue'), meta: { menu: 'admin.callbackRules', title: 'menu.callbackRules' } },
       { path: '403', name: 'forbidden', component: () => import('@/views/ForbiddenView.vue'), meta: { title: 'menu.forbidden' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'menu.notFound' } },
     ],

@@ -2,6 +2,7 @@
 import type zh from './zh-CN'
 import tickets from './tickets.en'
 import publicPages from './public.en'
+import callbacks from './callbacks.en'
 import surveys from './surveys.en'
 import customerTools from './customerTools.en'
 
@@ -57,6 +58,9 @@ const en: typeof zh = {
     slaPolicies: 'Deadline policies',
     tickets: 'Tickets',
     callbacks: 'Callbacks',
+    callbackWorkbench: 'Callback workbench',
+    callbackKpis: 'Callback KPIs',
+    callbackRules: 'Callback rules',
     surveys: 'Satisfaction surveys',
     questionnaires: 'Questionnaires',
     benchmarks: 'Benchmarks',
@@ -169,6 +173,11 @@ const en: typeof zh = {
     audit_read: 'Read the audit log',
     survey_read: 'Read questionnaires and survey reports',
     survey_admin: 'Maintain questionnaires and benchmarks',
+    callback_read: 'Read callbacks and their KPIs',
+    callback_work: 'Work one’s own callbacks',
+    callback_supervise: 'Supervise callback queues',
+    rule_read: 'Read callback rules',
+    rule_admin: 'Maintain callback rules',
   },
   home: {
     greeting: 'Hello, {name}',
@@ -488,6 +497,7 @@ const en: typeof zh = {
     types: { text: 'Text', date: 'Date', integer: 'Integer', money: 'Money', phone: 'Phone', enum: 'Enum' },
   },
   tickets,
+  callbacks,
   surveys,
   public: publicPages,
   customerTools,

@@ -1,6 +1,7 @@
 // 简体中文（默认语言）
 import tickets from './tickets.zh-CN'
 import publicPages from './public.zh-CN'
+import callbacks from './callbacks.zh-CN'
 import surveys from './surveys.zh-CN'
 import customerTools from './customerTools.zh-CN'
 export default {
@@ -55,6 +56,9 @@ export default {
     slaPolicies: '时限策略',
     tickets: '工单管理',
     callbacks: '回访调查',
+    callbackWorkbench: '回访工作台',
+    callbackKpis: '回访统计',
+    callbackRules: '回访规则',
     surveys: '满意度调查',
     questionnaires: '问卷管理',
     benchmarks: '标杆数据',
@@ -167,6 +171,11 @@ export default {
     audit_read: '查看审计日志',
     survey_read: '查看问卷与满意度报表',
     survey_admin: '维护问卷与标杆',
+    callback_read: '查看回访与回访统计',
+    callback_work: '处理本人的回访任务',
+    callback_supervise: '管理回访队列',
+    rule_read: '查看回访规则',
+    rule_admin: '维护回访规则',
   },
   home: {
     greeting: '您好，{name}',
@@ -486,6 +495,7 @@ export default {
     types: { text: '文本', date: '日期', integer: '整数', money: '金额', phone: '电话', enum: '枚举' },
   },
   tickets,
+  callbacks,
   surveys,
   public: publicPages,
   customerTools,
