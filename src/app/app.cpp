@@ -86,6 +86,7 @@ callbacks::Settings callback_settings(const Config& c) {
   s.offset_minutes = calendar::zone_offset(c.str("company.time_zone")).value_or(480);
   s.link_ttl_ms = c.integer("callbacks.link_days") * 24 * 3600 * 1000;
   s.public_base_url = c.str("server.public_url");
+  s.hotline = c.str("company.hotline");
   return s;
 }
 

@@ -111,9 +111,18 @@ CallbackService::Prepared CallbackService::prepare_answer(const auth::Principal&
     return prep;
   }
   // One ticket per responsible department, listing what the customer was unhappy with.
+  // A satisfied customer's free words (often praise) are not a complaint; the agent can
+  // still record one explicitly (`complaint`).
+  std::map<std::string, std::string> roles;
+  for (const auto& x : q->questions) roles[x.code] = x.role;
   std::map<std::string, std::vector<std::string>> by_dept;
-  for (const auto& d : prep.scored.dissatisfied) by_dept[d.department].push_back(d.text);
-  std::string told = complaint.empty() ? prep.scored.complaint_text : complaint;
+  for (const auto& d : prep.scored.dissatisfied) {
+    if (prep.scored.satisfied && roles[d.question] == "complaint") continue;
+    by_dept[d.department].push_back(d.text);
+  }
+  std::string told = !complaint.empty()          ? complaint
+                     : prep.scored.satisfied ? std::string()
+                                             : prep.scored.complaint_text;
   if (!told.empty() && by_dept.empty()) by_dept[""].push_back("客户反映：" + told);
   for (const auto& [dept, items] : by_dept) {
     tickets::TicketInput in;

@@ -23,6 +23,8 @@ void add_routes(http::Router& r, CallbackService& svc) {
       throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "view"}});
     q.assignee_id = http::query_int(c.req, "assignee_id");
     q.customer_id = http::query_int(c.req, "customer_id");
+    q.due_from = http::query_int(c.req, "due_from");
+    q.due_to = http::query_int(c.req, "due_to");
     q.state = http::query_text(c.req, "state", 20);
     if (q.state && !parse_state(*q.state))
       throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "state"}});

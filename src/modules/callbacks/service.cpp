@@ -306,6 +306,8 @@ Queue CallbackService::queue(const auth::Principal& p, const QueueQuery& q) {
   f.offset = q.offset;
   f.limit = std::clamp(q.limit, 1, 200);
   f.customer_id = q.customer_id;
+  f.due_from = q.due_from;
+  f.due_to = q.due_to;
   if (q.state) f.states = {*q.state};
   if (q.view == "mine") {
     if (!p.can(org::perm::kCallbackWork)) throw Error::forbidden();
@@ -377,6 +379,7 @@ TaskDetail CallbackService::get(const auth::Principal& p, int64_t id) {
       }
     }
     values.push_back({"unit.name", d.view.unit_name});
+    values.push_back({"hotline", settings_.hotline});
     values.push_back({"agent.name", p.display_name.empty() ? p.username : p.display_name});
     if (d.questionnaire) {
       d.script.opening = fill(d.questionnaire->script.opening, values);

@@ -32,6 +32,7 @@ struct Settings {
   int offset_minutes = 480;               // Asia/Shanghai
   int64_t link_ttl_ms = 7LL * 24 * 3600 * 1000;
   std::string public_base_url = "http://127.0.0.1:8080";
+  std::string hotline = "400-888-0000";  // {hotline} in scripts
 };
 
 struct TaskView {
@@ -74,6 +75,7 @@ struct QueueQuery {
   std::optional<int64_t> assignee_id;
   std::optional<std::string> state;  // default: open
   std::optional<int64_t> customer_id;
+  std::optional<int64_t> due_from, due_to;  // the KPI figures link to these tasks
   int64_t offset = 0;
   int limit = 50;
 };

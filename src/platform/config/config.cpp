@@ -40,7 +40,8 @@ Config::Config() {
       // Company-wide quiet hours: no call offered, no message to a customer sent (DOMAIN §11).
       {"company.quiet_start", "21:00"},
       {"company.quiet_end", "09:00"},
-      {"server.public_url", "http://127.0.0.1:8080"},  // the start of links sent to customers
+      {"server.public_url", "http://127.0.0.1:8080"},
+      {"company.hotline", "400-888-0000"},  // the service hotline scripts name ({hotline})  // the start of links sent to customers
       {"callbacks.link_days", "7"},
       // SMS and email gateways: capture (JSON lines into notify.capture_file), log, off.
       {"notify.sms", "capture"},

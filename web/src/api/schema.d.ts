@@ -7522,6 +7522,10 @@ export interface operations {
                 offset?: number;
                 /** @description At most this many (1–200, default 50). */
                 limit?: number;
+                /** @description Due at or after (epoch ms) */
+                due_from?: number;
+                /** @description Due before (epoch ms) */
+                due_to?: number;
             };
             header?: {
                 /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
