@@ -224,6 +224,10 @@ class CarDealerLoopTest(CallbackCase):
             {"channel": "complaint", "answered": 1, "satisfied": 1, "satisfaction_rate": 100.0},
             {"channel": "sales", "answered": 1, "satisfied": 1, "satisfaction_rate": 100.0}])
         self.assertEqual(k["overall_satisfaction"], 100.0)
+        # the supervisor's backlog: nothing open but the first delivery's task
+        b = self.c["sup"].get("/api/v1/callbacks/backlog")
+        self.assertStatus(b, 200)
+        self.assertEqual(sum(d["open"] for d in b.body["by_day"]), 1)
         # the day before has nothing due: no figures, not zeros
         k0 = self.c["sup"].get("/api/v1/callbacks/kpis", query={"from": "2026-11-02", "to": "2026-11-02"}).body
         self.assertIsNone(k0["total"]["callback_rate"])

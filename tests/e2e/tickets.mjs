@@ -273,7 +273,10 @@ export function ticketTests(chrome) {
     await page.getByTestId('ticket-filter-q').fill(ctx.number)
     await page.getByTestId('ticket-search').click()
     await page.waitForURL(/q=TS-/)
-    assert.equal(await page.getByTestId('ticket-table').locator('.el-table__row').count(), 1)
+    // the table follows the address once the search answered
+    const rows = page.getByTestId('ticket-table').locator('.el-table__row')
+    for (let i = 0; i < 50 && (await rows.count()) !== 1; i++) await page.waitForTimeout(100)
+    assert.equal(await rows.count(), 1)
     // save it as a view, clear, pick the view again
     await page.getByTestId('ticket-views-button').click()
     await page.getByTestId('ticket-view-save').click()

@@ -351,10 +351,12 @@ std::vector<Sums> sums(db::Session& s, const std::string& path, int64_t from, in
   if (group == "agent") key = "agent_id";
   if (group == "channel") key = "q_channel";
   std::string sql = "SELECT " + key + ", " + kSumCols +
-                    " FROM callback_daily WHERE unit_path LIKE ? AND day >= ? AND day < ? "
-                    "GROUP BY " + key + " ORDER BY " + key;
+                    " FROM callback_daily WHERE unit_path LIKE ? AND day >= ? AND day < ?";
+  // "none": one total row (a constant is not a column: GROUP BY 0 would be positional).
+  if (key != "0") sql += " GROUP BY " + key + " ORDER BY " + key;
   std::vector<Sums> out;
   for (const auto& r : s.query(sql, {path + "%", local_day(from), local_day(to)})) {
+    if (r.is_null(1)) continue;  // "none" over no rows
     Sums x = sums_from(r, 1);
     x.key = r.str(0);
     if (x.due == 0 && x.done == 0 && x.failed == 0) continue;  // contributions that moved away
