@@ -92,3 +92,17 @@ TEST(CallbackScript, PlaceholdersFilled) {
 
 }  // namespace
 }  // namespace kefu::callbacks
+
+namespace kefu::callbacks {
+namespace {
+
+TEST(CallbackScript, PoliteTitles) {
+  EXPECT_EQ(polite_title("李建国", "male", true, "-"), "李先生");
+  EXPECT_EQ(polite_title("孙丽", "female", true, "-"), "孙女士");
+  EXPECT_EQ(polite_title("周明", "unknown", true, "-"), "周先生/女士");
+  EXPECT_EQ(polite_title("杭州某某公司", "unknown", false, "尊敬的客户"), "尊敬的客户");
+  EXPECT_EQ(polite_title("", "male", true, "尊敬的客户"), "尊敬的客户");
+}
+
+}  // namespace
+}  // namespace kefu::callbacks

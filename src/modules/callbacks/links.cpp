@@ -26,10 +26,7 @@ std::optional<int64_t> to_int(std::string_view s) {
 }
 
 std::string greeting_of(const customers::Customer& c) {
-  if (c.kind != customers::Kind::kPerson || c.name.empty()) return "尊敬的客户";
-  size_t len = (static_cast<unsigned char>(c.name[0]) >= 0xE0) ? 3 : 1;
-  std::string family = c.name.substr(0, std::min(len, c.name.size()));
-  return family + (c.gender == "female" ? "女士" : c.gender == "male" ? "先生" : "先生/女士");
+  return polite_title(c.name, c.gender, c.kind == customers::Kind::kPerson, "尊敬的客户");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "modules/callbacks/model.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kefu::callbacks {
@@ -148,6 +149,14 @@ std::optional<double> mean_of(const std::vector<std::optional<double>>& rates) {
     if (r) sum += *r, ++n;
   if (n == 0) return std::nullopt;
   return sum / n;
+}
+
+std::string polite_title(const std::string& name, const std::string& gender, bool person,
+                         const std::string& fallback) {
+  if (!person || name.empty()) return fallback;
+  size_t len = (static_cast<unsigned char>(name[0]) >= 0xE0) ? 3 : 1;  // one UTF-8 character
+  std::string family = name.substr(0, std::min(len, name.size()));
+  return family + (gender == "female" ? "女士" : gender == "male" ? "先生" : "先生/女士");
 }
 
 std::string fill(std::string_view text,

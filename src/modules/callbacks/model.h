@@ -97,6 +97,12 @@ std::optional<double> percent(int64_t numerator, int64_t denominator);
 std::optional<double> mean_of(const std::vector<std::optional<double>>& rates);
 double round2(double v);
 
+// How a person is addressed: the family name (the first character; a rare two-character one
+// reads oddly, but politely) and 先生 / 女士 by gender ("先生/女士" when unknown). An
+// organisation, or a person without a name, gets `fallback`.
+std::string polite_title(const std::string& name, const std::string& gender, bool person,
+                         const std::string& fallback);
+
 // Fills {customer.name}, {asset.plate}, ... in a script; unknown placeholders stay as they
 // are, so a typo shows rather than vanishing.
 std::string fill(std::string_view text,

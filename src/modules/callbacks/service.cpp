@@ -356,14 +356,8 @@ TaskDetail CallbackService::get(const auth::Principal& p, int64_t id) {
     std::vector<std::pair<std::string, std::string>> values;
     if (facts) {
       const auto& c = facts->customer;
-      std::string title = c.name;
-      if (c.kind == customers::Kind::kPerson && !c.name.empty()) {
-        // The family name is the first character (a rare two-character one reads oddly, but
-        // politely); the gender decides 先生 / 女士.
-        size_t len = (static_cast<unsigned char>(c.name[0]) >= 0xE0) ? 3 : 1;
-        std::string family = c.name.substr(0, std::min(len, c.name.size()));
-        title = family + (c.gender == "female" ? "女士" : c.gender == "male" ? "先生" : "先生/女士");
-      }
+      std::string title =
+          polite_title(c.name, c.gender, c.kind == customers::Kind::kPerson, c.name);
       values = {{"customer.name", c.name}, {"customer.title", title}};
       if (facts->asset) {
         values.push_back({"asset.label", facts->asset->label});
