@@ -171,9 +171,9 @@ App::App(Config config) : config_(std::move(config)) {
       });
   // Every event is offered to the rules exactly once (the consumer's cursor and the rule's
   // firing rows commit with the work the rule created).
-  jobs_->consume("rules", [this](db::Session& s, const events::StoredEvent& e) {
-    rules_->on_event(s, e);
-  });
+  jobs_->consume(
+      "rules", [this](db::Session& s, const events::StoredEvent& e) { rules_->on_event(s, e); },
+      [this](db::Session& s, std::string_view type) { return rules_->listens_to(s, type); });
   callbacks_ = std::make_unique<callbacks::CallbackService>(
       *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
   rules_->register_action(callbacks_->action());

@@ -180,15 +180,11 @@ std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::stri
     std::lock_guard lock(agents_mu_);
     agents_[path] = {now, ids};
   }
-  // The same balancing as the customers' bulk assignment (org::balance).
-  std::vector<org::Assignee> people;
-  for (auto id : ids) people.push_back({id, 0, 1.0});
-  for (const auto& [id, load] : store::open_load(s, ids))
-    for (auto& c : people)
-      if (c.id == id) c.load = load;
-  auto pick = org::balance(people, 1);
-  if (pick.empty()) return std::nullopt;
-  return pick.front();
+  // The same balancing as the customers' bulk assignment (org::balance), one task at a time.
+  std::vector<store::Candidate> people;
+  people.reserve(ids.size());
+  for (auto id : ids) people.push_back({id, 1.0});
+  return store::least_loaded(s, people);
 }
 
 rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rules::Firing& f) {
@@ -196,14 +192,8 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
   const auto& c = f.customer->customer;
   // No consent, no call task: the firing row records why (DOMAIN §11).
   if (!c.may_call) return {"", "callbacks.no_consent"};
-  auto q = surveys_.by_code(s, params.questionnaire);
+  auto q = surveys_.current_by_code(s, params.questionnaire);
   if (!q) return {"", "callbacks.questionnaire_unknown"};
-  json::object payload;
-  try {
-    auto v = json::parse(f.payload_json);
-    if (v.is_object()) payload = v.as_object();
-  } catch (...) {
-  }
   store::Row r;
   Task& t = r.task;
   t.kind = params.kind;
@@ -227,8 +217,15 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
   t.due_at = f.due_at;
   t.max_attempts = params.max_attempts;
   t.retry_minutes = params.retry_minutes;
-  if (params.kind == "verification" && f.event_type.rfind("ticket.", 0) == 0)
+  if (params.kind == "verification" && f.event_type.rfind("ticket.", 0) == 0) {
+    json::object payload;
+    try {
+      auto v = json::parse(f.payload_json);
+      if (v.is_object()) payload = v.as_object();
+    } catch (...) {
+    }
     t.verifies_ticket_id = opt_int(payload, "ticket_id");
+  }
   int64_t now = clock_.now_ms();
   t.created_at = t.updated_at = now;
 

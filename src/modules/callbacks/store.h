@@ -42,9 +42,15 @@ struct QueueFilter {
 std::vector<Row> queue(db::Session& s, const QueueFilter& f);
 int64_t count(db::Session& s, const QueueFilter& f);
 
-// Open tasks per assignee, for balanced assignment.
-std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
-                                                   const std::vector<int64_t>& people);
+// Balanced assignment of one task (org::balance's rule for one item, in SQL so a rule
+// creating thousands of tasks reads one row per task): the candidate whose open tasks + 1,
+// divided by their capacity weight, is lowest; ties go to the lowest id. Candidates with a
+// weight <= 0 take nothing.
+struct Candidate {
+  int64_t id = 0;
+  double weight = 1.0;
+};
+std::optional<int64_t> least_loaded(db::Session& s, const std::vector<Candidate>& people);
 
 struct Attempt {
   int64_t id = 0;

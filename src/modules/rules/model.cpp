@@ -267,9 +267,10 @@ std::vector<Problem> check(const Definition& d) {
 }
 
 bool matches(const Definition& d, const Facts& facts,
-             const std::map<std::string, std::string>& unit_paths) {
+             const std::map<std::string, std::string>& unit_paths, std::string_view prefix) {
   static const FactValue kNone{};
   for (const auto& c : d.conditions) {
+    if (!prefix.empty() && c.field.rfind(prefix, 0) != 0) continue;
     auto it = facts.find(c.field);
     if (!holds(c, it == facts.end() ? kNone : it->second, unit_paths, facts)) return false;
   }

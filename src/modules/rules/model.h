@@ -101,8 +101,10 @@ std::vector<Problem> check(const Definition& d);
 // Whether the conditions hold. `unit_paths` maps the unit ids named by in_unit conditions to
 // their paths; `fact_paths` gives the path of each unit-valued fact ("event.unit_id" →
 // "/1/4/").
+// With `prefix` ("event."), only the conditions on fields under it are checked: the service
+// checks the event's own fields first and reads the customer only for events that pass.
 bool matches(const Definition& d, const Facts& facts,
-             const std::map<std::string, std::string>& unit_paths);
+             const std::map<std::string, std::string>& unit_paths, std::string_view prefix = {});
 
 // Cycles: an action emits event types; a rule triggered by an event its own chain of actions
 // emits would feed itself forever. `edges` are (trigger event, events the action emits) per

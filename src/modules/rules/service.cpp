@@ -60,6 +60,15 @@ void flatten(const json::value& v, const std::string& prefix, Facts& out) {
   }
 }
 
+// Whether a condition of the definition names this field or one below it.
+bool looks_at(const Definition& d, const std::string& key) {
+  for (const auto& c : d.conditions)
+    if (c.field.size() >= key.size() && c.field.compare(0, key.size(), key) == 0 &&
+        (c.field.size() == key.size() || c.field[key.size()] == '.'))
+      return true;
+  return false;
+}
+
 void customer_facts(const customers::CustomerFacts& c, Facts& f) {
   f["customer.kind"] = std::string(c.customer.kind == customers::Kind::kPerson ? "person"
                                                                               : "organisation");
@@ -335,22 +344,29 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   auto path = unit_path(s, unit_id);
   if (!path || path->rfind(r.unit_path, 0) != 0) return false;  // outside the rule's scope
 
+  // Only the event fields the rule looks at become facts: a busy trigger is evaluated for
+  // every event, and most of its payload is never asked about.
   facts.clear();
-  for (const auto& kv : payload) flatten(kv.value(), "event." + std::string(kv.key()), facts);
+  for (const auto& kv : payload) {
+    std::string key = "event." + std::string(kv.key());
+    if (looks_at(r.def, key)) flatten(kv.value(), key, facts);
+  }
   facts["event.unit_id.path"] = *path;
   if (auto ru = opt_int(payload, "resp_unit_id"))
     if (auto rp = unit_path(s, *ru)) facts["event.resp_unit_id.path"] = *rp;
-  if (!customer || customer->customer.id != *customer_id)
-    customer = customers_.facts_in(s, *customer_id, opt_int(payload, "asset_id"));
-  if (!customer) return false;
-  customer_facts(*customer, facts);
-
   std::map<std::string, std::string> unit_paths;
   for (const auto& c : r.def.conditions)
     if (c.op == "in_unit")
       for (const auto& v : c.values)
         if (auto id = number(v))
           if (auto up = unit_path(s, static_cast<int64_t>(*id))) unit_paths[v] = *up;
+  // The event's own fields first: most events of a busy trigger fail on them (an amount, a
+  // store), and those cost no read of the customer.
+  if (!matches(r.def, facts, unit_paths, "event.")) return false;
+  if (!customer || customer->customer.id != *customer_id)
+    customer = customers_.facts_in(s, *customer_id, opt_int(payload, "asset_id"));
+  if (!customer) return false;
+  customer_facts(*customer, facts);
   if (!matches(r.def, facts, unit_paths)) return false;
 
   f.rule = &r;
@@ -397,6 +413,11 @@ bool RuleService::fire(db::Session& s, const Rule& r, Firing& f, ActionResult* r
                     res.ref);
   if (result) *result = res;
   return true;
+}
+
+bool RuleService::listens_to(db::Session& s, std::string_view type) {
+  auto cache = rules_for(s);
+  return cache->by_trigger.find(std::string(type)) != cache->by_trigger.end();
 }
 
 void RuleService::on_event(db::Session& s, const events::StoredEvent& e) {

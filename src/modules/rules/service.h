@@ -117,6 +117,8 @@ class RuleService {
 
   // The live path: the outbox consumer "rules" calls this in its transaction.
   void on_event(db::Session& s, const events::StoredEvent& e);
+  // Whether an active rule is triggered by this event type (the consumer skips the rest).
+  bool listens_to(db::Session& s, std::string_view type);
   // Date triggers for the local day `ymd` (the daily job); returns the firings created.
   int64_t run_date_rules(db::Session& s, const std::string& ymd);
 

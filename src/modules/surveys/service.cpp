@@ -98,6 +98,13 @@ std::optional<Questionnaire> SurveyService::by_code(db::Session& s, const std::s
   return store::load(s, *h, h->current_version);
 }
 
+std::optional<SurveyService::Current> SurveyService::current_by_code(db::Session& s,
+                                                                    const std::string& code) {
+  auto h = store::head_by_code(s, code);
+  if (!h || !h->active) return std::nullopt;
+  return Current{h->id, h->current_version, h->channel};
+}
+
 Answers SurveyService::answers_from_json(const json::value& v, std::vector<FieldError>& errors) {
   Answers out;
   if (!v.is_object()) {

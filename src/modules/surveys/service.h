@@ -128,6 +128,14 @@ class SurveyService {
   std::optional<Questionnaire> version(db::Session& s, int64_t questionnaire_id, int version);
   // The current version of the active questionnaire with this code.
   std::optional<Questionnaire> by_code(db::Session& s, const std::string& code);
+  // Which questionnaire and version that is, without reading its definition (a rule
+  // creating thousands of tasks needs only this).
+  struct Current {
+    int64_t id = 0;
+    int version = 0;
+    std::string channel;
+  };
+  std::optional<Current> current_by_code(db::Session& s, const std::string& code);
   // JSON object {"<question code>": 7 | true | "opt" | ["a","b"] | null (= no answer)};
   // throws Error::validation (fields "answers" / "answers.<code>") when malformed.
   static Answers parse_answers(std::string_view json);

@@ -51,7 +51,7 @@ Config::Config() {
       {"jobs.enabled", "true"},      // false: this node runs no jobs and no outbox consumers
       {"jobs.poll_ms", "500"},       // how often the runner looks for due jobs and new events
       {"jobs.batch_size", "16"},     // jobs per transaction
-      {"events.batch_size", "100"},  // outbox events per consumer transaction
+      {"events.batch_size", "1000"},  // outbox events per consumer transaction
   };
 }
 

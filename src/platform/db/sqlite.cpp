@@ -42,7 +42,8 @@ class Connection final : public Session {
       // The writer's page cache: 128 MiB (default 2 MiB), so that a large transaction (an
       // import of a million customers) does not spill index pages to the WAL and dirty them
       // again and again before it commits.
-      exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-131072;");
+      exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-131072; "
+                  "PRAGMA temp_store=MEMORY;");
     }
     exec_script("PRAGMA foreign_keys=ON;");
     if (read_only) exec_script("PRAGMA query_only=1;");

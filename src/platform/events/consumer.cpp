@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -49,8 +50,11 @@ Cursor cursor_of(const db::Row& r) {
 
 }  // namespace
 
-Consumer::Consumer(std::string name, Handler handler, ConsumerOptions options)
-    : name_(std::move(name)), handler_(std::move(handler)), options_(options) {
+Consumer::Consumer(std::string name, Handler handler, ConsumerOptions options, Wants wants)
+    : name_(std::move(name)),
+      handler_(std::move(handler)),
+      options_(options),
+      wants_(std::move(wants)) {
   if (options_.batch_size < 1) options_.batch_size = 1;
 }
 
@@ -113,7 +117,20 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
     if (c.retry_at > now) return;
     db::Rows rows = s.query(next_sql, next_params(dialect, c.txid, c.id, limit));
     std::string error;
+    std::map<std::string, bool, std::less<>> wanted;  // by type, for this batch
+    auto wants = [&](std::string_view type) {
+      if (!wants_) return true;
+      auto it = wanted.find(type);
+      if (it == wanted.end()) it = wanted.emplace(std::string(type), wants_(s, type)).first;
+      return it->second;
+    };
     for (const db::Row& r : rows) {
+      if (!wants(r.str(2))) {
+        c.txid = r.i64(8);
+        c.id = r.i64(0);
+        ++delivered;
+        continue;
+      }
       StoredEvent e;
       e.id = r.i64(0);
       e.at_ms = r.i64(1);
@@ -124,10 +141,10 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
       e.actor_id = r.opt_i64(6);
       e.payload_json = r.str(7);
       in_hand = e.id;
-      s.exec_script("SAVEPOINT kefu_event");
+      s.exec("SAVEPOINT kefu_event");  // exec, not exec_script: prepared once, not per event
       try {
         handler_(s, e);
-        s.exec_script("RELEASE SAVEPOINT kefu_event");
+        s.exec("RELEASE SAVEPOINT kefu_event");
       } catch (...) {
         error = error_text(std::current_exception());
         s.exec_script("ROLLBACK TO SAVEPOINT kefu_event; RELEASE SAVEPOINT kefu_event");

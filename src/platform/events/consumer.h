@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "platform/core/clock.h"
 #include "platform/db/database.h"
@@ -53,9 +54,14 @@ struct ConsumerStats {
 class Consumer {
  public:
   using Handler = std::function<void(db::Session&, const StoredEvent&)>;
+  // Whether the handler wants events of this type at all (asked once per batch and type,
+  // inside the batch's transaction). Events it does not want are passed over by the
+  // cursor without a savepoint or a call: a consumer that listens to few of many events
+  // costs little more than reading them.
+  using Wants = std::function<bool(db::Session&, std::string_view type)>;
 
   // `name` identifies the cursor: a new name starts from the first event ever published.
-  Consumer(std::string name, Handler handler, ConsumerOptions options = {});
+  Consumer(std::string name, Handler handler, ConsumerOptions options = {}, Wants wants = {});
 
   const std::string& name() const { return name_; }
 
@@ -70,6 +76,7 @@ class Consumer {
   std::string name_;
   Handler handler_;
   ConsumerOptions options_;
+  Wants wants_;
   std::atomic<int64_t> delivered_{0};
   std::atomic<int64_t> failures_{0};
   std::atomic<int> isolate_left_{0};  // polls left that take one event per transaction

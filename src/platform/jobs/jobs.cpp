@@ -85,12 +85,14 @@ void Runner::on(std::string kind, Handler handler) {
   handlers_[std::move(kind)] = std::move(handler);
 }
 
-void Runner::consume(std::string name, events::Consumer::Handler handler) {
+void Runner::consume(std::string name, events::Consumer::Handler handler,
+                     events::Consumer::Wants wants) {
   std::lock_guard lk(mu_);
   if (started_) throw std::logic_error("jobs::Runner::consume after start()");
   events::ConsumerOptions o;
   o.batch_size = options_.consumer_batch_size;
-  consumers_.push_back(std::make_unique<events::Consumer>(std::move(name), std::move(handler), o));
+  consumers_.push_back(std::make_unique<events::Consumer>(std::move(name), std::move(handler), o,
+                                                        std::move(wants)));
 }
 
 void Runner::start() {

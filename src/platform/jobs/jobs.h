@@ -75,7 +75,7 @@ using Handler = std::function<void(db::Session&, const Job&)>;
 struct RunnerOptions {
   int64_t poll_ms = 500;                 // config jobs.poll_ms
   int batch_size = 16;                   // jobs per transaction (config jobs.batch_size)
-  int consumer_batch_size = 100;         // events per transaction (config events.batch_size)
+  int consumer_batch_size = 1000;        // events per transaction (config events.batch_size)
   int64_t max_backoff_ms = 3600 * 1000;  // retry delay cap for a failed job
 };
 
@@ -103,7 +103,8 @@ class Runner {
   // The handler for a kind. Jobs of kinds without a handler on this node are left alone.
   void on(std::string kind, Handler handler);
   // An outbox consumer (see platform/events/consumer.h), polled on every turn.
-  void consume(std::string name, events::Consumer::Handler handler);
+  void consume(std::string name, events::Consumer::Handler handler,
+               events::Consumer::Wants wants = {});
 
   void start();
   // Stops polling; the batch in hand is finished (committed) first. Idempotent.
