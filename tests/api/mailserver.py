@@ -219,14 +219,15 @@ class PrivatePostfix:
 
     # ------------------------------------------------------------------ delivered mail
 
-    def delivered(self, box):
-        """The messages delivered to box@kefu.test so far, oldest first."""
+    def delivered(self, box, raw=False):
+        """The messages delivered to box@kefu.test so far, oldest first (raw: their bytes)."""
         files = glob.glob(os.path.join(self.mail, DOMAIN, box, "new", "*")) + \
             glob.glob(os.path.join(self.mail, DOMAIN, box, "cur", "*"))
         out = []
         for path in sorted(files, key=os.path.getmtime):
             with open(path, "rb") as f:
-                out.append(email.message_from_binary_file(f, policy=email.policy.default))
+                data = f.read()
+            out.append(data if raw else email.message_from_bytes(data, policy=email.policy.default))
         return out
 
     def wait_for(self, box, count=1, timeout=30):
