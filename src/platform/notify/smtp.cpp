@@ -34,7 +34,7 @@ class Connection {
                                endpoints = std::move(r);
                                done(e);
                              });
-    });
+    }, [&resolver] { resolver.cancel(); });
     if (!ec)
       ec = run([&](auto done) {
         asio::async_connect(socket_, endpoints, [done](error_code e, const tcp::endpoint&) { done(e); });
@@ -74,13 +74,20 @@ class Connection {
  private:
   template <class Start>
   error_code run(Start start) {
+    return run(start, [this] {
+      error_code ignored;
+      socket_.close(ignored);
+    });
+  }
+
+  template <class Start, class Cancel>
+  error_code run(Start start, Cancel cancel) {
     error_code result = asio::error::would_block;
     start([&result](error_code e) { result = e; });
     ioc_.restart();
     ioc_.run_for(std::chrono::milliseconds(timeout_));
     if (result == asio::error::would_block) {
-      error_code ignored;
-      socket_.close(ignored);
+      cancel();
       ioc_.restart();
       ioc_.run();  // the cancelled handler runs before `result` goes out of scope
       return asio::error::timed_out;
