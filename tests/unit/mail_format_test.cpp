@@ -157,8 +157,11 @@ TEST(MailFormat, ComposedMessageHasTheHeadersAndABase64Body) {
   for (const auto& l : lines_of(body)) EXPECT_LE(l.size(), 76u);
   // the text travels with CRLF line ends
   EXPECT_EQ(unbase64(body), "郑女士您好：\r\n请点击链接：http://x/public/survey/abc\r\n.\r\n");
-  for (size_t i = 0; i < msg.size(); ++i)
-    if (msg[i] == '\n') EXPECT_EQ(msg[i - 1], '\r') << "bare LF at " << i;
+  for (size_t i = 0; i < msg.size(); ++i) {
+    if (msg[i] == '\n') {
+      EXPECT_EQ(msg[i - 1], '\r') << "bare LF at " << i;
+    }
+  }
 }
 
 TEST(MailFormat, DotStuffing) {
