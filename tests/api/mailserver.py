@@ -8,10 +8,11 @@ Everything the instance owns lives under one temporary directory: its config_dir
 (main.cf, master.cf), queue_directory, data_directory, the Maildirs it delivers to and its
 log. It listens on 127.0.0.1 on a free port only, accepts mail for the listed mailboxes at
 `kefu.test` (delivered by virtual(8) into Maildirs), answers 550 for any other address
-there and 554 for every other domain (nothing ever leaves this machine). It does not read
-or change /etc/postfix/main.cf and runs beside (or without) a system-wide Postfix: `postfix -c DIR post-install create-missing` lays out
-the queue, then Postfix's own master(8) runs with `-c DIR -d`, in the foreground as a child
-of the test, which stops it by its pid (SIGTERM: master stops its daemons itself).
+there and 554 for every other domain (nothing ever leaves this machine). It neither reads
+nor changes /etc/postfix and runs beside (or without) a system-wide Postfix:
+`postfix -c DIR post-install create-missing` lays out the queue, then Postfix's own
+master(8) runs with `-c DIR -d`, in the foreground as a child of the test, which stops it
+by its pid (SIGTERM: master stops its daemons itself).
 Needs root: master(8) binds its port and hands mail to the `postfix` user.
 """
 
