@@ -8,8 +8,8 @@ Everything the instance owns lives under one temporary directory: its config_dir
 (main.cf, master.cf), queue_directory, data_directory, the Maildirs it delivers to and its
 log. It listens on 127.0.0.1 on a free port only, accepts mail for the listed mailboxes at
 `kefu.test` (delivered by virtual(8) into Maildirs), answers 550 for any other address
-there and 554 for every other domain (nothing ever leaves this machine). It neither reads
-nor changes /etc/postfix and runs beside (or without) a system-wide Postfix:
+there and 554 for every other domain (nothing ever leaves this machine). It never uses or changes the system main.cf
+(only the package's file lists in /etc/postfix are read) and runs beside (or without) a system-wide Postfix:
 `postfix -c DIR post-install create-missing` lays out the queue, then Postfix's own
 master(8) runs with `-c DIR -d`, in the foreground as a child of the test, which stops it
 by its pid (SIGTERM: master stops its daemons itself).
