@@ -7,7 +7,9 @@ BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev libcli11-dev libsodium-dev
   libtomlplusplus-dev libgtest-dev zlib1g-dev libexpat1-dev)
-TEST_PKGS=(postgresql postgresql-contrib curl wrk python3 nodejs npm chromium fonts-noto-cjk)
+# postfix: the email tests start a private instance of their own (tests/api/mailserver.py);
+# preseeded below so that the package configures no system-wide mail server.
+TEST_PKGS=(postgresql postgresql-contrib curl wrk python3 nodejs npm chromium fonts-noto-cjk postfix)
 
 want=("${BUILD_PKGS[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${TEST_PKGS[@]}"); fi
@@ -26,6 +28,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "[setup] installing: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
+  if [[ " ${missing[*]} " == *" postfix "* ]]; then
+    echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  fi
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "[setup] all packages present"

@@ -90,6 +90,22 @@ callbacks::Settings callback_settings(const Config& c) {
   return s;
 }
 
+notify::GatewayOptions gateway_options(const Config& c) {
+  notify::GatewayOptions gw;
+  gw.sms = c.str("notify.sms");
+  gw.email = c.str("notify.email");
+  gw.capture_file = c.str("notify.capture_file");
+  gw.smtp.host = c.str("notify.smtp_host");
+  gw.smtp.port = static_cast<int>(c.integer("notify.smtp_port"));
+  gw.smtp.from = c.str("notify.smtp_from");
+  gw.smtp.from_name = c.str("notify.smtp_from_name");
+  gw.smtp.user = c.str("notify.smtp_user");
+  gw.smtp.password = c.str("notify.smtp_password");
+  gw.smtp.timeout_ms = c.integer("notify.smtp_timeout_ms");
+  if (auto problem = notify::check(gw); !problem.empty()) throw std::runtime_error(problem);
+  return gw;
+}
+
 // Deadlines follow the unit's working calendar: public holidays, make-up working days.
 tickets::WorkingTime working_time(calendar::CalendarService& cal) {
   tickets::WorkingTime t;
@@ -177,11 +193,7 @@ App::App(Config config) : config_(std::move(config)) {
   callbacks_ = std::make_unique<callbacks::CallbackService>(
       *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
   rules_->register_action(callbacks_->action());
-  notify::GatewayOptions gw;
-  gw.sms = config_.str("notify.sms");
-  gw.email = config_.str("notify.email");
-  gw.capture_file = config_.str("notify.capture_file");
-  sender_ = std::make_unique<notify::Sender>(*db_, *clock_, gw, node_id(),
+  sender_ = std::make_unique<notify::Sender>(*db_, *clock_, gateway_options(config_), node_id(),
                                              config_.integer("notify.poll_ms"));
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
   add_routes();

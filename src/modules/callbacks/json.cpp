@@ -191,10 +191,12 @@ json::object public_survey_json(const PublicSurvey& s) {
 
 json::object message_json(const notify::Message& m) {
   std::string state = m.state;
-  if (state == "queued" && m.send_after > m.created_at) state = "held";
+  // Held: waiting for quiet hours to end. A message waiting for another try is queued.
+  if (state == "queued" && m.tries == 0 && m.send_after > m.created_at) state = "held";
   return {{"id", m.id},         {"channel", m.channel}, {"recipient", m.recipient},
-          {"body", m.body},     {"state", state},       {"send_after", m.send_after},
-          {"sent_at", opt(m.sent_at)}, {"error", m.error}, {"created_at", m.created_at}};
+          {"subject", m.subject}, {"body", m.body},     {"state", state},
+          {"send_after", m.send_after}, {"sent_at", opt(m.sent_at)}, {"error", m.error},
+          {"tries", m.tries},   {"created_at", m.created_at}};
 }
 
 }  // namespace kefu::callbacks

@@ -108,7 +108,16 @@ void add_routes(http::Router& r, CallbackService& svc) {
 
   r.add("POST", "/api/v1/callbacks/{id}/survey-link", [&svc](Context& c) {
     int64_t id = c.id_param("id", kTask);
-    auto link = svc.send_survey(c.user(), id);
+    // No body (older clients): by SMS.
+    std::string channel = "sms";
+    if (!c.req.body.empty()) {
+      auto body = parse_json_object(c.req.body);
+      JsonInput in(body);
+      channel = in.optional_text("channel", {1, 10}).value_or("sms");
+      if (in.ok() && channel != "sms" && channel != "email") in.add_error("channel", "field.invalid");
+      in.finish();
+    }
+    auto link = svc.send_survey(c.user(), id, channel == "email" ? LinkChannel::kEmail : LinkChannel::kSms);
     return Response::json(boost::json::object{{"link", link}}, 201);
   });
 

@@ -123,6 +123,8 @@ struct PublicSurvey {
   int64_t expires_at = 0;
 };
 
+enum class LinkChannel { kSms, kEmail };
+
 class CallbackService {
  public:
   CallbackService(db::Database& db, const Clock& clock, org::OrgService& org,
@@ -144,8 +146,9 @@ class CallbackService {
   int reassign(const auth::Principal& p, const std::vector<int64_t>& ids,
                std::optional<int64_t> agent_id);
   Backlog backlog(const auth::Principal& p);
-  // Sends the questionnaire as a link by SMS (held until the customer's quiet hours end).
-  std::string send_survey(const auth::Principal& p, int64_t id);
+  // Sends the questionnaire as a link by SMS to the customer's mobile, or by email to their
+  // address; either waits until the customer's quiet hours end.
+  std::string send_survey(const auth::Principal& p, int64_t id, LinkChannel channel);
   std::vector<notify::Message> messages(const auth::Principal& p, int64_t id);
 
   PublicSurvey public_survey(const std::string& token);
@@ -166,8 +169,10 @@ class CallbackService {
   void apply_answer(db::Session& s, const auth::Principal& actor, store::Row& r, Prepared& prep,
                     int64_t now);
   std::optional<int64_t> department_unit(const std::string& unit_path, const std::string& dept);
-  std::string link_for(int64_t task_id, int64_t expires_at) const;
-  std::optional<int64_t> task_of_link(const std::string& token, int64_t* expires_at) const;
+  std::string link_for(int64_t task_id, int64_t expires_at, LinkChannel channel) const;
+  // The task a link names, its expiry and the channel it was sent by ("sms" | "email").
+  std::optional<int64_t> task_of_link(const std::string& token, int64_t* expires_at,
+                                      std::string* channel) const;
 
   db::Database& db_;
   const Clock& clock_;

@@ -43,10 +43,18 @@ Config::Config() {
       {"server.public_url", "http://127.0.0.1:8080"},
       {"company.hotline", "400-888-0000"},  // the service hotline scripts name ({hotline})  // the start of links sent to customers
       {"callbacks.link_days", "7"},
-      // SMS and email gateways: capture (JSON lines into notify.capture_file), log, off.
+      // SMS and email gateways: capture (JSON lines into notify.capture_file), log, off;
+      // email also smtp (a relay such as the host's Postfix).
       {"notify.sms", "capture"},
       {"notify.email", "capture"},
       {"notify.capture_file", ""},
+      {"notify.smtp_host", "127.0.0.1"},
+      {"notify.smtp_port", "25"},
+      {"notify.smtp_from", "kefu@localhost"},
+      {"notify.smtp_from_name", "客服中心"},
+      {"notify.smtp_user", ""},  // AUTH PLAIN when set (and offered by the server)
+      {"notify.smtp_password", ""},
+      {"notify.smtp_timeout_ms", "30000"},  // for each step of the SMTP conversation
       {"notify.poll_ms", "500"},  // presets at first start: car_dealer, retail, call_center, property, online_shop, telecom
       {"jobs.enabled", "true"},      // false: this node runs no jobs and no outbox consumers
       {"jobs.poll_ms", "500"},       // how often the runner looks for due jobs and new events

@@ -1,15 +1,19 @@
 #include "platform/notify/messages.h"
 
 #include <fstream>
+#include <initializer_list>
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include "platform/core/ids.h"
 
 namespace kefu::notify {
 namespace {
 
 constexpr const char* kCols =
-    "id, channel, recipient, subject, body, ref, state, send_after, created_at, sent_at, error";
+    "id, channel, recipient, subject, body, ref, state, send_after, created_at, sent_at, error, "
+    "tries";
 
 Message from_row(const db::Row& r) {
   Message m;
@@ -24,10 +28,29 @@ Message from_row(const db::Row& r) {
   m.created_at = r.i64(8);
   m.sent_at = r.opt_i64(9);
   m.error = r.str(10);
+  m.tries = static_cast<int>(r.i64(11));
   return m;
 }
 
+bool one_of(const std::string& v, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (v == n) return true;
+  return false;
+}
+
 }  // namespace
+
+std::string check(const GatewayOptions& o) {
+  if (!one_of(o.sms, {"capture", "log", "off"}))
+    return "notify.sms must be capture, log or off, got: " + o.sms;
+  if (!one_of(o.email, {"capture", "log", "off", "smtp"}))
+    return "notify.email must be capture, log, off or smtp, got: " + o.email;
+  if (o.email == "smtp" && !mail::valid_address(o.smtp.from))
+    return "notify.smtp_from must be an email address, got: " + o.smtp.from;
+  if (o.email == "smtp" && (o.smtp.port < 1 || o.smtp.port > 65535))
+    return "notify.smtp_port must be between 1 and 65535";
+  return "";
+}
 
 int64_t queue(db::Session& s, int64_t now, const Message& m) {
   return s
@@ -108,39 +131,76 @@ size_t Sender::send_due_once() {
       s.exec("UPDATE messages SET state = 'sending', claimed_by = ? WHERE id = ?",
              {node_id_, m.id});
   });
-  for (const auto& m : claimed) {
-    std::string error;
-    bool ok = deliver(m, &error);
-    db_.write([&](db::Session& s) {
-      s.exec("UPDATE messages SET state = ?, sent_at = ?, error = ? WHERE id = ?",
-             {ok ? "sent" : "failed", clock_.now_ms(), error, m.id});
-    });
-  }
+  for (const auto& m : claimed) record(m, deliver(m));
   return claimed.size();
 }
 
-bool Sender::deliver(const Message& m, std::string* error) {
-  const std::string& gw = m.channel == "sms" ? options_.sms : options_.email;
-  if (gw == "off") {
-    *error = "gateway off";
-    return false;
-  }
-  spdlog::info("notify: {} to {} ({}): {}", m.channel, m.recipient, m.ref, m.body);
-  if (gw == "capture" && !options_.capture_file.empty()) {
-    boost::json::object line{{"id", m.id},           {"channel", m.channel},
-                             {"recipient", m.recipient}, {"subject", m.subject},
-                             {"body", m.body},       {"ref", m.ref},
-                             {"at", clock_.now_ms()}};
-    std::lock_guard lock(file_mu_);
-    std::ofstream out(options_.capture_file, std::ios::app);
-    out << boost::json::serialize(line) << "\n";
-    out.flush();
-    if (!out) {
-      *error = "capture file not writable";
-      return false;
+// The try's outcome, in its own commit: sent, failed for good, or back in the queue for a
+// later try when the server cannot have taken it (and it still has tries left).
+void Sender::record(const Message& m, const Outcome& o) {
+  int64_t now = clock_.now_ms();
+  if (o.verdict == mail::Verdict::kRetry) {
+    int tries = m.tries + 1;
+    if (auto delay = mail::retry_delay_ms(tries)) {
+      spdlog::warn("notify: message {} not taken (try {}), again in {} s: {}", m.id, tries,
+                   *delay / 1000, o.error);
+      db_.write([&](db::Session& s) {
+        s.exec("UPDATE messages SET state = 'queued', tries = ?, send_after = ?, error = ?, "
+               "claimed_by = '' WHERE id = ?",
+               {tries, now + *delay, o.error, m.id});
+      });
+      return;
     }
+    spdlog::warn("notify: message {} failed after {} tries: {}", m.id, tries, o.error);
+    db_.write([&](db::Session& s) {
+      s.exec("UPDATE messages SET state = 'failed', tries = ?, sent_at = ?, error = ? WHERE id = ?",
+             {tries, now, o.error, m.id});
+    });
+    return;
   }
-  return true;
+  bool sent = o.verdict == mail::Verdict::kSent;
+  if (!sent) spdlog::warn("notify: message {} failed: {}", m.id, o.error);
+  db_.write([&](db::Session& s) {
+    s.exec("UPDATE messages SET state = ?, sent_at = ?, error = ? WHERE id = ?",
+           {sent ? "sent" : "failed", now, o.error, m.id});
+  });
+}
+
+Sender::Outcome Sender::deliver(const Message& m) {
+  const std::string& gw = m.channel == "sms" ? options_.sms : options_.email;
+  if (gw == "off") return {mail::Verdict::kFailed, "gateway off"};
+  if (gw == "smtp") return send_email(m);
+  spdlog::info("notify: {} to {} ({}): {}", m.channel, m.recipient, m.ref, m.body);
+  if (gw == "capture" && !options_.capture_file.empty()) return capture(m);
+  return {};
+}
+
+Sender::Outcome Sender::capture(const Message& m) {
+  boost::json::object line{{"id", m.id},           {"channel", m.channel},
+                           {"recipient", m.recipient}, {"subject", m.subject},
+                           {"body", m.body},       {"ref", m.ref},
+                           {"at", clock_.now_ms()}};
+  std::lock_guard lock(file_mu_);
+  std::ofstream out(options_.capture_file, std::ios::app);
+  out << boost::json::serialize(line) << "\n";
+  out.flush();
+  if (!out) return {mail::Verdict::kFailed, "capture file not writable"};
+  return {};
+}
+
+Sender::Outcome Sender::send_email(const Message& m) {
+  mail::Mail mail;
+  mail.from = {options_.smtp.from_name, options_.smtp.from};
+  mail.to = m.recipient;
+  mail.subject = m.subject;
+  mail.body = m.body;
+  mail.date_ms = clock_.now_ms();
+  mail.message_id = mail::message_id(m.id, random_hex(8), mail::domain_of(options_.smtp.from));
+  auto r = send_smtp(options_.smtp, mail);
+  if (r.verdict == mail::Verdict::kSent)
+    spdlog::info("notify: email {} to {} ({}) taken by {}:{}", m.id, m.recipient, m.ref,
+                 options_.smtp.host, options_.smtp.port);
+  return {r.verdict, r.detail};
 }
 
 }  // namespace kefu::notify

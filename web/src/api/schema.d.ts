@@ -1617,8 +1617,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send the questionnaire as a link by SMS
-         * @description Needs `callback.work` (own task) or `callback.supervise`. 409 callbacks.no_text_consent, callbacks.no_mobile, callbacks.closed.
+         * Send the questionnaire as a link by SMS or email
+         * @description Needs `callback.work` (own task) or `callback.supervise`. The body is optional (no body: SMS). SMS goes to the customer's primary mobile, email to the customer's address; either waits until the customer's quiet hours end. 409 callbacks.no_text_consent, callbacks.no_mobile (SMS), callbacks.closed. 422 callbacks.no_email, callbacks.no_email_consent (email: no address on file, or the customer does not accept messages), each also named on the field `channel`.
          */
         post: operations["sendCallbackSurveyLink"];
         delete?: never;
@@ -3856,23 +3856,41 @@ export interface components {
             /** @description A percent with two decimals; null when there is nothing to divide (shown as —). */
             callback_rate_today: number | null;
         };
+        CallbackSurveyLinkRequest: {
+            /**
+             * @description sms: to the customer's mobile; email: to the customer's email address (subject and text in Chinese, from `notify.smtp_from`).
+             * @default sms
+             * @enum {string}
+             */
+            channel: "sms" | "email";
+        };
         CallbackSurveyLink: {
-            /** @description <public_url>/public/survey/<token>, sent by SMS (held during the customer's quiet hours). */
+            /** @description <public_url>/public/survey/<token>, sent by SMS or email (held during the customer's quiet hours). */
             link: string;
         };
         OutboundMessage: {
             /** Format: int64 */
             id: number;
-            channel: string;
-            recipient: string;
-            body: string;
             /** @enum {string} */
+            channel: "sms" | "email";
+            /** @description Masked: 138****5678, zh***@example.com. */
+            recipient: string;
+            /** @description Email only; "" for SMS. */
+            subject: string;
+            body: string;
+            /**
+             * @description queued: waiting to go (again, after a try the server did not take: see `tries` and `error`); held: waiting for the customer's quiet hours to end; sending: handed to the gateway (left so by a crash: never sent twice); sent: taken by the gateway or mail server; failed: refused for good (`error` holds the server's reply), out of tries, or the connection was lost after the message went out (it may have arrived; it is not sent again).
+             * @enum {string}
+             */
             state: "queued" | "held" | "sending" | "sent" | "failed";
             /** Format: int64 */
             send_after: number;
             /** Format: int64 */
             sent_at: number | null;
+            /** @description Why it failed or why the last try did not go out, with the mail server's reply (e.g. `RCPT TO: 550 5.1.1 <x@example.com>: Recipient address rejected`). */
             error: string;
+            /** @description Tries the server did not take (unreachable, or a 4xx reply before it accepted the message); each put the message back in the queue, 1, 5, 15 and 60 minutes later, the fifth leaves it failed. */
+            tries: number;
             /** Format: int64 */
             created_at: number;
         };
@@ -7824,7 +7842,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CallbackSurveyLinkRequest"];
+            };
+        };
         responses: {
             /** @description The link. */
             201: {
