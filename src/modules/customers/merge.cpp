@@ -132,6 +132,7 @@ CustomerView CustomerService::merge(const auth::Principal& p, int64_t from_id, i
     store::update(s, t);
     store::set_merged(s, from_id, into_id, now);
     for (const auto& hook : merge_hooks_) hook(s, from_id, into_id);
+    reclassify(s, {from_id, into_id}, now);
     reindex(s, into_id);
     store::unindex(s, from_id);
 
@@ -237,6 +238,7 @@ CustomerView CustomerService::unmerge(const auth::Principal& p, int64_t from_id)
     store::update(s, t);
     store::set_merged(s, f.id, std::nullopt, now);
     store::merge_undone(s, m->id, now);
+    reclassify(s, {f.id, t.id}, now);
     reindex(s, t.id);
     reindex(s, f.id);
 
