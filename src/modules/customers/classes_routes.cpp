@@ -1,4 +1,6 @@
 // HTTP for classification: parse a definition field by field, call the service, render.
+#include <algorithm>
+
 #include "modules/customers/json.h"
 #include "modules/customers/routes.h"
 #include "platform/core/json_input.h"

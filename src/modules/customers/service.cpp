@@ -331,7 +331,7 @@ bool CustomerService::filter_of(const auth::Principal& p, const CustomerQuery& q
     auto def = db_.reading([&](db::Session& s) { return store::classification(s, code); });
     if (!def || !def->def.active || !find_class(def->def, cls))
       throw Error::validation({{"class", "classify.filter_unknown", {}}});
-    f.class_of = {code, cls};
+    f.class_of = std::make_pair(code, cls);
     f.class_blank = cls == blank_class(def->def);
   }
   if (q.q) {

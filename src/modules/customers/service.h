@@ -55,10 +55,10 @@ struct CustomerQuery {
   std::optional<std::string> q;
   std::optional<int64_t> unit_id, owner_id;
   std::optional<std::string> kind, source, tag;
-  std::optional<std::string> class_filter;  // "lifecycle:at_risk"
   bool incomplete = false;
   int64_t after = 0;
   int limit = 50;
+  std::optional<std::string> class_filter;  // "lifecycle:at_risk" (last: positional inits)
 };
 
 struct EventInput {
