@@ -284,8 +284,11 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
     auto sys = org::OrgService::system_principal();
     CustomerView was = view(sys, s, before);
     CustomerView now_view = view(sys, s, c);
-    if (dump(was) == dump(now_view))
-      return view(p, s, before);  // nothing changed, nothing recorded
+    if (dump(was) == dump(now_view)) {  // nothing changed, nothing recorded
+      auto same = view(p, s, before);
+      fill_classes(s, {&same});
+      return same;
+    }
     c.updated_at = now;
     store::update(s, c);
     if (phones) store::set_phones(s, c.id, c.phones);
