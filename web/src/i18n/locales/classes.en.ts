@@ -19,6 +19,7 @@ export default {
   kinds: 'Event kinds',
   allKinds: 'All kinds',
   days: 'Last N days',
+  window: 'Within days (0 = all)',
   daysHint: '0 = all history',
   assetType: 'Asset type',
   attr: 'Asset attribute',

@@ -19,6 +19,7 @@ export default {
   kinds: '事件类型',
   allKinds: '全部类型',
   days: '近 N 天',
+  window: '近几天（0 = 全部）',
   daysHint: '0 = 全部历史',
   assetType: '资产类型',
   attr: '资产属性',
