@@ -167,6 +167,15 @@ App::App(Config config) : config_(std::move(config)) {
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
   calendar_ = std::make_unique<calendar::CalendarService>(*db_, *clock_, *org_);
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
+  customers_->set_zone_offset(calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
+  customers_->set_job_waker([this] { jobs_->wake(); });
+  // Classes: a recomputation's batches, and the nightly run that lets time move customers
+  // from active to at risk to churned.
+  jobs_->on(customers::kClassBatchJob, [this](db::Session& s, const jobs::Job& job) {
+    customers_->run_class_batch(s, job.payload_json);
+  });
+  jobs_->on(customers::kClassNightlyJob,
+            [this](db::Session& s, const jobs::Job&) { customers_->run_nightly(s); });
   files_ = std::make_unique<storage::Files>(config_.str("storage.files_dir"));
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
@@ -207,7 +216,7 @@ int App::migrate() {
   auto migrations = db::select_migrations(all_migration_files(), db_->dialect(), kComponents);
   int applied = db::migrate(*db_, migrations, clock_->now_ms());
   calendar_->ensure_defaults();
-  customers_->ensure_presets();
+  customers_->ensure_presets(config_.str("company.industry"));
   tickets_->ensure_presets(config_.str("company.industry"));
   surveys_->ensure_presets();
   callbacks_->ensure_ready(*rules_);

@@ -108,6 +108,13 @@ void create_demo_customers(org::OrgService& org, customers::CustomerService& cs,
     cs.record_event(
         sys, {id, std::nullopt, "delivery", delivered, std::nullopt, std::nullopt,
               static_cast<int64_t>(120000 + rng() % 250000) * 100, asset.id, "{}", std::nullopt});
+    if (i % 6 == 0) {  // a regular, serviced every three months or so (loyal); no rng draw,
+                       // so the other demo records stay as they were
+      for (int64_t days_ago : {20, 110, 200})
+        cs.record_event(sys, {id, std::nullopt, "service", now_ms - days_ago * kDay, std::nullopt,
+                              std::nullopt, 120000 + static_cast<int64_t>(i % 5) * 20000,
+                              asset.id, "{\"work\":\"定期保养\"}", std::nullopt});
+    }
     if (rng() % 2) {
       cs.record_event(sys,
                       {id, std::nullopt, "repair",

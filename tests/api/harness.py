@@ -43,7 +43,7 @@ SURVEY_READ = {"survey.read"}
 CALLBACK_SUPERVISE = {"callback.supervise", "callback.read"}
 PERMISSIONS = {
     "admin": {"org.unit.read", "org.unit.write", "org.user.read", "org.user.write", "org.user.pii",
-              "audit.read", "customer.admin", "customer.assign", "customer.merge", "ticket.manage", "ticket.admin", "calendar.admin",
+              "audit.read", "customer.admin", "customer.assign", "customer.merge", "customer.classify_admin", "ticket.manage", "ticket.admin", "calendar.admin",
               "survey.admin", "rule.read", "rule.admin", "callback.work"}
              | CUSTOMER_ALL | TICKET_ALL | SURVEY_READ | CALLBACK_SUPERVISE,
     "manager": {"org.unit.read", "org.user.read", "org.user.write", "org.user.pii", "customer.assign",

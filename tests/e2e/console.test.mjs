@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from './harness.mjs'
 import { customerTests } from './customers.mjs'
+import { classTests } from './classes.mjs'
 import { ticketTests } from './tickets.mjs'
 import { publicTests } from './public.mjs'
 import { callbackTests } from './callbacks.mjs'
@@ -331,6 +332,7 @@ describe('kefu web console', () => {
   })
 
   customerTests(() => chrome)
+  classTests(() => chrome)
   ticketTests(() => chrome)
   publicTests(() => chrome)
   callbackTests(() => chrome)

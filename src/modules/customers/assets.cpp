@@ -108,6 +108,7 @@ AssetView CustomerService::add_asset(const auth::Principal& p, int64_t customer_
     a.created_at = a.updated_at = now;
     store::insert_asset(s, a);
     reindex(s, customer_id);
+    reclassify(s, {customer_id}, now);
     audit::append(s, now,
                   {p.actor_id(), p.username, "customer.asset.create", "asset", std::to_string(a.id),
                    c->unit_path, "", boost::json::serialize(asset_json(as_view(a))), p.request_id});
@@ -134,6 +135,7 @@ AssetView CustomerService::update_asset(const auth::Principal& p, int64_t custom
     a.updated_at = now;
     store::update_asset(s, a);
     reindex(s, customer_id);
+    reclassify(s, {customer_id}, now);
     audit::append(s, now,
                   {p.actor_id(), p.username, "customer.asset.update", "asset", std::to_string(a.id),
                    c->unit_path, boost::json::serialize(asset_json(as_view(*before))),
@@ -150,7 +152,7 @@ std::optional<CustomerFacts> CustomerService::facts_in(db::Session& s, int64_t c
                                                        std::optional<int64_t> asset_id) const {
   auto c = store::find(s, customer_id);
   if (!c) return std::nullopt;
-  CustomerFacts f{std::move(*c), std::nullopt};
+  CustomerFacts f{std::move(*c), std::nullopt, classes_in(s, customer_id)};
   if (asset_id) {
     auto a = store::find_asset(s, *asset_id);
     if (a && a->customer_id == customer_id) f.asset = as_view(*a);

@@ -164,6 +164,11 @@ BatchResult CustomerService::record(const auth::Principal& p, const std::vector<
                      std::to_string(e.id), customers[i].unit_path, "", payload, p.request_id});
       result.created.push_back(e.id);
     }
+    // The customers' classes move with their history, in this transaction (see classes.cpp).
+    std::set<int64_t> touched;
+    for (size_t i = 0; i < in.size(); ++i)
+      if (result.created[i]) touched.insert(customers[i].id);
+    reclassify(s, {touched.begin(), touched.end()}, now);
     return result;
   });
 }

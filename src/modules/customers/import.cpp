@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "modules/customers/classes_store.h"
 #include "modules/customers/search_index.h"
 #include "modules/customers/service.h"
 #include "modules/customers/store.h"
@@ -381,6 +382,13 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
       store::index_new(s, c.id, search::index_tokens(index_text(c, texts)));
       ++report.created;
     }
+    // Imported customers have no events; only asset measures (vehicles) can place them
+    // outside the blank class, and then one recomputation covers the file.
+    for (const auto& c : store::classifications(s))
+      if (c.def.active && uses_assets(c.def) && report.created > 0) {
+        start_run(s, "import", "", p.actor_id(), now);
+        break;
+      }
     boost::json::object summary{{"rows", report.rows},
                                 {"created", report.created},
                                 {"skipped", report.invalid},
@@ -395,6 +403,7 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
                      p.unit_id, p.actor_id(), body});
   });
   report.committed = true;
+  if (wake_jobs_) wake_jobs_();
   return report;
 }
 

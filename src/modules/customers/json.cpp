@@ -47,6 +47,9 @@ boost::json::object customer_json(const CustomerView& v, bool with_details) {
   o["completeness"] =
       boost::json::object{{"score", v.completeness.score}, {"missing", std::move(missing)}};
   o["asset_count"] = c.asset_count;
+  boost::json::object classes;
+  for (const auto& [k, v2] : v.classes) classes[k] = v2;
+  o["classes"] = std::move(classes);
   if (with_details) {
     boost::json::array assets;
     for (const auto& a : v.assets) assets.push_back(asset_json(a));
@@ -81,6 +84,41 @@ boost::json::object asset_type_json(const AssetType& t) {
           {"name_en", t.name_en},
           {"active", t.active},
           {"fields", std::move(fields)}};
+}
+
+namespace {
+boost::json::object class_def_json(const ClassDef& d, bool with_conditions) {
+  boost::json::object o{{"code", d.code},
+                        {"label_zh", d.label_zh},
+                        {"label_en", d.label_en},
+                        {"colour", d.colour}};
+  if (!with_conditions) return o;
+  boost::json::array conds;
+  for (const auto& c : d.conditions) {
+    boost::json::array kinds, values;
+    for (const auto& k : c.kinds) kinds.emplace_back(k);
+    for (auto x : c.values) values.emplace_back(x);
+    boost::json::object co{{"measure", c.measure}, {"op", c.op}, {"values", std::move(values)}};
+    if (!kinds.empty()) co["kinds"] = std::move(kinds);
+    if (c.days) co["days"] = c.days;
+    if (!c.asset_type.empty()) co["asset_type"] = c.asset_type;
+    if (!c.attr.empty()) co["attr"] = c.attr;
+    conds.push_back(std::move(co));
+  }
+  o["conditions"] = std::move(conds);
+  return o;
+}
+}  // namespace
+
+boost::json::object classification_json(const Classification& c) {
+  boost::json::array classes;
+  for (const auto& k : c.classes) classes.push_back(class_def_json(k, true));
+  return {{"code", c.code},
+          {"label_zh", c.label_zh},
+          {"label_en", c.label_en},
+          {"active", c.active},
+          {"classes", std::move(classes)},
+          {"default", class_def_json(c.fallback, false)}};
 }
 
 boost::json::object event_json(const EventView& e) {

@@ -11,6 +11,8 @@ boost::json::object customer_json(const CustomerView& v, bool with_details);
 boost::json::object asset_json(const AssetView& a);
 boost::json::object asset_type_json(const AssetType& t);
 boost::json::object event_json(const EventView& e);
+// A classification as the API and the versions table hold it.
+boost::json::object classification_json(const Classification& c);
 // An import report with each problem's message in `lang`.
 boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang);
 // Attributes of an asset as the checker wants them; a non-object gives nullopt.

@@ -132,6 +132,7 @@ CustomerView CustomerService::merge(const auth::Principal& p, int64_t from_id, i
     store::update(s, t);
     store::set_merged(s, from_id, into_id, now);
     for (const auto& hook : merge_hooks_) hook(s, from_id, into_id);
+    reclassify(s, {from_id, into_id}, now);
     reindex(s, into_id);
     store::unindex(s, from_id);
 
@@ -166,7 +167,9 @@ CustomerView CustomerService::merge(const auth::Principal& p, int64_t from_id, i
         {"customer.merged", "customer", std::to_string(from_id), t.unit_id, p.actor_id(),
          boost::json::serialize(
              boost::json::object{{"merge_id", m.id}, {"from_id", from_id}, {"into_id", into_id}})});
-    return view(p, s, *store::find(s, into_id));
+    auto back = view(p, s, *store::find(s, into_id));
+    fill_classes(s, {&back});
+    return back;
   });
 }
 
@@ -237,6 +240,7 @@ CustomerView CustomerService::unmerge(const auth::Principal& p, int64_t from_id)
     store::update(s, t);
     store::set_merged(s, f.id, std::nullopt, now);
     store::merge_undone(s, m->id, now);
+    reclassify(s, {f.id, t.id}, now);
     reindex(s, t.id);
     reindex(s, f.id);
 
@@ -256,7 +260,9 @@ CustomerView CustomerService::unmerge(const auth::Principal& p, int64_t from_id)
                     {"customer.unmerged", "customer", std::to_string(f.id), f.unit_id, p.actor_id(),
                      boost::json::serialize(boost::json::object{
                          {"merge_id", m->id}, {"from_id", f.id}, {"into_id", t.id}})});
-    return view(p, s, *store::find(s, f.id));
+    auto back = view(p, s, *store::find(s, f.id));
+    fill_classes(s, {&back});
+    return back;
   });
 }
 

@@ -2,6 +2,7 @@
 // Customer archive (客户档案): value types and pure rules — phone normalisation, asset type
 // fields, completeness, event kinds and the outbox events they raise. Standard library only.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -127,5 +128,93 @@ struct Completeness {
   std::vector<std::string> missing;  // "phone", "address", "birthday", "assets", "owner"
 };
 Completeness completeness(const Customer& c);
+
+
+// ---- Classification and lifecycle (客户分类 / 生命周期) ----
+// A classification is a computed field (value tier, visit frequency, lifecycle) with an
+// ordered list of classes; each class holds when all its conditions hold over measures of
+// the customer's history, the first such class wins, else the default class.
+
+// What the measures read: the customer's events and assets (numbers of their attributes).
+struct HistoryEvent {
+  std::string kind;
+  int64_t occurred_at = 0;
+  int64_t amount_fen = 0;
+};
+struct HistoryAsset {
+  std::string type;
+  std::map<std::string, int64_t> numbers;  // the asset's integer attributes (arpu_fen, ...)
+};
+struct History {
+  std::vector<HistoryEvent> events;
+  std::vector<HistoryAsset> assets;
+  bool empty() const { return events.empty() && assets.empty(); }
+};
+
+// The measures a condition can test. Windowed ones look at the last `days` days (0 = all
+// time); "days since" counts whole elapsed days (24 h), the same in every time zone.
+struct MeasureInfo {
+  std::string code;  // spend, event_count, days_since_last, days_since_first, asset_count, asset_max
+  std::string label_zh;
+  std::string label_en;
+  std::string unit;      // fen, count, days, number
+  bool windowed = false;  // takes `days`
+  bool by_kind = false;   // takes `kinds` (empty = every kind)
+  bool by_asset = false;  // takes `asset_type` (and `attr` for asset_max)
+  bool may_be_missing = false;  // no such event / asset: only `missing` / `exists` hold
+};
+const std::vector<MeasureInfo>& measures();
+const MeasureInfo* find_measure(std::string_view code);
+// "=", "!=", "<", "<=", ">", ">=", "between" (lo <= x < hi), "missing", "exists".
+const std::vector<std::string>& class_operators();
+
+struct ClassCondition {
+  std::string measure;
+  std::vector<std::string> kinds;
+  int days = 0;
+  std::string asset_type;
+  std::string attr;
+  std::string op;
+  std::vector<int64_t> values;
+};
+
+struct ClassDef {
+  std::string code;
+  std::string label_zh;
+  std::string label_en;
+  std::string colour;  // "#rrggbb"
+  std::vector<ClassCondition> conditions;  // all must hold; the default class has none
+};
+
+struct Classification {
+  std::string code;  // value_tier, visit_frequency, lifecycle, ...
+  std::string label_zh;
+  std::string label_en;
+  bool active = true;
+  std::vector<ClassDef> classes;  // in order: the first that holds wins
+  ClassDef fallback;              // the default class
+};
+
+std::optional<int64_t> measure_value(const ClassCondition& c, const History& h, int64_t now_ms);
+bool holds(const ClassCondition& c, const History& h, int64_t now_ms);
+// The code of the class the history falls in.
+const std::string& classify(const Classification& c, const History& h, int64_t now_ms);
+// The class of a customer with no events and no assets. Customers without history are
+// not stored: reading "no row" as this class keeps imports free of classification work.
+const std::string& blank_class(const Classification& c);
+bool uses_assets(const Classification& c);
+const ClassDef* find_class(const Classification& c, std::string_view code);
+
+// One problem with one field of a classification ("classes[1].conditions[0].op").
+struct RuleProblem {
+  std::string field;
+  std::string code;
+};
+std::vector<RuleProblem> check_classification(const Classification& c);
+
+// Presets written from the seeds: value tier by 12-month spend, ARPU tier (telecom), visit
+// frequency, lifecycle (prospect, churned after 6 months without a visit, at risk, loyal,
+// active, new).
+const std::vector<Classification>& preset_classifications();
 
 }  // namespace kefu::customers

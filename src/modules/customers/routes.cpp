@@ -109,6 +109,7 @@ CustomerQuery read_query(const http::Request& req) {
   q.kind = http::query_text(req, "kind", 20);
   q.source = http::query_text(req, "source", 20);
   q.tag = http::query_text(req, "tag", 60);
+  q.class_filter = http::query_text(req, "class", 90);
   q.incomplete = http::query_bool(req, "incomplete").value_or(false);
   return q;
 }
@@ -121,6 +122,7 @@ CustomerQuery read_query(JsonInput& in) {
   q.kind = in.optional_text("kind", {1, 20});
   q.source = in.optional_text("source", {1, 20});
   q.tag = in.optional_text("tag", {1, 60});
+  q.class_filter = in.optional_text("class", {1, 90});
   q.incomplete = in.optional_boolean("incomplete").value_or(false);
   return q;
 }
@@ -163,6 +165,7 @@ std::string attachment_header(const std::string& name, const std::string& ascii_
 }  // namespace
 
 void add_routes(http::Router& r, CustomerService& svc) {
+  add_class_routes(r, svc);
   r.add("GET", "/api/v1/customers", [&svc](Context& c) {
     auto page = http::page_request(c.req);
     CustomerQuery q = read_query(c.req);

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "modules/customers/classes_store.h"
 #include "modules/customers/json.h"
 #include "modules/customers/search_index.h"
 #include "modules/customers/store.h"
@@ -11,6 +12,7 @@
 #include "platform/audit/audit.h"
 #include "platform/core/json_input.h"
 #include "platform/events/outbox.h"
+#include "platform/jobs/jobs.h"
 #include "platform/search/tokenizer.h"
 
 namespace kefu::customers {
@@ -86,11 +88,23 @@ auth::Principal scope_reader(const auth::Principal& p) {
 CustomerService::CustomerService(db::Database& db, const Clock& clock, org::OrgService& org)
     : db_(db), clock_(clock), org_(org) {}
 
-void CustomerService::ensure_presets() {
+void CustomerService::ensure_presets(const std::string& industry) {
   int64_t now = clock_.now_ms();
   db_.write([&](db::Session& s) {
     for (const auto& t : preset_asset_types())
       if (!store::asset_type(s, t.code)) store::upsert_asset_type(s, t, now);
+    for (auto c : preset_classifications()) {
+      if (store::classification(s, c.code)) continue;  // an admin's version stays
+      if (c.code == "arpu_tier") c.active = industry == "telecom";
+      store::save_classification(s, c, std::nullopt, now);
+    }
+    // Every node schedules the same night (the key is the local date): it runs once.
+    int64_t night = next_night(now);
+    jobs::schedule(s, now,
+                   {kClassNightlyJob,
+                    "night:" + std::to_string((night + zone_offset_minutes_ * 60000LL) /
+                                              (24 * 3600 * 1000LL)),
+                    night, "{}", 5});
   });
 }
 
@@ -197,13 +211,19 @@ CustomerView CustomerService::create(const auth::Principal& p, const CustomerInp
     events::publish(s, now,
                     {"customer.created", "customer", std::to_string(c.id), c.unit_id, p.actor_id(),
                      dump(full)});
-    return view(p, s, *store::find(s, c.id));  // as it will read back
+    auto back = view(p, s, *store::find(s, c.id));  // as it will read back
+    fill_classes(s, {&back});
+    return back;
   });
 }
 
 CustomerView CustomerService::get(const auth::Principal& p, int64_t id) {
   require(p, org::perm::kCustomerRead);
-  return db_.reading([&](db::Session& s) { return view(p, s, scoped(s, p, id)); });
+  return db_.reading([&](db::Session& s) {
+    auto v = view(p, s, scoped(s, p, id));
+    fill_classes(s, {&v});
+    return v;
+  });
 }
 
 CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
@@ -264,8 +284,11 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
     auto sys = org::OrgService::system_principal();
     CustomerView was = view(sys, s, before);
     CustomerView now_view = view(sys, s, c);
-    if (dump(was) == dump(now_view))
-      return view(p, s, before);  // nothing changed, nothing recorded
+    if (dump(was) == dump(now_view)) {  // nothing changed, nothing recorded
+      auto same = view(p, s, before);
+      fill_classes(s, {&same});
+      return same;
+    }
     c.updated_at = now;
     store::update(s, c);
     if (phones) store::set_phones(s, c.id, c.phones);
@@ -277,7 +300,9 @@ CustomerView CustomerService::update(const auth::Principal& p, int64_t id,
     events::publish(s, now,
                     {"customer.updated", "customer", std::to_string(c.id), c.unit_id, p.actor_id(),
                      dump(now_view)});
-    return view(p, s, *store::find(s, c.id));  // as it will read back
+    auto back = view(p, s, *store::find(s, c.id));  // as it will read back
+    fill_classes(s, {&back});
+    return back;
   });
 }
 
@@ -301,6 +326,17 @@ bool CustomerService::filter_of(const auth::Principal& p, const CustomerQuery& q
       return false;  // an unknown or foreign unit has no customers for this caller
     }
   }
+  if (q.class_filter) {
+    // "classification:class", both known; the blank class means "no stored row".
+    auto colon = q.class_filter->find(':');
+    std::string code = q.class_filter->substr(0, colon);
+    std::string cls = colon == std::string::npos ? "" : q.class_filter->substr(colon + 1);
+    auto def = db_.reading([&](db::Session& s) { return store::classification(s, code); });
+    if (!def || !def->def.active || !find_class(def->def, cls))
+      throw Error::validation({{"class", "classify.filter_unknown", {}}});
+    f.class_of = std::make_pair(code, cls);
+    f.class_blank = cls == blank_class(def->def);
+  }
   if (q.q) {
     auto terms = search::query_terms(*q.q);
     if (terms.empty()) return false;
@@ -317,6 +353,9 @@ org::Page<CustomerView> CustomerService::list(const auth::Principal& p, const Cu
   if (!filter_of(p, q, f)) return page;
   db_.read([&](db::Session& s) {
     for (auto& c : store::list(s, f)) page.items.push_back(view(p, s, std::move(c), false));
+    std::vector<CustomerView*> views;
+    for (auto& v : page.items) views.push_back(&v);
+    fill_classes(s, views);
   });
   if (static_cast<int>(page.items.size()) > q.limit) {
     page.items.resize(q.limit);

@@ -47,6 +47,8 @@ struct CustomerView {
   Completeness completeness;
   std::vector<AssetView> assets;
   bool phones_masked = false;
+  // classification code → class code, for the active classifications (API views only).
+  std::map<std::string, std::string> classes;
 };
 
 struct CustomerQuery {
@@ -56,6 +58,7 @@ struct CustomerQuery {
   bool incomplete = false;
   int64_t after = 0;
   int limit = 50;
+  std::optional<std::string> class_filter;  // "lifecycle:at_risk" (last: positional inits)
 };
 
 struct EventInput {
@@ -142,6 +145,7 @@ struct ImportReport {
 struct CustomerFacts {
   Customer customer;
   std::optional<AssetView> asset;
+  std::map<std::string, std::string> classes;  // active classification → class
 };
 
 struct ExportFile {
@@ -176,6 +180,48 @@ struct AssignResult {
   std::vector<Agent> agents;
 };
 
+struct ClassificationView {
+  Classification def;
+  int64_t version = 0;
+  int64_t updated_at = 0;
+  std::string blank;  // the class of customers without history
+};
+
+// How many customers (in the caller's scope) fall in each class of a draft.
+struct ClassDryRun {
+  int64_t customers = 0;
+  std::vector<std::pair<std::string, int64_t>> counts;  // class code → customers, in order
+};
+
+// A recomputation: nightly, after a rule changed, on request or after an import.
+struct ClassRun {
+  int64_t id = 0;
+  std::string reason;
+  std::string classification;  // "" = all
+  int64_t total = 0, done = 0, changed = 0;
+  int64_t started_at = 0;
+  std::optional<int64_t> finished_at;
+};
+
+// Counts per class for each child unit of a unit (and the unit's own customers).
+struct UnitClassCounts {
+  int64_t unit_id = 0;
+  std::string unit_name;
+  bool own = false;  // customers directly in the unit asked for, not in a child
+  std::map<std::string, int64_t> counts;
+  int64_t total = 0;
+};
+struct ClassCountsReport {
+  ClassificationView classification;
+  int64_t unit_id = 0;
+  std::string unit_name;
+  std::vector<UnitClassCounts> units;
+  std::map<std::string, int64_t> totals;
+};
+
+inline constexpr const char* kClassBatchJob = "customer.classes.batch";
+inline constexpr const char* kClassNightlyJob = "customer.classes.nightly";
+
 // Called inside the merge transaction: another module re-points its records from the
 // merged customer to the survivor (tickets now, callbacks later).
 using MergeHook = std::function<void(db::Session&, int64_t from, int64_t into)>;
@@ -184,8 +230,14 @@ class CustomerService {
  public:
   CustomerService(db::Database& db, const Clock& clock, org::OrgService& org);
   static void register_messages();
-  // Makes sure the preset asset types exist (first start, and after upgrades).
-  void ensure_presets();
+  // Makes sure the preset asset types and classifications exist (first start, and after
+  // upgrades; an admin's edits are kept) and that the nightly recomputation is scheduled.
+  // The ARPU tier starts active for telecom companies only.
+  void ensure_presets(const std::string& industry = "general");
+  // The company's zone (minutes east of UTC): the nightly run is at 02:00 local time.
+  void set_zone_offset(int minutes) { zone_offset_minutes_ = minutes; }
+  // Called after a commit that scheduled classification work (the job runner's wake()).
+  void set_job_waker(std::function<void()> wake) { wake_jobs_ = std::move(wake); }
 
   static std::vector<FieldError> check(const CustomerInput& in, bool creating);
 
@@ -235,6 +287,21 @@ class CustomerService {
   CustomerView unmerge(const auth::Principal& p, int64_t from_id);
   void on_merge(MergeHook hook) { merge_hooks_.push_back(std::move(hook)); }
 
+  // Classification and lifecycle (classes.cpp). Reading needs customer.read; changing,
+  // dry runs and recomputation customer.classify_admin.
+  std::vector<ClassificationView> classifications(const auth::Principal& p);
+  ClassificationView classification(const auth::Principal& p, const std::string& code);
+  // Saves a new version (audited) and starts recomputing everyone for it.
+  ClassificationView save_classification(const auth::Principal& p, const Classification& c);
+  ClassDryRun dry_run(const auth::Principal& p, const Classification& c);
+  ClassRun recompute(const auth::Principal& p, const std::string& code);
+  std::vector<ClassRun> class_runs(const auth::Principal& p);
+  ClassCountsReport class_counts(const auth::Principal& p, const std::string& code,
+                                 std::optional<int64_t> unit_id);
+  // Job handlers, in the runner's transaction.
+  void run_class_batch(db::Session& s, const std::string& payload_json);
+  void run_nightly(db::Session& s);
+
   // Gives customers owners (customer.assign), all or nothing, one audit row per batch.
   AssignResult assign(const auth::Principal& p, const AssignRequest& in);
 
@@ -254,10 +321,25 @@ class CustomerService {
   // the scope, a search without terms). Checks the filters' values (422).
   bool filter_of(const auth::Principal& p, const CustomerQuery& q, store::Filter& f);
 
+  // Puts these customers in their current classes (only changes are written); returns how
+  // many classes changed. `only`: one classification, else every active one.
+  int64_t reclassify(db::Session& s, const std::vector<int64_t>& ids, int64_t now,
+                     const std::string& only = "") const;
+  // The classes of views about to be returned (blank classes filled in).
+  void fill_classes(db::Session& s, const std::vector<CustomerView*>& views) const;
+  std::map<std::string, std::string> classes_in(db::Session& s, int64_t customer_id) const;
+  // Starts a recomputation in the caller's transaction (its first batch is a due job).
+  ClassRun start_run(db::Session& s, const std::string& reason, const std::string& code,
+                     std::optional<int64_t> by, int64_t now) const;
+  std::vector<FieldError> check_classification_in(db::Session& s, const Classification& c) const;
+  int64_t next_night(int64_t now) const;  // the next 02:00 in the company's zone
+
   db::Database& db_;
   const Clock& clock_;
   org::OrgService& org_;
   std::vector<MergeHook> merge_hooks_;
+  int zone_offset_minutes_ = 480;
+  std::function<void()> wake_jobs_;
 };
 
 }  // namespace kefu::customers

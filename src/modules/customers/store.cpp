@@ -160,8 +160,26 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
       sql += " JOIN customer_fts ft ON ft.rowid = c.id WHERE ft.tokens @@ to_tsquery('simple', ?)";
     }
     p.emplace_back(f.fts_query);
+  } else if (f.class_of && !f.class_blank) {
+    // A class walks its (classification, class, customer_id) index newest first and joins
+    // each customer by key: pages stay cheap however rare the class is.
+    sql += " JOIN customer_classes cc ON cc.customer_id = c.id WHERE cc.classification = ? AND "
+           "cc.class_code = ?";
+    p.emplace_back(f.class_of->first);
+    p.emplace_back(f.class_of->second);
+    order = " ORDER BY cc.customer_id DESC";
   } else {
     sql += " WHERE 1 = 1";
+  }
+  if (f.class_of && (f.class_blank || !f.fts_query.empty())) {
+    sql += f.class_blank ? " AND NOT EXISTS" : " AND EXISTS";
+    sql += " (SELECT 1 FROM customer_classes x WHERE x.customer_id = c.id AND x.classification = ?";
+    p.emplace_back(f.class_of->first);
+    if (!f.class_blank) {
+      sql += " AND x.class_code = ?";
+      p.emplace_back(f.class_of->second);
+    }
+    sql += ")";
   }
   sql += " AND c.merged_into IS NULL";  // merged duplicates are hidden
   // One subtree condition: the unit asked for (always inside the caller's scope, the

@@ -51,7 +51,10 @@ struct Filter {
   std::optional<std::string> kind;
   std::optional<std::string> source;
   std::optional<std::string> tag;
-  std::optional<int> max_completeness;  // "incomplete": completeness below this
+  std::optional<int> max_completeness;
+  // (classification, class); when the class is the blank one, customers without a row.
+  std::optional<std::pair<std::string, std::string>> class_of;
+  bool class_blank = false;  // "incomplete": completeness below this
   std::string fts_query;                // dialect-specific match expression, "" = none
   int64_t before_id = 0;                // newest first; 0 = from the newest
   int limit = 50;

@@ -64,7 +64,8 @@ std::vector<std::string> permissions_of(const std::vector<std::string>& roles) {
     if (r == "admin") {
       grant({perm::kUnitRead, perm::kUnitWrite, perm::kUserRead, perm::kUserWrite, perm::kUserPii,
              perm::kAuditRead, perm::kCustomerRead, perm::kCustomerWrite, perm::kCustomerPii,
-             perm::kCustomerAdmin, perm::kCustomerAssign, perm::kCustomerMerge, perm::kTicketRead, perm::kTicketCreate,
+             perm::kCustomerAdmin, perm::kCustomerAssign, perm::kCustomerMerge,
+             perm::kCustomerClassifyAdmin, perm::kTicketRead, perm::kTicketCreate,
              perm::kTicketIntake, perm::kTicketHandle, perm::kTicketApprove, perm::kTicketManage,
              perm::kTicketAdmin, perm::kCalendarAdmin, perm::kSurveyRead, perm::kSurveyAdmin,
              perm::kRuleRead, perm::kRuleAdmin, perm::kCallbackWork, perm::kCallbackSupervise,

@@ -66,6 +66,8 @@ inline constexpr std::string_view kCustomerPii = "customer.pii";  // every custo
 inline constexpr std::string_view kCustomerAdmin = "customer.admin";    // asset types, rules
 inline constexpr std::string_view kCustomerAssign = "customer.assign";  // choose a customer's owner
 inline constexpr std::string_view kCustomerMerge = "customer.merge";    // merge duplicates, undo
+// Classification rules (value tier, lifecycle, ...): edit, dry-run, recompute.
+inline constexpr std::string_view kCustomerClassifyAdmin = "customer.classify_admin";
 inline constexpr std::string_view kCalendarAdmin = "calendar.admin";  // working calendars, holidays
 inline constexpr std::string_view kSurveyRead = "survey.read";    // questionnaires, survey reports
 inline constexpr std::string_view kSurveyAdmin = "survey.admin";  // questionnaires, benchmarks

@@ -24,6 +24,8 @@ std::vector<Field> customer_fields() {
       {"customer.may_call", FieldType::kBool, "允许电话联系", "may be called"},
       {"customer.may_text", FieldType::kBool, "允许短信", "may be texted"},
       {"customer.has_owner", FieldType::kBool, "有专属客服", "has an owning agent"},
+      // customer.class.lifecycle = at_risk: the classes of the customers module.
+      {"customer.class.*", FieldType::kText, "客户分类", "customer class"},
       {"asset.type", FieldType::kText, "资产类型", "asset type"},
       {"asset.attrs.*", FieldType::kText, "资产属性", "asset attribute"},
   };

@@ -81,6 +81,7 @@ void customer_facts(const customers::CustomerFacts& c, Facts& f) {
   f["customer.may_text"] = c.customer.may_text;
   f["customer.has_owner"] = c.customer.owner_id.has_value();
   f["customer.birthday"] = c.customer.birthday;
+  for (const auto& [classification, cls] : c.classes) f["customer.class." + classification] = cls;
   if (c.asset) {
     f["asset.type"] = c.asset->type;
     try {

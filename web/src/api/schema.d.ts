@@ -1819,6 +1819,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customer-classifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List classifications
+         * @description Needs `customer.read`. The classifications (presets: `value_tier` by 12-month spend, `arpu_tier` for telecom, `visit_frequency`, `lifecycle`) with the measures, operators and event kinds an editor offers.
+         */
+        get: operations["listClassifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-classifications/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recomputation runs and their progress
+         * @description Needs `customer.read`. The last 10 runs, newest first: nightly (time moves customers from active to at risk to churned), after a rule changed, on request, after an import.
+         */
+        get: operations["listClassificationRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-classifications/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count customers per class for a draft
+         * @description Needs `customer.classify_admin`. How many customers in the caller's scope would fall in each class (in order, the default last). Writes nothing.
+         */
+        post: operations["dryRunClassification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-classifications/recompute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute every customer's classes
+         * @description Needs `customer.classify_admin`. Starts a run over every customer (one classification, or all when the body is empty); follow it on `/runs`. Unknown classification → 404.
+         */
+        post: operations["recomputeClasses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-classifications/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A classification
+         * @description Needs `customer.read`.
+         */
+        get: operations["getClassification"];
+        /**
+         * Create or change a classification
+         * @description Needs `customer.classify_admin`. Saves a new version (kept in the versions table, audited as `customer.classification.create|update`) and, when active, starts recomputing every customer for it (see `/runs`). An unchanged definition records nothing. Bad rules → 422 with one entry per bad field, nothing changed.
+         */
+        put: operations["putClassification"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-classifications/{code}/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers per class for each child unit
+         * @description Needs `customer.read`. For the unit (default: the caller's home unit), one row per child unit (its whole subtree) and one for the unit's own customers, with counts per class. A unit outside the caller's scope → 404 (a branch agent sees only his branch).
+         */
+        get: operations["classCountsPerUnit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1874,7 +1998,7 @@ export interface components {
          * @description admin: all; manager: org.unit.read, org.user.read, org.user.write, org.user.pii, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, ticket.manage, survey.read; supervisor: org.unit.read, org.user.read, customer.read, customer.write, customer.pii, customer.assign, ticket.read, ticket.create, ticket.intake, ticket.handle, ticket.approve, survey.read; agent: org.unit.read, customer.read, customer.write (phones unmasked only for the customers they own), ticket.read, ticket.create, ticket.intake, survey.read; handler: org.unit.read, customer.read, ticket.read, ticket.handle; inspector: org.unit.read, customer.read, ticket.read; viewer: the same and survey.read. calendar.admin, ticket.admin and survey.admin: admin only.
          * @enum {string}
          */
-        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read" | "customer.merge" | "callback.read" | "callback.supervise" | "callback.work" | "rule.admin" | "rule.read";
+        Permission: "audit.read" | "calendar.admin" | "customer.admin" | "customer.assign" | "customer.pii" | "customer.read" | "customer.write" | "org.unit.read" | "org.unit.write" | "org.user.pii" | "org.user.read" | "org.user.write" | "survey.admin" | "survey.read" | "ticket.admin" | "ticket.approve" | "ticket.create" | "ticket.handle" | "ticket.intake" | "ticket.manage" | "ticket.read" | "customer.merge" | "callback.read" | "callback.supervise" | "callback.work" | "rule.admin" | "rule.read" | "customer.classify_admin";
         /**
          * @description `read`: GET only; `write`: may also make changes.
          * @enum {string}
@@ -2267,6 +2391,10 @@ export interface components {
              * @description Set when this customer was merged into another (重复客户合并): the record is hidden from lists and search, read-only, and its page shows the survivor. null otherwise.
              */
             merged_into: number | null;
+            /** @description The customer's class in each active classification (classification code → class code), e.g. `{"lifecycle": "at_risk", "value_tier": "high"}`. Customers without history are in each classification's `blank` class. */
+            classes: {
+                [key: string]: string;
+            };
         };
         /** @description A customer with its assets: the answer of GET, POST and PATCH on one customer. */
         CustomerDetail: components["schemas"]["Customer"] & {
@@ -4117,6 +4245,129 @@ export interface components {
             items: components["schemas"]["RuleFiring"][];
             next: string | null;
         };
+        /** @description One test of a measure of the customer's history. `spend` (fen) and `event_count` sum or count the events of `kinds` (all kinds when empty) in the last `days` days (0 = all time); `days_since_last` / `days_since_first` count whole days since the last / first event of `kinds` (missing when there is none); `asset_count` counts the assets of `asset_type` (any when empty); `asset_max` is the largest integer attribute `attr` of the assets of `asset_type` (ARPU: `phone_line`, `arpu_fen`), missing when none. */
+        ClassCondition: {
+            /** @enum {string} */
+            measure: "spend" | "event_count" | "days_since_last" | "days_since_first" | "asset_count" | "asset_max";
+            kinds?: string[];
+            days?: number;
+            asset_type?: string;
+            attr?: string;
+            /**
+             * @description `between` takes [lo, hi): lo ≤ x < hi; `missing` / `exists` take no value and only fit measures that can be missing.
+             * @enum {string}
+             */
+            op: "=" | "!=" | "<" | "<=" | ">" | ">=" | "between" | "missing" | "exists";
+            values?: number[];
+        };
+        /** @description A class: it holds when all its conditions hold. */
+        ClassDef: {
+            code: string;
+            label_zh: string;
+            label_en: string;
+            colour?: string;
+            conditions: components["schemas"]["ClassCondition"][];
+        };
+        /** @description The class of customers no class holds for. */
+        DefaultClass: {
+            code: string;
+            label_zh: string;
+            label_en: string;
+            colour?: string;
+        };
+        /** @description A classification (客户分类): classes in order, the first whose conditions all hold wins, else the default class. Checks, one error per bad field: codes, labels, colours, unknown measures (`classify.measure_unknown`), operators (`classify.op_unknown`, `classify.op_unfit`), values (`classify.values_count`, `classify.value_negative`, `classify.between_order`), event kinds, asset types, and bands of one measure in an order where a later class can never win (`classify.band_unreachable`) or ranges that overlap (`classify.band_overlap`). */
+        ClassificationInput: {
+            /** @description Optional on PUT (the address names it); required on dry runs. */
+            code?: string;
+            label_zh: string;
+            label_en: string;
+            /** @default true */
+            active: boolean;
+            classes: components["schemas"]["ClassDef"][];
+            default: components["schemas"]["DefaultClass"];
+        };
+        Classification: {
+            code: string;
+            label_zh: string;
+            label_en: string;
+            active: boolean;
+            classes: components["schemas"]["ClassDef"][];
+            default: components["schemas"]["DefaultClass"];
+            /**
+             * Format: int64
+             * @description Every saved change is a new version (kept, and audited).
+             */
+            version: number;
+            /** Format: int64 */
+            updated_at: number;
+            /** @description The class of a customer with no events and no assets (new and imported customers). */
+            blank: string;
+        };
+        Measure: {
+            code: string;
+            label_zh: string;
+            label_en: string;
+            /** @enum {string} */
+            unit: "fen" | "count" | "days" | "number";
+            windowed: boolean;
+            by_kind: boolean;
+            by_asset: boolean;
+            may_be_missing: boolean;
+        };
+        ClassificationList: {
+            items: components["schemas"]["Classification"][];
+            next: null;
+            measures: components["schemas"]["Measure"][];
+            operators: string[];
+            event_kinds: string[];
+        };
+        ClassRun: {
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            reason: "nightly" | "rule" | "manual" | "import";
+            /** @description Empty: every active classification. */
+            classification: string;
+            total: number;
+            done: number;
+            /** @description Class changes written. */
+            changed: number;
+            /** Format: int64 */
+            started_at: number;
+            /** Format: int64 */
+            finished_at: number | null;
+        };
+        ClassRunList: {
+            items: components["schemas"]["ClassRun"][];
+            next: string | null;
+        };
+        ClassDryRun: {
+            customers: number;
+            counts: {
+                class: string;
+                customers: number;
+            }[];
+        };
+        ClassCounts: {
+            classification: components["schemas"]["Classification"];
+            /** Format: int64 */
+            unit_id: number;
+            unit_name: string;
+            units: {
+                /** Format: int64 */
+                unit_id: number;
+                unit_name: string;
+                /** @description Customers directly in the unit asked for (not in a child). */
+                own: boolean;
+                total: number;
+                counts: {
+                    [key: string]: number;
+                };
+            }[];
+            totals: {
+                [key: string]: number;
+            };
+        };
     };
     responses: {
         /** @description Malformed request: body not JSON / not an object / invalid UTF-8 (`request.malformed_json`, `request.not_an_object`, `request.invalid_utf8`), bad query parameter (`request.bad_parameter`) or cursor (`request.bad_cursor`). */
@@ -5091,6 +5342,8 @@ export interface operations {
                 source?: components["schemas"]["CustomerSource"];
                 /** @description Only customers with this tag. */
                 tag?: string;
+                /** @description Only customers in this class: `classification:class` (e.g. `lifecycle:at_risk`) of an active classification (else 422 `classify.filter_unknown` on `class`). Combines with the other filters. */
+                class?: string;
                 /** @description true: only customers whose completeness score is below 100. */
                 incomplete?: boolean;
                 /** @description Page size (1–200, default 50); out of range → 400 `request.bad_parameter`. */
@@ -7458,6 +7711,8 @@ export interface operations {
                 source?: components["schemas"]["CustomerSource"];
                 /** @description Only customers with this tag. */
                 tag?: string;
+                /** @description Only customers in this class: `classification:class` (e.g. `lifecycle:at_risk`) of an active classification (else 422 `classify.filter_unknown` on `class`). Combines with the other filters. */
+                class?: string;
                 /** @description true: only customers whose completeness score is below 100. */
                 incomplete?: boolean;
             };
@@ -8276,6 +8531,237 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listClassifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The classifications. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listClassificationRuns: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The runs. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassRunList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    dryRunClassification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassificationInput"];
+            };
+        };
+        responses: {
+            /** @description Counts per class. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassDryRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recomputeClasses: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    classification?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The run, started. */
+            202: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getClassification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The classification's code (`lifecycle`, `value_tier`, ...). */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The classification. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Classification"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putClassification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description The classification's code (`lifecycle`, `value_tier`, ...). */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassificationInput"];
+            };
+        };
+        responses: {
+            /** @description The saved classification. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Classification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    classCountsPerUnit: {
+        parameters: {
+            query?: {
+                unit_id?: number;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description The classification's code (`lifecycle`, `value_tier`, ...). */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per unit. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassCounts"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

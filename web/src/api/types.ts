@@ -48,6 +48,15 @@ export type CalendarDayKind = S['CalendarDayKind']
 export type WeekHours = S['WeekHours']
 export type TimeZone = S['TimeZone']
 export type DuePreview = S['DuePreview']
+export type Classification = S['Classification']
+export type ClassificationInput = S['ClassificationInput']
+export type ClassDef = S['ClassDef']
+export type DefaultClass = S['DefaultClass']
+export type ClassCondition = S['ClassCondition']
+export type Measure = S['Measure']
+export type ClassRun = S['ClassRun']
+export type ClassCounts = S['ClassCounts']
+export type ClassDryRun = S['ClassDryRun']
 
 export const ROLES: readonly Role[] = ['admin', 'manager', 'supervisor', 'agent', 'inspector', 'handler', 'viewer']
 export const UNIT_KINDS: readonly UnitKind[] = ['head_office', 'region', 'branch', 'store', 'department']
@@ -58,6 +67,7 @@ export const PERMISSIONS: readonly Permission[] = [
   'customer.admin',
   'customer.assign',
   'customer.merge',
+  'customer.classify_admin',
   'org.unit.read',
   'org.unit.write',
   'org.user.read',

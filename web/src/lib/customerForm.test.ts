@@ -6,6 +6,7 @@ const CUSTOMER: Customer = {
   id: 299,
   code: 'C00000299',
   merged_into: null,
+  classes: {},
   kind: 'person',
   name: '胡志强',
   gender: 'male',

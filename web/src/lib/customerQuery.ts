@@ -11,10 +11,11 @@ export interface CustomerFilters {
   kind: CustomerKind | ''
   source: CustomerSource | ''
   tag: string
+  cls: string // "lifecycle:at_risk"
   incomplete: boolean
 }
 
-export const emptyFilters = (): CustomerFilters => ({ q: '', unit_id: null, owner_id: null, kind: '', source: '', tag: '', incomplete: false })
+export const emptyFilters = (): CustomerFilters => ({ q: '', unit_id: null, owner_id: null, kind: '', source: '', tag: '', cls: '', incomplete: false })
 
 const one = (v: LocationQuery[string]): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).toString()
 const id = (v: LocationQuery[string]): number | null => {
@@ -32,6 +33,7 @@ export function filtersFromQuery(q: LocationQuery): CustomerFilters {
     kind: (CUSTOMER_KINDS as readonly string[]).includes(kind) ? (kind as CustomerKind) : '',
     source: (CUSTOMER_SOURCES as readonly string[]).includes(source) ? (source as CustomerSource) : '',
     tag: clipBytes(one(q.tag), 60),
+    cls: /^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$/.test(one(q.class)) ? one(q.class) : '',
     incomplete: one(q.incomplete) === 'true',
   }
 }
@@ -45,6 +47,7 @@ export function queryOfFilters(f: CustomerFilters): LocationQueryRaw {
   if (f.kind) out.kind = f.kind
   if (f.source) out.source = f.source
   if (f.tag.trim()) out.tag = f.tag.trim()
+  if (f.cls) out.class = f.cls
   if (f.incomplete) out.incomplete = 'true'
   return out
 }
@@ -60,6 +63,7 @@ export function apiQuery(f: CustomerFilters, limit: number, after: string | null
     kind: f.kind || undefined,
     source: f.source || undefined,
     tag: clipBytes(f.tag.trim(), 60) || undefined,
+    class: f.cls || undefined,
     incomplete: f.incomplete || undefined,
   }
 }

@@ -24,6 +24,7 @@ export const MENU: readonly MenuEntry[] = [
       { key: 'customerList', icon: 'User', path: '/customers', exists: true },
       { key: 'duplicates', icon: 'CopyDocument', path: '/customers/duplicates', exists: true },
       { key: 'customerImport', icon: 'Upload', path: '/customers/import', perms: ['customer.write'], exists: true },
+      { key: 'classifications', icon: 'PieChart', path: '/customers/classifications', exists: true },
       { key: 'assetTypes', icon: 'Files', path: '/customers/asset-types', perms: ['customer.admin'], exists: true },
     ],
   },

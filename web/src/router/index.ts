@@ -26,6 +26,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'customers', name: 'customers', component: () => import('@/views/customers/CustomerListView.vue'), meta: { menu: 'customers.customerList', title: 'menu.customerList' } },
       { path: 'customers/duplicates', name: 'customer-duplicates', component: () => import('@/views/customers/DuplicatesView.vue'), meta: { menu: 'customers.duplicates', title: 'menu.duplicates' } },
       { path: 'customers/import', name: 'customer-import', component: () => import('@/views/customers/CustomerImportView.vue'), meta: { menu: 'customers.customerImport', title: 'menu.customerImport' } },
+      { path: 'customers/classifications', name: 'classifications', component: () => import('@/views/customers/ClassificationsView.vue'), meta: { menu: 'customers.classifications', title: 'menu.classifications' } },
       { path: 'customers/asset-types', name: 'asset-types', component: () => import('@/views/customers/AssetTypesView.vue'), meta: { menu: 'customers.assetTypes', title: 'menu.assetTypes' } },
       { path: 'customers/:id(\\d+)', name: 'customer', component: () => import('@/views/customers/CustomerView.vue'), meta: { menu: 'customers.customerList', title: 'customers.detailTitle' } },
       { path: 'tickets', name: 'tickets', component: () => import('@/views/tickets/TicketQueueView.vue'), meta: { menu: 'tickets.ticketQueues', title: 'menu.ticketQueues' } },

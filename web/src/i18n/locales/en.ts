@@ -5,6 +5,7 @@ import publicPages from './public.en'
 import callbacks from './callbacks.en'
 import surveys from './surveys.en'
 import customerTools from './customerTools.en'
+import classes from './classes.en'
 
 const en: typeof zh = {
   app: {
@@ -50,6 +51,7 @@ const en: typeof zh = {
     duplicates: 'Duplicates',
     customerImport: 'Import customers',
     assetTypes: 'Asset types',
+    classifications: 'Classifications',
     ticketQueues: 'Queues',
     ticketNew: 'New ticket',
     ticketStats: 'Complaint statistics',
@@ -157,6 +159,7 @@ const en: typeof zh = {
     customer_admin: 'Administer the customer archive',
     customer_assign: 'Assign customers to owners',
     customer_merge: 'Merge duplicate customers',
+    customer_classify_admin: 'Manage classification rules',
     org_unit_read: 'View organisation',
     org_unit_write: 'Manage organisation',
     org_user_read: 'View users',
@@ -501,6 +504,7 @@ const en: typeof zh = {
   surveys,
   public: publicPages,
   customerTools,
+  classes,
   calendars: {
     title: 'Working calendars',
     intro: 'Working calendars set ticket deadlines and callback due times: weekly working hours, public holidays and make-up working days. An org unit uses its own calendar, else its nearest ancestor’s, else the default.',

@@ -4,6 +4,7 @@ import publicPages from './public.zh-CN'
 import callbacks from './callbacks.zh-CN'
 import surveys from './surveys.zh-CN'
 import customerTools from './customerTools.zh-CN'
+import classes from './classes.zh-CN'
 export default {
   app: {
     name: 'kefu 客服',
@@ -48,6 +49,7 @@ export default {
     duplicates: '客户查重',
     customerImport: '导入客户',
     assetTypes: '资产类型',
+    classifications: '客户分类',
     ticketQueues: '工单',
     ticketNew: '新建工单',
     ticketStats: '投诉统计',
@@ -155,6 +157,7 @@ export default {
     customer_admin: '管理客户档案',
     customer_assign: '为客户指定负责人',
     customer_merge: '合并重复客户',
+    customer_classify_admin: '管理客户分类规则',
     org_unit_read: '查看组织架构',
     org_unit_write: '维护组织架构',
     org_user_read: '查看用户',
@@ -499,6 +502,7 @@ export default {
   surveys,
   public: publicPages,
   customerTools,
+  classes,
   calendars: {
     title: '工作日历',
     intro: '工作日历决定工单时限与回访到期时间：每周工作时段、法定节假日与调休上班日。组织单元使用自己的日历，没有则沿用上级单元的，再没有则用默认日历。',
