@@ -3,7 +3,11 @@
 -- own share of the tokens (thread 1 the odd lines, thread 2 the even ones, ...) and sends
 -- them round robin: at -c200 -t2 each thread's 100 connections carry its 100 agents, so the
 -- requests in flight belong to 200 different agents, as with 200 agents working at once.
--- Usage: wrk ... -s bench/callbacks/queue.lua <base-url> -- <tokens-file> [threads]
+-- Usage: wrk ... -s bench/callbacks/queue.lua <base-url> -- <tokens-file> [threads] [pace-ms]
+-- With pace-ms, each connection waits a random 0.5–1.5 × pace-ms before each request: agents
+-- who look at their queue about once per pace-ms (an open load whose latency is measured),
+-- instead of connections that ask again the instant an answer arrives (a closed loop that
+-- measures the server's capacity, where the latency is just connections ÷ throughput).
 
 local threads = {}
 local next_thread = 1
@@ -17,6 +21,8 @@ reqs, n, bad, first_bad = {}, 0, 0, ""
 
 function init(args)
   local nthreads = tonumber(args[2] or "2")
+  pace = tonumber(args[3] or "0")
+  math.randomseed(tid * 7919)
   local i = 0
   for line in io.lines(args[1]) do
     if line ~= "" then
@@ -28,6 +34,11 @@ function init(args)
     end
   end
   if #reqs == 0 then error("queue.lua: no tokens for thread " .. tid .. " in " .. args[1]) end
+end
+
+function delay()
+  if pace > 0 then return math.random(math.floor(pace / 2), pace + math.floor(pace / 2)) end
+  return 0
 end
 
 function request()

@@ -264,14 +264,28 @@ store::Row CallbackService::scoped(db::Session& s, const auth::Principal& p, int
   return *r;
 }
 
+CallbackService::Page CallbackService::page_for(db::Session& s,
+                                                const std::vector<store::Row>& rows) {
+  std::vector<std::pair<int64_t, std::optional<int64_t>>> items;
+  items.reserve(rows.size());
+  for (const auto& r : rows) items.emplace_back(r.task.customer_id, r.task.asset_id);
+  return {customers_.cards_in(s, items), {}, {}};
+}
+
 TaskView CallbackService::view(db::Session& s, const auth::Principal& p, const store::Row& r) {
+  Page page = page_for(s, {r});
+  return view(s, p, r, page);
+}
+
+TaskView CallbackService::view(db::Session& s, const auth::Principal& p, const store::Row& r,
+                               Page& page) {
   TaskView v;
   v.task = r.task;
   v.q_channel = r.q_channel;
   int64_t now = clock_.now_ms();
   v.overdue = is_open(r.task.state) && r.task.due_at < now;
-  if (auto f = customers_.facts_in(s, r.task.customer_id, r.task.asset_id)) {
-    const auto& c = f->customer;
+  if (auto it = page.cards.customers.find(r.task.customer_id); it != page.cards.customers.end()) {
+    const auto& c = it->second;
     v.customer_name = c.name;
     v.customer_code = c.code;
     v.may_call = c.may_call;
@@ -280,15 +294,29 @@ TaskView CallbackService::view(db::Session& s, const auth::Principal& p, const s
     bool mine = r.task.assignee_id && *r.task.assignee_id == p.user_id;
     v.phone_masked = !mine;  // only the agent who calls sees the number
     if (v.phone_masked) v.phone = org::mask_phone(v.phone);
-    if (f->asset) v.asset_label = f->asset->label;
+    if (r.task.asset_id)
+      if (auto a = page.cards.assets.find(*r.task.asset_id);
+          a != page.cards.assets.end() && a->second.first == c.id)
+        v.asset_label = a->second.second.label;
     auto cw = parse_window(c.quiet_start, c.quiet_end);
     int64_t until = quiet_until(now, settings_.offset_minutes, settings_.company_quiet, cw);
     if (until > now) v.quiet_until = until;
   }
-  if (auto u = org_.unit_in(s, r.task.unit_id)) v.unit_name = u->name;
-  if (r.task.assignee_id)
-    if (auto u = org_.user_in(s, *r.task.assignee_id))
-      v.assignee_name = u->display_name.empty() ? u->username : u->display_name;
+  auto unit = page.units.find(r.task.unit_id);
+  if (unit == page.units.end()) {
+    auto u = org_.unit_in(s, r.task.unit_id);
+    unit = page.units.emplace(r.task.unit_id, u ? u->name : "").first;
+  }
+  v.unit_name = unit->second;
+  if (r.task.assignee_id) {
+    auto who = page.users.find(*r.task.assignee_id);
+    if (who == page.users.end()) {
+      auto u = org_.user_in(s, *r.task.assignee_id);
+      std::string name = !u ? "" : u->display_name.empty() ? u->username : u->display_name;
+      who = page.users.emplace(*r.task.assignee_id, name).first;
+    }
+    v.assignee_name = who->second;
+  }
   return v;
 }
 
@@ -320,12 +348,14 @@ Queue CallbackService::queue(const auth::Principal& p, const QueueQuery& q) {
   std::map<int64_t, std::string> names;
   db_.read([&](db::Session& s) {
     out.total = store::count(s, f);
-    for (const auto& r : store::queue(s, f)) {
-      TaskView v = view(s, p, r);
+    auto rows = store::queue(s, f);
+    Page page = page_for(s, rows);
+    for (const auto& r : rows) {
+      TaskView v = view(s, p, r, page);
       auto it = names.find(r.task.questionnaire_id);
       if (it == names.end()) {
-        auto qn = surveys_.version(s, r.task.questionnaire_id, r.task.questionnaire_version);
-        it = names.emplace(r.task.questionnaire_id, qn ? qn->name : "").first;
+        auto qn = surveys_.name_of(s, r.task.questionnaire_id);
+        it = names.emplace(r.task.questionnaire_id, qn.value_or("")).first;
       }
       v.questionnaire_name = it->second;
       if (q.view == "mine" && !q.state && v.quiet_until) {
@@ -383,8 +413,10 @@ TaskDetail CallbackService::get(const auth::Principal& p, int64_t id) {
     f.states = {"pending", "in_progress", "done", "failed", "cancelled"};
     f.now = clock_.now_ms();
     f.limit = 20;
-    for (const auto& e : store::queue(s, f))
-      if (e.task.id != id) d.earlier.push_back(view(s, p, e));
+    auto earlier = store::queue(s, f);
+    Page page = page_for(s, earlier);
+    for (const auto& e : earlier)
+      if (e.task.id != id) d.earlier.push_back(view(s, p, e, page));
   });
   try {
     d.assets = customers_.get(p, d.view.task.customer_id).assets;

@@ -161,7 +161,15 @@ class CallbackService {
   rules::ActionResult create_from_rule(db::Session& s, const rules::Firing& f);
   std::vector<FieldError> check_params(db::Session& s, const std::string& params_json);
   store::Row scoped(db::Session& s, const auth::Principal& p, int64_t id) const;
+  // What the views of a page of tasks share: the customers and assets, read at once, and the
+  // names of units and people, each read once.
+  struct Page {
+    customers::CustomerService::Cards cards;
+    std::map<int64_t, std::string> units, users;
+  };
+  Page page_for(db::Session& s, const std::vector<store::Row>& rows);
   TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r);
+  TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r, Page& page);
   std::optional<int64_t> balanced(db::Session& s, const std::string& path);
   Prepared prepare_answer(const auth::Principal& actor, const store::Row& r,
                           const std::string& answers_json, const std::string& complaint,

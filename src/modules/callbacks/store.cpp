@@ -74,14 +74,25 @@ int64_t local_day(int64_t ms) {
   return m >= 0 ? m / 86400000 : (m - 86399999) / 86400000;
 }
 
+constexpr int64_t kEveryAgent = -1;
+void upsert_daily(db::Session& s, const db::Params& p);
+
 void add_daily(db::Session& s, const Row& r, int sign) {
   Contribution c = contribution(r);
   bool any = false;
   for (auto x : c.v) any = any || x != 0;
   if (!any) return;
-  db::Params p{local_day(r.task.due_at), r.task.unit_id, r.task.unit_path,
-               r.task.assignee_id.value_or(0), r.q_channel};
-  for (auto x : c.v) p.emplace_back(sign * x);
+  // Twice: on the task's agent (0: unassigned), and on "every agent" (kEveryAgent), the rows
+  // a dashboard not grouped by agent reads: a year of a branch is then a few thousand rows
+  // instead of a few hundred thousand.
+  for (int64_t agent : {r.task.assignee_id.value_or(0), kEveryAgent}) {
+    db::Params p{local_day(r.task.due_at), r.task.unit_id, r.task.unit_path, agent, r.q_channel};
+    for (auto x : c.v) p.emplace_back(sign * x);
+    upsert_daily(s, p);
+  }
+}
+
+void upsert_daily(db::Session& s, const db::Params& p) {
   s.exec(
       "INSERT INTO callback_daily (day, unit_id, unit_path, agent_id, q_channel, due, done, "
       "failed, first_call, attempts, attempted, answered, satisfied, hotline_asked, "
@@ -158,8 +169,13 @@ db::Param opt_b(const std::optional<bool>& b) {
 }
 
 void where(const QueueFilter& f, std::string& sql, db::Params& p) {
-  sql += " WHERE unit_path LIKE ?";
-  p.emplace_back(f.scope_path + "%");
+  // The whole tree needs no condition (an agent's own queue): a LIKE with a bound pattern
+  // also makes SQLite prepare the statement again at every call.
+  sql += " WHERE 1 = 1";
+  if (f.scope_path != "/") {
+    sql += " AND unit_path LIKE ?";
+    p.emplace_back(f.scope_path + "%");
+  }
   if (f.assignee_id) {
     sql += " AND assignee_id = ?";
     p.emplace_back(*f.assignee_id);
@@ -261,15 +277,20 @@ bool update(db::Session& s, const Row& r) {
 }
 
 std::vector<Row> queue(db::Session& s, const QueueFilter& f) {
-  std::string sql = std::string("SELECT ") + kCols + " FROM callback_tasks";
+  // Overdue first, then by due time; among tasks due together the higher priority first. The
+  // page's ids are chosen first (from an index alone when it covers the filter), then only
+  // those rows are read.
+  constexpr const char* kOrder =
+      " ORDER BY CASE WHEN due_at < ? THEN 0 ELSE 1 END, due_at, priority DESC, id";
+  std::string sql = std::string("SELECT ") + kCols +
+                    " FROM callback_tasks WHERE id IN (SELECT id FROM callback_tasks";
   db::Params p;
   where(f, sql, p);
-  // Overdue first, then by due time; among tasks due together the higher priority first.
-  sql += " ORDER BY CASE WHEN due_at < ? THEN 0 ELSE 1 END, due_at, priority DESC, id LIMIT ? "
-         "OFFSET ?";
+  sql += std::string(kOrder) + " LIMIT ? OFFSET ?)" + kOrder;
   p.emplace_back(f.now);
   p.emplace_back(f.limit);
   p.emplace_back(f.offset);
+  p.emplace_back(f.now);
   std::vector<Row> out;
   for (const auto& r : s.query(sql, p)) out.push_back(from_row(r));
   return out;
@@ -356,7 +377,9 @@ std::vector<Sums> sums(db::Session& s, const std::string& path, int64_t from, in
   if (group == "agent") key = "agent_id";
   if (group == "channel") key = "q_channel";
   std::string sql = "SELECT " + key + ", " + kSumCols +
-                    " FROM callback_daily WHERE unit_path LIKE ? AND day >= ? AND day < ?";
+                    " FROM callback_daily WHERE " +
+                    (key == "agent_id" ? "agent_id >= 0" : "agent_id = -1") +
+                    " AND unit_path LIKE ? AND day >= ? AND day < ?";
   // "none": one total row (a constant is not a column: GROUP BY 0 would be positional).
   if (key != "0") sql += " GROUP BY " + key + " ORDER BY " + key;
   std::vector<Sums> out;

@@ -160,4 +160,22 @@ std::optional<CustomerFacts> CustomerService::facts_in(db::Session& s, int64_t c
   return f;
 }
 
+CustomerService::Cards CustomerService::cards_in(
+    db::Session& s, const std::vector<std::pair<int64_t, std::optional<int64_t>>>& items) const {
+  Cards out;
+  std::vector<int64_t> customer_ids, asset_ids;
+  for (const auto& [c, a] : items) {
+    customer_ids.push_back(c);
+    if (a) asset_ids.push_back(*a);
+  }
+  std::sort(customer_ids.begin(), customer_ids.end());
+  customer_ids.erase(std::unique(customer_ids.begin(), customer_ids.end()), customer_ids.end());
+  std::sort(asset_ids.begin(), asset_ids.end());
+  asset_ids.erase(std::unique(asset_ids.begin(), asset_ids.end()), asset_ids.end());
+  for (auto& c : store::find_many(s, customer_ids)) out.customers.emplace(c.id, std::move(c));
+  for (const auto& a : store::find_assets(s, asset_ids))
+    out.assets.emplace(a.id, std::make_pair(a.customer_id, as_view(a)));
+  return out;
+}
+
 }  // namespace kefu::customers

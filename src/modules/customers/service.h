@@ -265,6 +265,16 @@ class CustomerService {
   // second session. The asset only when it belongs to the customer.
   std::optional<CustomerFacts> facts_in(db::Session& s, int64_t customer_id,
                                         std::optional<int64_t> asset_id) const;
+  // The same for a page of work items (customer, asset) in three reads, without the classes:
+  // a queue of 50 callbacks must not cost 150 queries. Keyed by customer id; an asset that is
+  // not the customer's is left out; a customer may appear with several assets, so the asset is
+  // looked up in `assets` by id.
+  struct Cards {
+    std::map<int64_t, Customer> customers;
+    std::map<int64_t, std::pair<int64_t, AssetView>> assets;  // id → (customer id, asset)
+  };
+  Cards cards_in(db::Session& s,
+                 const std::vector<std::pair<int64_t, std::optional<int64_t>>>& items) const;
 
   // Customers (and their vehicles) from a CSV or XLSX file: every bad row is reported with
   // its line (the sheet's row number), column and reason; then all good rows are written in

@@ -92,6 +92,29 @@ std::optional<Customer> find(db::Session& s, int64_t id) {
   return cs.front();
 }
 
+namespace {
+// " IN (?, ?, ...)" with the ids as parameters.
+std::string in_list(const std::vector<int64_t>& ids, db::Params& p) {
+  std::string sql = " IN (";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    p.emplace_back(ids[i]);
+  }
+  return sql + ")";
+}
+}  // namespace
+
+std::vector<Customer> find_many(db::Session& s, const std::vector<int64_t>& ids) {
+  std::vector<Customer> out;
+  if (ids.empty()) return out;
+  db::Params p;
+  std::string sql = std::string("SELECT ") + kCols + " FROM customers c WHERE c.id" +
+                    in_list(ids, p) + " AND c.deleted_at IS NULL";
+  for (const auto& r : s.query(sql, p)) out.push_back(from(r));
+  load_phones(s, out);
+  return out;
+}
+
 void insert(db::Session& s, Customer& c) {
   auto r = s.query_one(
       "INSERT INTO customers (code, kind, name, gender, birthday, email, address, source, unit_id, "
@@ -316,6 +339,15 @@ std::optional<Asset> find_asset(db::Session& s, int64_t id) {
   auto r = s.query_one(std::string("SELECT ") + kAssetCols + " FROM assets WHERE id = ?", {id});
   if (!r) return std::nullopt;
   return asset_from(*r);
+}
+
+std::vector<Asset> find_assets(db::Session& s, const std::vector<int64_t>& ids) {
+  std::vector<Asset> out;
+  if (ids.empty()) return out;
+  db::Params p;
+  std::string sql = std::string("SELECT ") + kAssetCols + " FROM assets WHERE id" + in_list(ids, p);
+  for (const auto& r : s.query(sql, p)) out.push_back(asset_from(r));
+  return out;
 }
 
 void insert_asset(db::Session& s, Asset& a) {

@@ -37,6 +37,8 @@ struct Event {
 };
 
 std::optional<Customer> find(db::Session& s, int64_t id);
+// Several at once, with their phones (deleted ones left out); in no particular order.
+std::vector<Customer> find_many(db::Session& s, const std::vector<int64_t>& ids);
 void insert(db::Session& s, Customer& c);  // fills id and code
 void update(db::Session& s, const Customer& c);
 void set_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones);
@@ -67,6 +69,7 @@ void upsert_asset_type(db::Session& s, const AssetType& t, int64_t now);
 
 std::vector<Asset> assets_of(db::Session& s, int64_t customer_id);
 std::optional<Asset> find_asset(db::Session& s, int64_t id);
+std::vector<Asset> find_assets(db::Session& s, const std::vector<int64_t>& ids);
 void insert_asset(db::Session& s, Asset& a);
 void update_asset(db::Session& s, const Asset& a);
 // Customers owning an asset with this plate or VIN.

@@ -105,6 +105,12 @@ std::optional<SurveyService::Current> SurveyService::current_by_code(db::Session
   return Current{h->id, h->current_version, h->channel};
 }
 
+std::optional<std::string> SurveyService::name_of(db::Session& s, int64_t questionnaire_id) {
+  auto h = store::head(s, questionnaire_id);
+  if (!h) return std::nullopt;
+  return h->name;
+}
+
 Answers SurveyService::answers_from_json(const json::value& v, std::vector<FieldError>& errors) {
   Answers out;
   if (!v.is_object()) {

@@ -136,6 +136,8 @@ class SurveyService {
     std::string channel;
   };
   std::optional<Current> current_by_code(db::Session& s, const std::string& code);
+  // The questionnaire's name, without reading a definition (queues show it on every row).
+  std::optional<std::string> name_of(db::Session& s, int64_t questionnaire_id);
   // JSON object {"<question code>": 7 | true | "opt" | ["a","b"] | null (= no answer)};
   // throws Error::validation (fields "answers" / "answers.<code>") when malformed.
   static Answers parse_answers(std::string_view json);
