@@ -198,7 +198,7 @@ App::App(Config config) : config_(std::move(config)) {
   // firing rows commit with the work the rule created).
   jobs_->consume(
       "rules", [this](db::Session& s, const events::StoredEvent& e) { rules_->on_event(s, e); },
-      [this](db::Session& s, std::string_view type) { return rules_->listens_to(s, type); });
+      [this](db::Session& s, const events::StoredEvent& e) { return rules_->may_act_on(s, e); });
   callbacks_ = std::make_unique<callbacks::CallbackService>(
       *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
   rules_->register_action(callbacks_->action());

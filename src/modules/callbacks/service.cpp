@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include <boost/json.hpp>
 
@@ -161,30 +162,45 @@ std::vector<FieldError> CallbackService::check_params(db::Session& s, const std:
 }
 
 std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::string& path) {
-  // Who may take callbacks in a unit changes rarely: the list is kept for a few seconds; the
-  // loads are read in the caller's transaction every time.
   auto now = std::chrono::steady_clock::now();
-  std::optional<std::vector<int64_t>> cached;
+  std::vector<org::Assignee> people;
+  bool fresh = false;
   {
-    std::lock_guard lock(agents_mu_);
-    auto it = agents_.find(path);
-    if (it != agents_.end() && now - it->second.first < std::chrono::seconds(5))
-      cached = it->second.second;
+    std::lock_guard lock(pools_mu_);
+    auto it = pools_.find(path);
+    if (it != pools_.end() && now - it->second.read_at < std::chrono::seconds(3) &&
+        it->second.epoch == store::load_epoch()) {
+      people = it->second.people;
+      fresh = true;
+    }
   }
-  std::vector<int64_t> ids;
-  if (cached) {
-    ids = std::move(*cached);
-  } else {
+  if (!fresh) {
+    uint64_t epoch = store::load_epoch();
+    std::vector<int64_t> ids;
     for (const auto& u : org_.people_in(s, path, org::perm::kCallbackWork))
       if (std::find(u.roles.begin(), u.roles.end(), "agent") != u.roles.end()) ids.push_back(u.id);
-    std::lock_guard lock(agents_mu_);
-    agents_[path] = {now, ids};
+    std::unordered_map<int64_t, int64_t> loads;
+    for (const auto& [id, load] : store::open_load(s, ids)) loads[id] = load;
+    for (auto id : ids) people.push_back({id, loads.count(id) ? loads[id] : 0, 1.0});
+    std::lock_guard lock(pools_mu_);
+    pools_[path] = {now, epoch, people};
   }
-  // The same balancing as the customers' bulk assignment (org::balance), one task at a time.
-  std::vector<store::Candidate> people;
-  people.reserve(ids.size());
-  for (auto id : ids) people.push_back({id, 1.0});
-  return store::least_loaded(s, people);
+  // The same balancing as the customers' bulk assignment (org::balance).
+  auto pick = org::balance(std::move(people), 1);
+  if (pick.empty()) return std::nullopt;
+  return pick.front();
+}
+
+void CallbackService::count_assigned(const std::string& pool, int64_t agent,
+                                     uint64_t epoch_before) {
+  std::lock_guard lock(pools_mu_);
+  auto it = pools_.find(pool);
+  if (it == pools_.end() || it->second.epoch != epoch_before) return;
+  // Exact only when this assignment was the one change since: otherwise the next call reads.
+  if (store::load_epoch() != epoch_before + 1) return;
+  for (auto& a : it->second.people)
+    if (a.id == agent) ++a.load;
+  it->second.epoch = epoch_before + 1;
 }
 
 rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rules::Firing& f) {
@@ -241,9 +257,15 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
   }
   if (!t.assignee_id && params.assign == "owner" && c.owner_id)
     if (auto u = org_.user_in(s, *c.owner_id); u && u->active) t.assignee_id = u->id;
-  if (!t.assignee_id && params.assign != "none") t.assignee_id = balanced(s, pool);
+  bool balanced_pick = false;
+  if (!t.assignee_id && params.assign != "none") {
+    t.assignee_id = balanced(s, pool);
+    balanced_pick = t.assignee_id.has_value();
+  }
 
+  uint64_t epoch = store::load_epoch();
   if (!store::insert(s, r)) return {"", "callbacks.duplicate"};
+  if (balanced_pick) count_assigned(pool, *t.assignee_id, epoch);
   std::string body = json::serialize(task_json_min(t));
   audit::append(s, now,
                 {std::nullopt, "rules", "callback.create", "callback_task", std::to_string(t.id),

@@ -190,9 +190,20 @@ class CallbackService {
   surveys::SurveyService& surveys_;
   Settings settings_;
   std::string link_secret_;
-  std::mutex agents_mu_;
-  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, std::vector<int64_t>>>
-      agents_;  // pool path → agents, briefly cached
+  // Balanced assignment's view of a pool: who may take callbacks there and their open tasks,
+  // kept for a few seconds and only while store::load_epoch() has not moved except by this
+  // service's own assignments (which it counts in) — a rule creating thousands of tasks
+  // reads the loads once, not once per task. A batch rolled back after assigning leaves the
+  // counts high for at most the few seconds; another node's changes show after them.
+  struct Pool {
+    std::chrono::steady_clock::time_point read_at;
+    uint64_t epoch = 0;
+    std::vector<org::Assignee> people;
+  };
+  std::mutex pools_mu_;
+  std::map<std::string, Pool> pools_;  // by pool path
+  // Counts an assignment made by balanced() into its pool once the task is written.
+  void count_assigned(const std::string& pool, int64_t agent, uint64_t epoch_before);
 };
 
 }  // namespace kefu::callbacks

@@ -75,6 +75,7 @@ int64_t local_day(int64_t ms) {
 }
 
 constexpr int64_t kEveryAgent = -1;
+std::atomic<uint64_t> g_load_epoch{0};
 void upsert_daily(db::Session& s, const db::Params& p);
 
 void add_daily(db::Session& s, const Row& r, int sign) {
@@ -113,6 +114,7 @@ void upsert_daily(db::Session& s, const db::Params& p) {
 
 void add_load(db::Session& s, std::optional<int64_t> agent, int64_t delta) {
   if (!agent || delta == 0) return;
+  g_load_epoch.fetch_add(1);
   s.exec(
       "INSERT INTO callback_agent_load (agent_id, open_tasks) VALUES (?, ?) ON CONFLICT "
       "(agent_id) DO UPDATE SET open_tasks = callback_agent_load.open_tasks + excluded.open_tasks",
@@ -303,25 +305,22 @@ int64_t count(db::Session& s, const QueueFilter& f) {
   return s.query_one(sql, p)->i64(0);
 }
 
-std::optional<int64_t> least_loaded(db::Session& s, const std::vector<Candidate>& people) {
-  std::string sql = "WITH c(id, weight) AS (VALUES ";
+std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
+                                                   const std::vector<int64_t>& people) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  if (people.empty()) return out;
+  std::string sql = "SELECT agent_id, open_tasks FROM callback_agent_load WHERE agent_id IN (";
   db::Params p;
-  size_t n = 0;
-  for (const auto& c : people) {
-    if (!(c.weight > 0)) continue;
-    sql += n++ ? ", (CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION))"
-               : "(CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION))";
-    p.emplace_back(c.id);
-    p.emplace_back(c.weight);
+  for (size_t i = 0; i < people.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    p.emplace_back(people[i]);
   }
-  if (n == 0) return std::nullopt;
-  sql +=
-      ") SELECT c.id FROM c LEFT JOIN callback_agent_load l ON l.agent_id = c.id "
-      "ORDER BY (COALESCE(l.open_tasks, 0) + 1) / c.weight, c.id LIMIT 1";
-  auto r = s.query_one(sql, p);
-  if (!r) return std::nullopt;
-  return r->i64(0);
+  sql += ")";
+  for (const auto& r : s.query(sql, p)) out.emplace_back(r.i64(0), r.i64(1));
+  return out;
 }
+
+uint64_t load_epoch() { return g_load_epoch.load(); }
 
 void add_attempt(db::Session& s, const Attempt& a) {
   s.exec(

@@ -42,15 +42,12 @@ struct QueueFilter {
 std::vector<Row> queue(db::Session& s, const QueueFilter& f);
 int64_t count(db::Session& s, const QueueFilter& f);
 
-// Balanced assignment of one task (org::balance's rule for one item, in SQL so a rule
-// creating thousands of tasks reads one row per task): the candidate whose open tasks + 1,
-// divided by their capacity weight, is lowest; ties go to the lowest id. Candidates with a
-// weight <= 0 take nothing.
-struct Candidate {
-  int64_t id = 0;
-  double weight = 1.0;
-};
-std::optional<int64_t> least_loaded(db::Session& s, const std::vector<Candidate>& people);
+// Open tasks per agent (agents without a row have none), for balanced assignment.
+std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
+                                                   const std::vector<int64_t>& people);
+// Moves with every change of an agent's open tasks in this process: a cached copy of the
+// loads is exact while it has not moved (see CallbackService::balanced).
+uint64_t load_epoch();
 
 struct Attempt {
   int64_t id = 0;

@@ -30,12 +30,6 @@ void require(const auth::Principal& p, std::string_view perm) {
   if (!p.can(perm)) throw Error::forbidden();
 }
 
-std::vector<Classification> active_defs(db::Session& s, const std::string& only = "") {
-  std::vector<Classification> out;
-  for (auto& c : store::classifications(s))
-    if (c.def.active && (only.empty() || c.def.code == only)) out.push_back(std::move(c.def));
-  return out;
-}
 
 ClassificationView view_of(const store::StoredClassification& c) {
   return {c.def, c.version, c.updated_at, blank_class(c.def)};
@@ -82,7 +76,9 @@ std::vector<FieldError> CustomerService::check_classification_in(db::Session& s,
 
 int64_t CustomerService::reclassify(db::Session& s, const std::vector<int64_t>& ids, int64_t now,
                                     const std::string& only) const {
-  auto defs = active_defs(s, only);
+  std::vector<Classification> defs;
+  for (const auto& d : *active_in(s))
+    if (only.empty() || d.code == only) defs.push_back(d);
   if (defs.empty() || ids.empty()) return 0;
   auto histories = store::histories(s, ids);
   auto stored = store::stored_classes(s, ids);
@@ -106,9 +102,26 @@ int64_t CustomerService::reclassify(db::Session& s, const std::vector<int64_t>& 
   return changed;
 }
 
+std::shared_ptr<const std::vector<Classification>> CustomerService::active_in(
+    db::Session& s) const {
+  std::string stamp = store::classifications_stamp(s);
+  {
+    std::lock_guard lock(active_mu_);
+    if (active_ && stamp == active_stamp_) return active_;
+  }
+  auto fresh = std::make_shared<std::vector<Classification>>();
+  for (auto& c : store::classifications(s))
+    if (c.def.active) fresh->push_back(std::move(c.def));
+  std::lock_guard lock(active_mu_);
+  active_ = fresh;
+  active_stamp_ = stamp;
+  return fresh;
+}
+
 void CustomerService::fill_classes(db::Session& s, const std::vector<CustomerView*>& views) const {
   if (views.empty()) return;
-  auto defs = active_defs(s);
+  auto active = active_in(s);
+  const auto& defs = *active;
   if (defs.empty()) return;
   std::vector<int64_t> ids;
   for (auto* v : views) ids.push_back(v->customer.id);

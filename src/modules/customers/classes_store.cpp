@@ -121,6 +121,13 @@ std::optional<Classification> classification_from_text(const std::string& text) 
   return c;
 }
 
+std::string classifications_stamp(db::Session& s) {
+  auto r = s.query_one(
+      "SELECT COUNT(*), COALESCE(SUM(version), 0), COALESCE(MAX(updated_at), 0), "
+      "COALESCE(SUM(active), 0) FROM customer_classifications");
+  return r->str(0) + "/" + r->str(1) + "/" + r->str(2) + "/" + r->str(3);
+}
+
 std::vector<StoredClassification> classifications(db::Session& s) {
   std::vector<StoredClassification> out;
   for (const auto& r : s.query("SELECT definition, version, updated_at FROM "

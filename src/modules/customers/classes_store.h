@@ -17,6 +17,8 @@ struct StoredClassification {
   int64_t updated_at = 0;
 };
 std::vector<StoredClassification> classifications(db::Session& s);
+// Changes whenever a classification is added, saved or switched on or off.
+std::string classifications_stamp(db::Session& s);
 std::optional<StoredClassification> classification(db::Session& s, const std::string& code);
 // Saves a new version (and keeps it in the versions table); returns the version number.
 int64_t save_classification(db::Session& s, const Classification& c, std::optional<int64_t> by,

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -343,6 +345,9 @@ class CustomerService {
                      std::optional<int64_t> by, int64_t now) const;
   std::vector<FieldError> check_classification_in(db::Session& s, const Classification& c) const;
   int64_t next_night(int64_t now) const;  // the next 02:00 in the company's zone
+  // The active classifications, parsed once per change (every event and every rule's
+  // customer read needs them); checked against a one-row stamp on each use.
+  std::shared_ptr<const std::vector<Classification>> active_in(db::Session& s) const;
 
   db::Database& db_;
   const Clock& clock_;
@@ -350,6 +355,9 @@ class CustomerService {
   std::vector<MergeHook> merge_hooks_;
   int zone_offset_minutes_ = 480;
   std::function<void()> wake_jobs_;
+  mutable std::mutex active_mu_;
+  mutable std::string active_stamp_;
+  mutable std::shared_ptr<const std::vector<Classification>> active_;
 };
 
 }  // namespace kefu::customers

@@ -331,7 +331,7 @@ Rule RuleService::update(const auth::Principal& p, int64_t id, const RuleInput& 
 
 bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEvent& e,
                            Firing& f, Facts& facts,
-                           std::optional<customers::CustomerFacts>& customer) {
+                           std::optional<customers::CustomerFacts>& customer, bool event_only) {
   json::object payload;
   try {
     auto v = json::parse(e.payload_json);
@@ -364,6 +364,7 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   // The event's own fields first: most events of a busy trigger fail on them (an amount, a
   // store), and those cost no read of the customer.
   if (!matches(r.def, facts, unit_paths, "event.")) return false;
+  if (event_only) return true;
   if (!customer || customer->customer.id != *customer_id)
     customer = customers_.facts_in(s, *customer_id, opt_int(payload, "asset_id"));
   if (!customer) return false;
@@ -416,9 +417,17 @@ bool RuleService::fire(db::Session& s, const Rule& r, Firing& f, ActionResult* r
   return true;
 }
 
-bool RuleService::listens_to(db::Session& s, std::string_view type) {
+bool RuleService::may_act_on(db::Session& s, const events::StoredEvent& e) {
   auto cache = rules_for(s);
-  return cache->by_trigger.find(std::string(type)) != cache->by_trigger.end();
+  auto it = cache->by_trigger.find(e.type);
+  if (it == cache->by_trigger.end()) return false;
+  Facts facts;
+  std::optional<customers::CustomerFacts> customer;
+  for (const auto& r : it->second) {
+    Firing f;
+    if (evaluate(s, r, e, f, facts, customer, true)) return true;
+  }
+  return false;
 }
 
 void RuleService::on_event(db::Session& s, const events::StoredEvent& e) {

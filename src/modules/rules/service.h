@@ -117,8 +117,9 @@ class RuleService {
 
   // The live path: the outbox consumer "rules" calls this in its transaction.
   void on_event(db::Session& s, const events::StoredEvent& e);
-  // Whether an active rule is triggered by this event type (the consumer skips the rest).
-  bool listens_to(db::Session& s, std::string_view type);
+  // Whether an active rule is triggered by this event and its own fields pass the rule's
+  // conditions on them (read-only; the consumer passes over the rest without a savepoint).
+  bool may_act_on(db::Session& s, const events::StoredEvent& e);
   // Date triggers for the local day `ymd` (the daily job); returns the firings created.
   int64_t run_date_rules(db::Session& s, const std::string& ymd);
 
@@ -131,8 +132,10 @@ class RuleService {
   void drop_cache();
   std::optional<std::string> unit_path(db::Session& s, int64_t unit_id);
   // Evaluates one rule on one event; fills `firing` when it matches.
+  // event_only: true as soon as the event's own fields pass (no customer read, no firing).
   bool evaluate(db::Session& s, const Rule& r, const events::StoredEvent& e, Firing& firing,
-                Facts& facts, std::optional<customers::CustomerFacts>& customer);
+                Facts& facts, std::optional<customers::CustomerFacts>& customer,
+                bool event_only = false);
   // Records the firing (once per key) and runs the action; false when already fired.
   bool fire(db::Session& s, const Rule& r, Firing& f, ActionResult* result);
   const ActionType* action(const std::string& type) const;

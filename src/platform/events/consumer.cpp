@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <map>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -117,20 +116,7 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
     if (c.retry_at > now) return;
     db::Rows rows = s.query(next_sql, next_params(dialect, c.txid, c.id, limit));
     std::string error;
-    std::map<std::string, bool, std::less<>> wanted;  // by type, for this batch
-    auto wants = [&](std::string_view type) {
-      if (!wants_) return true;
-      auto it = wanted.find(type);
-      if (it == wanted.end()) it = wanted.emplace(std::string(type), wants_(s, type)).first;
-      return it->second;
-    };
     for (const db::Row& r : rows) {
-      if (!wants(r.str(2))) {
-        c.txid = r.i64(8);
-        c.id = r.i64(0);
-        ++delivered;
-        continue;
-      }
       StoredEvent e;
       e.id = r.i64(0);
       e.at_ms = r.i64(1);
@@ -140,6 +126,21 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
       e.unit_id = r.opt_i64(5);
       e.actor_id = r.opt_i64(6);
       e.payload_json = r.str(7);
+      bool wanted = true;
+      try {
+        wanted = !wants_ || wants_(s, e);
+      } catch (...) {  // read-only: nothing to roll back; charged like a handler failure
+        error = error_text(std::current_exception());
+        spdlog::warn("events: consumer {} failed on event {} ({}): {}", name_, e.id, e.type, error);
+        failed = true;
+        break;
+      }
+      if (!wanted) {
+        c.txid = r.i64(8);
+        c.id = e.id;
+        ++delivered;
+        continue;
+      }
       in_hand = e.id;
       s.exec("SAVEPOINT kefu_event");  // exec, not exec_script: prepared once, not per event
       try {

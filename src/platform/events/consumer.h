@@ -27,7 +27,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <string_view>
 
 #include "platform/core/clock.h"
 #include "platform/db/database.h"
@@ -54,11 +53,11 @@ struct ConsumerStats {
 class Consumer {
  public:
   using Handler = std::function<void(db::Session&, const StoredEvent&)>;
-  // Whether the handler wants events of this type at all (asked once per batch and type,
-  // inside the batch's transaction). Events it does not want are passed over by the
-  // cursor without a savepoint or a call: a consumer that listens to few of many events
-  // costs little more than reading them.
-  using Wants = std::function<bool(db::Session&, std::string_view type)>;
+  // Whether the handler would act on this event at all: a read-only look, asked before the
+  // event's savepoint. Events it does not want are passed over by the cursor without a
+  // savepoint or a call (SQLite's savepoints cost in proportion to the database's size), so a
+  // consumer that acts on few of many events costs little more than reading them.
+  using Wants = std::function<bool(db::Session&, const StoredEvent&)>;
 
   // `name` identifies the cursor: a new name starts from the first event ever published.
   Consumer(std::string name, Handler handler, ConsumerOptions options = {}, Wants wants = {});
