@@ -593,7 +593,7 @@ L = []
 L.append("# Callbacks benchmark, %s\n" % time.strftime("%Y-%m-%d %H:%M"))
 L.append("kefu `%s`, SQLite %s (WAL, `synchronous=FULL`), one `kefu serve` with the defaults "
          "(`events.batch_size` %s, `jobs.poll_ms` 500, 4 reader connections); wrk -t2 and the server on the "
-         "same machine (%d CPUs, %s; %s; %s MiB RAM). **The machine is shared and was busy during the run** "
+         "same machine (%d CPUs, %s; %s; %s MiB RAM). **The machine is shared** "
          "(other people's builds and benchmarks; load averages, 1/5/15 min, before → after each case are in "
          "the tables): absolute numbers are noisy, the ratios to the baselines measured in the same run are "
          "the comparable figures.\n" % (version, sqlite_lib, os.environ.get("BENCH_BATCH_SIZE") or "1000, the default", os.cpu_count(), cpu, platform.platform(),
@@ -694,7 +694,7 @@ L.append("| request | connections | req/s | p50 | p99 | ratio to healthz (req/s)
 L.append("|---|---:|---:|---:|---:|---:|---:|---:|")
 for c in ("200", "32"):
     b, q = parse("base" + c), parse("queue" + c)
-    L.append("| GET /healthz (baseline) | %s | %.0f | %s | %s | 1.000 | | %d | %d |" % (
+    L.append("| GET /healthz (baseline) | %s | %.0f | %s | %s | 1.000 | %d | %d |" % (
         c, b["rps"], fmt(b["p50"]), fmt(b["p99"]), b["n"], b["bad"]))
     L.append("| GET /api/v1/callbacks (own queue) | %s | %.0f | %s | %s | %.3f | %d | %d |" % (
         c, q["rps"], fmt(q["p50"]), fmt(q["p99"]), q["rps"] / (b["rps"] or 1), q["n"], q["bad"]))

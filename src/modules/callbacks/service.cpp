@@ -18,7 +18,9 @@ namespace {
 namespace json = boost::json;
 const char* const kTask = "@entity.callback";
 
-std::string calendar_day(int64_t days) { return calendar::format_date(days); }
+std::string calendar_day(int64_t days) {
+  return calendar::format_date(days);
+}
 
 std::optional<int64_t> opt_int(const json::object& o, const char* key) {
   auto* v = o.if_contains(key);
@@ -59,14 +61,16 @@ Params params_from(const std::string& text, std::vector<FieldError>* errors) {
       if (x->is_string())
         out = std::string(x->as_string());
       else if (errors)
-        errors->push_back({std::string("params.") + k, "field.wrong_type", {{"expected", "string"}}});
+        errors->push_back(
+            {std::string("params.") + k, "field.wrong_type", {{"expected", "string"}}});
     }
   };
   auto int_of = [&](const char* k, int& out, int lo, int hi) {
     if (auto* x = o.if_contains(k)) {
       if (!x->is_int64() || x->as_int64() < lo || x->as_int64() > hi) {
         if (errors)
-          errors->push_back({std::string("params.") + k, "callbacks.param_range",
+          errors->push_back({std::string("params.") + k,
+                             "callbacks.param_range",
                              {{"min", std::to_string(lo)}, {"max", std::to_string(hi)}}});
       } else {
         out = static_cast<int>(x->as_int64());
@@ -80,8 +84,7 @@ Params params_from(const std::string& text, std::vector<FieldError>* errors) {
   text_of("kind", p.kind);
   p.pool_unit_id = opt_int(o, "pool_unit_id");
   if (errors) {
-    if (p.questionnaire.empty())
-      errors->push_back({"params.questionnaire", "field.required", {}});
+    if (p.questionnaire.empty()) errors->push_back({"params.questionnaire", "field.required", {}});
     if (p.assign != "balanced" && p.assign != "owner" && p.assign != "none")
       errors->push_back({"params.assign", "callbacks.assign_unknown", {}});
     if (p.kind != "callback" && p.kind != "verification")
@@ -130,7 +133,8 @@ void CallbackService::ensure_ready(rules::RuleService& rules) {
   d.due = {"working_days", 1};
   d.priority = 5;
   d.action = "callback";
-  d.params_json = R"({"questionnaire":"complaint_verify","kind":"verification","assign":"balanced"})";
+  d.params_json =
+      R"({"questionnaire":"complaint_verify","kind":"verification","assign":"balanced"})";
   in.def = d;
   try {
     rules.create(sys, in);
@@ -154,8 +158,8 @@ std::vector<FieldError> CallbackService::check_params(db::Session& s, const std:
   std::vector<FieldError> errors;
   Params p = params_from(text, &errors);
   if (!p.questionnaire.empty() && !surveys_.by_code(s, p.questionnaire))
-    errors.push_back({"params.questionnaire", "callbacks.questionnaire_unknown",
-                      {{"value", p.questionnaire}}});
+    errors.push_back(
+        {"params.questionnaire", "callbacks.questionnaire_unknown", {{"value", p.questionnaire}}});
   if (p.pool_unit_id && !org_.unit_in(s, *p.pool_unit_id))
     errors.push_back({"params.pool_unit_id", "callbacks.unit_unknown", {}});
   return errors;
@@ -217,8 +221,8 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
   t.rule_version = f.rule->version;
   t.event_id = f.event_id ? std::optional<int64_t>(f.event_id) : std::nullopt;
   // One callback per event and customer, whichever rules match it.
-  t.dedupe_key = f.event_id ? "event:" + std::to_string(f.event_id) + ":customer:" +
-                                  std::to_string(f.customer_id)
+  t.dedupe_key = f.event_id ? "event:" + std::to_string(f.event_id) +
+                                  ":customer:" + std::to_string(f.customer_id)
                             : f.dedupe_key;
   t.customer_id = f.customer_id;
   t.asset_id = f.asset_id;
@@ -270,9 +274,9 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
   audit::append(s, now,
                 {std::nullopt, "rules", "callback.create", "callback_task", std::to_string(t.id),
                  t.unit_path, "", body, ""});
-  events::publish(s, now,
-                  {"callback.created", "callback_task", std::to_string(t.id), t.unit_id,
-                   std::nullopt, body});
+  events::publish(
+      s, now,
+      {"callback.created", "callback_task", std::to_string(t.id), t.unit_id, std::nullopt, body});
   return {"callback:" + std::to_string(t.id), ""};
 }
 
@@ -415,8 +419,8 @@ TaskDetail CallbackService::get(const auth::Principal& p, int64_t id) {
           if (a.is_object())
             for (const auto& kv : a.as_object())
               if (kv.value().is_string())
-                values.push_back({"asset." + std::string(kv.key()),
-                                  std::string(kv.value().as_string())});
+                values.push_back(
+                    {"asset." + std::string(kv.key()), std::string(kv.value().as_string())});
         } catch (...) {
         }
       }
@@ -488,9 +492,8 @@ TaskView CallbackService::cancel(const auth::Principal& p, int64_t id, const std
     if (!store::update(s, r)) throw Error(ErrorKind::kConflict, "callbacks.version_conflict");
     r.task.version += 1;
     audit::append(s, now,
-                  {p.actor_id(), p.username, "callback.cancel", "callback_task",
-                   std::to_string(id), r.task.unit_path, before,
-                   json::serialize(task_json_min(r.task)), p.request_id});
+                  {p.actor_id(), p.username, "callback.cancel", "callback_task", std::to_string(id),
+                   r.task.unit_path, before, json::serialize(task_json_min(r.task)), p.request_id});
     out = view(s, p, r);
   });
   return out;
@@ -507,8 +510,7 @@ int CallbackService::reassign(const auth::Principal& p, const std::vector<int64_
       auto u = org_.user_in(s, *agent_id);
       auto perms = u ? org::permissions_of(u->roles) : std::vector<std::string>{};
       if (!u || !u->active || !p.in_scope(u->unit_path) ||
-          !std::binary_search(perms.begin(), perms.end(),
-                              std::string(org::perm::kCallbackWork)))
+          !std::binary_search(perms.begin(), perms.end(), std::string(org::perm::kCallbackWork)))
         throw Error::validation({{"agent_id", "callbacks.agent_unknown", {}}});
     }
     int64_t now = clock_.now_ms();
@@ -523,10 +525,10 @@ int CallbackService::reassign(const auth::Principal& p, const std::vector<int64_
       // team; the loads include the tasks moved so far.
       auto to = agent_id ? agent_id : balanced(s, p.unit_path);
       if (!to) throw Error::validation({{"agent_id", "callbacks.no_agents", {}}});
-      moved.push_back(json::object{{"id", r->task.id},
-                                   {"from", r->task.assignee_id ? json::value(*r->task.assignee_id)
-                                                                : json::value(nullptr)},
-                                   {"to", *to}});
+      moved.push_back(json::object{
+          {"id", r->task.id},
+          {"from", r->task.assignee_id ? json::value(*r->task.assignee_id) : json::value(nullptr)},
+          {"to", *to}});
       r->task.assignee_id = to;
       r->task.state = State::kPending;
       r->task.updated_at = now;
@@ -568,7 +570,8 @@ Backlog CallbackService::backlog(const auth::Principal& p) {
     for (const auto& [id, counts] : by_agent) {
       std::string name;
       if (id)
-        if (auto u = org_.user_in(s, id)) name = u->display_name.empty() ? u->username : u->display_name;
+        if (auto u = org_.user_in(s, id))
+          name = u->display_name.empty() ? u->username : u->display_name;
       b.by_agent.emplace_back(id, name, counts.first, counts.second);
     }
     for (const auto& x : store::sums(s, p.unit_path, today0, today0 + day_ms, "none", 0)) {

@@ -223,11 +223,14 @@ bool insert(db::Session& s, Row& r) {
       "max_attempts, retry_minutes, verifies_ticket_id, created_at, updated_at) VALUES (?, ?, ?, "
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO "
       "NOTHING RETURNING id",
-      {t.kind, t.rule_id, t.rule_version, t.event_id, t.dedupe_key, t.customer_id, t.asset_id,
-       t.staff_id, t.unit_id, t.unit_path, t.questionnaire_id, t.questionnaire_version,
-       r.q_channel, t.priority, std::string(to_string(t.state)), t.offer_at, t.due_at,
-       t.assignee_id, t.max_attempts, t.retry_minutes, t.verifies_ticket_id, t.created_at,
-       t.updated_at});
+      {t.kind,         t.rule_id,          t.rule_version,
+       t.event_id,     t.dedupe_key,       t.customer_id,
+       t.asset_id,     t.staff_id,         t.unit_id,
+       t.unit_path,    t.questionnaire_id, t.questionnaire_version,
+       r.q_channel,    t.priority,         std::string(to_string(t.state)),
+       t.offer_at,     t.due_at,           t.assignee_id,
+       t.max_attempts, t.retry_minutes,    t.verifies_ticket_id,
+       t.created_at,   t.updated_at});
   if (!row) return false;
   t.id = row->i64(0);
   add_daily(s, r, +1);
@@ -235,7 +238,9 @@ bool insert(db::Session& s, Row& r) {
   return true;
 }
 
-void set_offset(int minutes) { g_offset_minutes = minutes; }
+void set_offset(int minutes) {
+  g_offset_minutes = minutes;
+}
 
 std::optional<Row> find(db::Session& s, int64_t id) {
   auto r = s.query_one(std::string("SELECT ") + kCols + " FROM callback_tasks WHERE id = ?", {id});
@@ -258,17 +263,34 @@ bool update(db::Session& s, const Row& r) {
   const Task& t = r.task;
   auto before = find(s, t.id);
   if (!before || before->task.version != t.version) return false;
-  bool ok = s.exec(
-             "UPDATE callback_tasks SET state = ?, offer_at = ?, due_at = ?, next_try_at = ?, "
-             "assignee_id = ?, attempts = ?, last_outcome = ?, answer_id = ?, channel = ?, "
-             "satisfied = ?, dissatisfied = ?, hotline_told = ?, fault_fixed = ?, ticket_ids = ?, "
-             "done_at = ?, close_reason = ?, link_sent_at = ?, updated_at = ?, version = ? "
-             "WHERE id = ? AND version = ?",
-             {std::string(to_string(t.state)), t.offer_at, t.due_at, t.next_try_at,
-              t.assignee_id, t.attempts, t.last_outcome, t.answer_id, t.channel,
-              opt_b(t.satisfied), t.dissatisfied, opt_b(r.hotline_told), opt_b(r.fault_fixed),
-              ids_json(t.ticket_ids), t.done_at, t.close_reason, r.link_sent_at, t.updated_at,
-              t.version + 1, t.id, t.version}) == 1;
+  bool ok =
+      s.exec(
+          "UPDATE callback_tasks SET state = ?, offer_at = ?, due_at = ?, next_try_at = ?, "
+          "assignee_id = ?, attempts = ?, last_outcome = ?, answer_id = ?, channel = ?, "
+          "satisfied = ?, dissatisfied = ?, hotline_told = ?, fault_fixed = ?, ticket_ids = ?, "
+          "done_at = ?, close_reason = ?, link_sent_at = ?, updated_at = ?, version = ? "
+          "WHERE id = ? AND version = ?",
+          {std::string(to_string(t.state)),
+           t.offer_at,
+           t.due_at,
+           t.next_try_at,
+           t.assignee_id,
+           t.attempts,
+           t.last_outcome,
+           t.answer_id,
+           t.channel,
+           opt_b(t.satisfied),
+           t.dissatisfied,
+           opt_b(r.hotline_told),
+           opt_b(r.fault_fixed),
+           ids_json(t.ticket_ids),
+           t.done_at,
+           t.close_reason,
+           r.link_sent_at,
+           t.updated_at,
+           t.version + 1,
+           t.id,
+           t.version}) == 1;
   if (!ok) return false;
   // The task's contribution to the roll-ups and its agent's load move with it.
   add_daily(s, *before, -1);
@@ -320,7 +342,9 @@ std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
   return out;
 }
 
-uint64_t load_epoch() { return g_load_epoch.load(); }
+uint64_t load_epoch() {
+  return g_load_epoch.load();
+}
 
 void add_attempt(db::Session& s, const Attempt& a) {
   s.exec(
@@ -335,8 +359,8 @@ std::vector<Attempt> attempts(db::Session& s, int64_t task_id) {
            "SELECT id, task_id, at, agent_id, outcome, note, call_back_at, override_reason FROM "
            "callback_attempts WHERE task_id = ? ORDER BY id",
            {task_id}))
-    out.push_back({r.i64(0), r.i64(1), r.i64(2), r.opt_i64(3), r.str(4), r.str(5), r.opt_i64(6),
-                   r.str(7)});
+    out.push_back(
+        {r.i64(0), r.i64(1), r.i64(2), r.opt_i64(3), r.str(4), r.str(5), r.opt_i64(6), r.str(7)});
   return out;
 }
 
@@ -375,8 +399,7 @@ std::vector<Sums> sums(db::Session& s, const std::string& path, int64_t from, in
   if (group == "unit") key = "unit_id";
   if (group == "agent") key = "agent_id";
   if (group == "channel") key = "q_channel";
-  std::string sql = "SELECT " + key + ", " + kSumCols +
-                    " FROM callback_daily WHERE " +
+  std::string sql = "SELECT " + key + ", " + kSumCols + " FROM callback_daily WHERE " +
                     (key == "agent_id" ? "agent_id >= 0" : "agent_id = -1") +
                     " AND unit_path LIKE ? AND day >= ? AND day < ?";
   // "none": one total row (a constant is not a column: GROUP BY 0 would be positional).
@@ -396,21 +419,19 @@ std::vector<Sums> by_q_channel(db::Session& s, const std::string& path, int64_t 
   return sums(s, path, from, to, "channel", 0);
 }
 
-std::vector<int64_t> ticket_ids(db::Session& s, const std::string& path, int64_t from,
-                                int64_t to) {
+std::vector<int64_t> ticket_ids(db::Session& s, const std::string& path, int64_t from, int64_t to) {
   std::vector<int64_t> out;
-  for (const auto& r : s.query(
-           "SELECT ticket_ids FROM callback_tasks WHERE ticket_ids <> '[]' AND due_at >= ? AND "
-           "due_at < ? AND unit_path LIKE ?",
-           {from, to, path + "%"})) {
+  for (const auto& r :
+       s.query("SELECT ticket_ids FROM callback_tasks WHERE ticket_ids <> '[]' AND due_at >= ? AND "
+               "due_at < ? AND unit_path LIKE ?",
+               {from, to, path + "%"})) {
     auto ids = ids_from(r.str(0));
     out.insert(out.end(), ids.begin(), ids.end());
   }
   return out;
 }
 
-std::string secret(db::Session& s, const std::string& name, const std::string& fresh,
-                   int64_t now) {
+std::string secret(db::Session& s, const std::string& name, const std::string& fresh, int64_t now) {
   s.exec(
       "INSERT INTO app_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO "
       "NOTHING",

@@ -30,13 +30,13 @@ void require(const auth::Principal& p, std::string_view perm) {
   if (!p.can(perm)) throw Error::forbidden();
 }
 
-
 ClassificationView view_of(const store::StoredClassification& c) {
   return {c.def, c.version, c.updated_at, blank_class(c.def)};
 }
 
 ClassRun run_view(const store::Run& r) {
-  return {r.id, r.reason, r.classification, r.total, r.done, r.changed, r.started_at, r.finished_at};
+  return {r.id,   r.reason,  r.classification, r.total,
+          r.done, r.changed, r.started_at,     r.finished_at};
 }
 
 std::string batch_key(int64_t run, int64_t after) {
@@ -66,10 +66,10 @@ std::vector<FieldError> CustomerService::check_classification_in(db::Session& s,
     for (size_t j = 0; j < c.classes[i].conditions.size(); ++j) {
       const auto& x = c.classes[i].conditions[j];
       if (!x.asset_type.empty() && !types.count(x.asset_type))
-        errors.push_back({"classes[" + std::to_string(i) + "].conditions[" + std::to_string(j) +
-                              "].asset_type",
-                          "customer.asset_type_unknown",
-                          {}});
+        errors.push_back(
+            {"classes[" + std::to_string(i) + "].conditions[" + std::to_string(j) + "].asset_type",
+             "customer.asset_type_unknown",
+             {}});
     }
   return errors;
 }
@@ -160,7 +160,8 @@ ClassRun CustomerService::start_run(db::Session& s, const std::string& reason,
 
 int64_t CustomerService::next_night(int64_t now) const {
   int64_t offset = zone_offset_minutes_ * 60 * 1000LL;
-  int64_t local_day = (now + offset) / kDayMs * kDayMs;  // local midnight, as a UTC instant + offset
+  int64_t local_day =
+      (now + offset) / kDayMs * kDayMs;  // local midnight, as a UTC instant + offset
   int64_t at = local_day + 2 * 3600 * 1000LL - offset;
   return at > now ? at : at + kDayMs;
 }
@@ -172,7 +173,10 @@ void CustomerService::run_nightly(db::Session& s) {
   int64_t now = clock_.now_ms();
   start_run(s, "nightly", "", std::nullopt, now);
   int64_t next = next_night(now);
-  jobs::schedule(s, now, {kClassNightlyJob, "night:" + std::to_string((next + zone_offset_minutes_ * 60000LL) / kDayMs), next, "{}", 5});
+  jobs::schedule(
+      s, now,
+      {kClassNightlyJob,
+       "night:" + std::to_string((next + zone_offset_minutes_ * 60000LL) / kDayMs), next, "{}", 5});
 }
 
 // One batch of a run: the next customers after the run's cursor; the cursor, the counts

@@ -23,8 +23,8 @@ std::string text_of(const json::object& o, const char* key) {
 }
 
 ClassDef class_from(const json::object& o) {
-  ClassDef d{text_of(o, "code"), text_of(o, "label_zh"), text_of(o, "label_en"),
-             text_of(o, "colour"), {}};
+  ClassDef d{
+      text_of(o, "code"), text_of(o, "label_zh"), text_of(o, "label_en"), text_of(o, "colour"), {}};
   if (auto* cs = o.if_contains("conditions"); cs && cs->is_array()) {
     for (const auto& cv : cs->as_array()) {
       if (!cv.is_object()) continue;
@@ -56,7 +56,8 @@ void load_events(db::Session& s, const std::vector<int64_t>& ids, std::map<int64
     size_t n = std::min<size_t>(500, ids.size() - at);
     db::Params p(ids.begin() + at, ids.begin() + at + n);
     for (const auto& r : s.query("SELECT customer_id, kind, occurred_at, amount_fen FROM "
-                                 "customer_events WHERE customer_id IN (" + marks(n) + ")",
+                                 "customer_events WHERE customer_id IN (" +
+                                     marks(n) + ")",
                                  p))
       out[r.i64(0)].events.push_back({r.str(1), r.i64(2), r.i64(3)});
   }
@@ -67,7 +68,8 @@ void load_assets(db::Session& s, const std::vector<int64_t>& ids, std::map<int64
     size_t n = std::min<size_t>(500, ids.size() - at);
     db::Params p(ids.begin() + at, ids.begin() + at + n);
     for (const auto& r : s.query(
-             "SELECT customer_id, type, attrs FROM assets WHERE customer_id IN (" + marks(n) + ")", p)) {
+             "SELECT customer_id, type, attrs FROM assets WHERE customer_id IN (" + marks(n) + ")",
+             p)) {
       HistoryAsset a{r.str(1), {}};
       boost::system::error_code ec;
       auto v = json::parse(r.str(2), ec);
@@ -117,7 +119,8 @@ std::optional<Classification> classification_from_text(const std::string& text) 
   if (auto* cs = o.if_contains("classes"); cs && cs->is_array())
     for (const auto& k : cs->as_array())
       if (k.is_object()) c.classes.push_back(class_from(k.as_object()));
-  if (auto* d = o.if_contains("default"); d && d->is_object()) c.fallback = class_from(d->as_object());
+  if (auto* d = o.if_contains("default"); d && d->is_object())
+    c.fallback = class_from(d->as_object());
   return c;
 }
 
@@ -138,7 +141,8 @@ std::vector<StoredClassification> classifications(db::Session& s) {
 
 std::optional<StoredClassification> classification(db::Session& s, const std::string& code) {
   auto r = s.query_one(
-      "SELECT definition, version, updated_at FROM customer_classifications WHERE code = ?", {code});
+      "SELECT definition, version, updated_at FROM customer_classifications WHERE code = ?",
+      {code});
   if (!r) return std::nullopt;
   auto c = classification_from_text(r->str(0));
   if (!c) return std::nullopt;
@@ -177,7 +181,8 @@ std::map<int64_t, std::map<std::string, std::string>> stored_classes(
     size_t n = std::min<size_t>(500, ids.size() - at);
     db::Params p(ids.begin() + at, ids.begin() + at + n);
     for (const auto& r : s.query("SELECT customer_id, classification, class_code FROM "
-                                 "customer_classes WHERE customer_id IN (" + marks(n) + ")",
+                                 "customer_classes WHERE customer_id IN (" +
+                                     marks(n) + ")",
                                  p))
       out[r.i64(0)][r.str(1)] = r.str(2);
   }
@@ -211,8 +216,9 @@ std::vector<int64_t> customer_ids_after(db::Session& s, int64_t after, int limit
 }
 
 int64_t count_customers(db::Session& s, bool only_history) {
-  return s.query_one(only_history ? "SELECT COUNT(DISTINCT customer_id) FROM customer_events"
-                                  : "SELECT COUNT(*) FROM customers")
+  return s
+      .query_one(only_history ? "SELECT COUNT(DISTINCT customer_id) FROM customer_events"
+                              : "SELECT COUNT(*) FROM customers")
       ->i64(0);
 }
 
@@ -242,9 +248,9 @@ void update_run(db::Session& s, const Run& r) {
 
 std::vector<Run> recent_runs(db::Session& s, int limit) {
   std::vector<Run> out;
-  for (const auto& r : s.query(std::string("SELECT ") + kRunCols +
-                                   " FROM classification_runs ORDER BY id DESC LIMIT ?",
-                               {limit}))
+  for (const auto& r : s.query(
+           std::string("SELECT ") + kRunCols + " FROM classification_runs ORDER BY id DESC LIMIT ?",
+           {limit}))
     out.push_back(run_from(r));
   return out;
 }
@@ -252,12 +258,12 @@ std::vector<Run> recent_runs(db::Session& s, int limit) {
 std::vector<PathCount> class_counts(db::Session& s, const std::string& classification,
                                     const std::string& path_prefix) {
   std::vector<PathCount> out;
-  for (const auto& r : s.query(
-           "SELECT c.unit_path, cc.class_code, COUNT(*) FROM customers c LEFT JOIN "
-           "customer_classes cc ON cc.customer_id = c.id AND cc.classification = ? WHERE "
-           "c.deleted_at IS NULL AND c.merged_into IS NULL AND c.unit_path LIKE ? GROUP BY "
-           "c.unit_path, cc.class_code",
-           {classification, path_prefix + "%"}))
+  for (const auto& r :
+       s.query("SELECT c.unit_path, cc.class_code, COUNT(*) FROM customers c LEFT JOIN "
+               "customer_classes cc ON cc.customer_id = c.id AND cc.classification = ? WHERE "
+               "c.deleted_at IS NULL AND c.merged_into IS NULL AND c.unit_path LIKE ? GROUP BY "
+               "c.unit_path, cc.class_code",
+               {classification, path_prefix + "%"}))
     out.push_back({r.str(0), r.str(1), r.i64(2)});
   return out;
 }

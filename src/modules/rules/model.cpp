@@ -9,9 +9,9 @@
 namespace kefu::rules {
 namespace {
 
-const std::set<std::string, std::less<>> kOps = {"=",  "!=",     "<",        "<=",           ">",
-                                                 ">=", "in",     "not_in",   "contains",     "not_contains",
-                                                 "exists", "missing", "in_unit"};
+const std::set<std::string, std::less<>> kOps = {
+    "=",        "!=",           "<",      "<=",      ">",      ">=", "in", "not_in",
+    "contains", "not_contains", "exists", "missing", "in_unit"};
 
 // Fields every customer-related trigger offers.
 std::vector<Field> customer_fields() {
@@ -199,11 +199,12 @@ std::optional<Field> find_field(const std::vector<Field>& fields, std::string_vi
   return std::nullopt;
 }
 
-bool valid_op(std::string_view op) { return kOps.count(op) > 0; }
+bool valid_op(std::string_view op) {
+  return kOps.count(op) > 0;
+}
 
 bool op_fits(std::string_view op, FieldType type) {
-  if (op == "exists" || op == "missing" || op == "=" || op == "!=" || op == "in" ||
-      op == "not_in")
+  if (op == "exists" || op == "missing" || op == "=" || op == "!=" || op == "in" || op == "not_in")
     return true;
   if (op == "contains" || op == "not_contains")
     return type == FieldType::kList || type == FieldType::kText;

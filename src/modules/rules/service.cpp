@@ -70,8 +70,8 @@ bool looks_at(const Definition& d, const std::string& key) {
 }
 
 void customer_facts(const customers::CustomerFacts& c, Facts& f) {
-  f["customer.kind"] = std::string(c.customer.kind == customers::Kind::kPerson ? "person"
-                                                                              : "organisation");
+  f["customer.kind"] =
+      std::string(c.customer.kind == customers::Kind::kPerson ? "person" : "organisation");
   f["customer.source"] = c.customer.source;
   f["customer.tags"] = c.customer.tags;
   f["customer.unit_id"] = c.customer.unit_id;
@@ -112,7 +112,9 @@ RuleService::RuleService(db::Database& db, const Clock& clock, org::OrgService& 
       customers_(customers),
       working_days_(std::move(working_days)) {}
 
-void RuleService::register_action(ActionType a) { actions_.push_back(std::move(a)); }
+void RuleService::register_action(ActionType a) {
+  actions_.push_back(std::move(a));
+}
 
 const ActionType* RuleService::action(const std::string& type) const {
   for (const auto& a : actions_)
@@ -209,8 +211,7 @@ void RuleService::check_cycles(db::Session& s, const Rule& candidate) {
   for (const auto& row : store::list(s, true))
     if (row.rule.id != candidate.id) add(rule_from(row));
   add(candidate);
-  if (has_cycle(edges))
-    throw Error::validation({{"definition.trigger.event", "rules.cycle", {}}});
+  if (has_cycle(edges)) throw Error::validation({{"definition.trigger.event", "rules.cycle", {}}});
 }
 
 Rule RuleService::scoped(db::Session& s, const auth::Principal& p, int64_t id) {
@@ -261,7 +262,8 @@ Rule RuleService::create(const auth::Principal& p, const RuleInput& in) {
       auto more = check(s, *in.def);
       errors.insert(errors.end(), more.begin(), more.end());
     }
-    if (in.code && store::find_code(s, *in.code)) errors.push_back({"code", "rules.code_taken", {}});
+    if (in.code && store::find_code(s, *in.code))
+      errors.push_back({"code", "rules.code_taken", {}});
     if (!errors.empty()) throw Error::validation(errors);
     int64_t now = clock_.now_ms();
     store::RuleRow row;
@@ -320,18 +322,18 @@ Rule RuleService::update(const auth::Principal& p, int64_t id, const RuleInput& 
     store::RuleRow row{r, json::serialize(definition_json(r.def))};
     store::update(s, row, p.actor_id());
     out = r;
-    audit::append(s, now,
-                  {p.actor_id(), p.username, "rule.update", "rule", std::to_string(id),
-                   r.unit_path, json::serialize(rule_json(before)), json::serialize(rule_json(r)),
-                   p.request_id});
+    audit::append(
+        s, now,
+        {p.actor_id(), p.username, "rule.update", "rule", std::to_string(id), r.unit_path,
+         json::serialize(rule_json(before)), json::serialize(rule_json(r)), p.request_id});
   });
   drop_cache();
   return out;
 }
 
-bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEvent& e,
-                           Firing& f, Facts& facts,
-                           std::optional<customers::CustomerFacts>& customer, bool event_only) {
+bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEvent& e, Firing& f,
+                           Facts& facts, std::optional<customers::CustomerFacts>& customer,
+                           bool event_only) {
   json::object payload;
   try {
     auto v = json::parse(e.payload_json);
@@ -489,8 +491,8 @@ DryRun RuleService::dry_run(const auth::Principal& p, int64_t unit_id, const Def
         if (!evaluate(s, r, e, f, facts, customer) || f.occurred_at < since) continue;
         ++out.matched;
         if (out.sample.size() < 50)
-          out.sample.push_back({e.id, e.type, f.customer_id, customer->customer.name,
-                                f.occurred_at, f.offer_at, f.due_at});
+          out.sample.push_back({e.id, e.type, f.customer_id, customer->customer.name, f.occurred_at,
+                                f.offer_at, f.due_at});
       }
     }
     out.truncated = out.examined >= kCap;
@@ -533,13 +535,12 @@ BackfillResult RuleService::backfill(const auth::Principal& p, int64_t id, int d
         }
       }
       if (n > 0)
-        audit::append(s, clock_.now_ms(),
-                      {p.actor_id(), p.username, "rule.backfill", "rule", std::to_string(id),
-                       r.unit_path, "",
-                       json::serialize(json::object{{"days", days},
-                                                    {"examined", out.examined},
-                                                    {"created", out.created}}),
-                       p.request_id});
+        audit::append(
+            s, clock_.now_ms(),
+            {p.actor_id(), p.username, "rule.backfill", "rule", std::to_string(id), r.unit_path, "",
+             json::serialize(json::object{
+                 {"days", days}, {"examined", out.examined}, {"created", out.created}}),
+             p.request_id});
     });
     if (n == 0) break;
   }

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <initializer_list>
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 #include "platform/core/ids.h"
 
@@ -77,7 +77,9 @@ Sender::Sender(db::Database& db, const Clock& clock, GatewayOptions options, std
       node_id_(std::move(node_id)),
       poll_ms_(poll_ms) {}
 
-Sender::~Sender() { stop(); }
+Sender::~Sender() {
+  stop();
+}
 
 void Sender::start() {
   if (thread_.joinable()) return;
@@ -145,9 +147,10 @@ void Sender::record(const Message& m, const Outcome& o) {
       spdlog::warn("notify: message {} not taken (try {}), again in {} s: {}", m.id, tries,
                    *delay / 1000, o.error);
       db_.write([&](db::Session& s) {
-        s.exec("UPDATE messages SET state = 'queued', tries = ?, send_after = ?, error = ?, "
-               "claimed_by = '' WHERE id = ?",
-               {tries, now + *delay, o.error, m.id});
+        s.exec(
+            "UPDATE messages SET state = 'queued', tries = ?, send_after = ?, error = ?, "
+            "claimed_by = '' WHERE id = ?",
+            {tries, now + *delay, o.error, m.id});
       });
       return;
     }
@@ -176,10 +179,9 @@ Sender::Outcome Sender::deliver(const Message& m) {
 }
 
 Sender::Outcome Sender::capture(const Message& m) {
-  boost::json::object line{{"id", m.id},           {"channel", m.channel},
-                           {"recipient", m.recipient}, {"subject", m.subject},
-                           {"body", m.body},       {"ref", m.ref},
-                           {"at", clock_.now_ms()}};
+  boost::json::object line{
+      {"id", m.id},     {"channel", m.channel}, {"recipient", m.recipient}, {"subject", m.subject},
+      {"body", m.body}, {"ref", m.ref},         {"at", clock_.now_ms()}};
   std::lock_guard lock(file_mu_);
   std::ofstream out(options_.capture_file, std::ios::app);
   out << boost::json::serialize(line) << "\n";

@@ -28,16 +28,19 @@ class Connection {
   std::string connect(const std::string& host, int port) {
     tcp::resolver resolver(ioc_);
     tcp::resolver::results_type endpoints;
-    auto ec = run([&](auto done) {
-      resolver.async_resolve(host, std::to_string(port),
-                             [&endpoints, done](error_code e, tcp::resolver::results_type r) {
-                               endpoints = std::move(r);
-                               done(e);
-                             });
-    }, [&resolver] { resolver.cancel(); });
+    auto ec = run(
+        [&](auto done) {
+          resolver.async_resolve(host, std::to_string(port),
+                                 [&endpoints, done](error_code e, tcp::resolver::results_type r) {
+                                   endpoints = std::move(r);
+                                   done(e);
+                                 });
+        },
+        [&resolver] { resolver.cancel(); });
     if (!ec)
       ec = run([&](auto done) {
-        asio::async_connect(socket_, endpoints, [done](error_code e, const tcp::endpoint&) { done(e); });
+        asio::async_connect(socket_, endpoints,
+                            [done](error_code e, const tcp::endpoint&) { done(e); });
       });
     return ec ? "connect " + host + ":" + std::to_string(port) + ": " + ec.message() : "";
   }
@@ -145,8 +148,7 @@ std::optional<SmtpResult> greet(Connection& c, const SmtpSettings& s) {
 }  // namespace
 
 SmtpResult send_smtp(const SmtpSettings& s, const mail::Mail& m) {
-  if (!mail::valid_address(m.to))
-    return {Verdict::kFailed, "not an email address: " + m.to};
+  if (!mail::valid_address(m.to)) return {Verdict::kFailed, "not an email address: " + m.to};
   if (!mail::valid_address(s.from))
     return {Verdict::kFailed, "notify.smtp_from is not an email address: " + s.from};
   Connection c(s.timeout_ms);
