@@ -331,13 +331,9 @@ std::vector<std::pair<int64_t, int64_t>> open_load(db::Session& s,
                                                    const std::vector<int64_t>& people) {
   std::vector<std::pair<int64_t, int64_t>> out;
   if (people.empty()) return out;
-  std::string sql = "SELECT agent_id, open_tasks FROM callback_agent_load WHERE agent_id IN (";
   db::Params p;
-  for (size_t i = 0; i < people.size(); ++i) {
-    sql += i ? ", ?" : "?";
-    p.emplace_back(people[i]);
-  }
-  sql += ")";
+  std::string sql = "SELECT agent_id, open_tasks FROM callback_agent_load WHERE agent_id IN " +
+                    db::in_list(people, p);
   for (const auto& r : s.query(sql, p)) out.emplace_back(r.i64(0), r.i64(1));
   return out;
 }

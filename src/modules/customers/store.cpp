@@ -60,16 +60,16 @@ Customer from(const db::Row& r) {
 
 void load_phones(db::Session& s, std::vector<Customer>& cs) {
   if (cs.empty()) return;
-  std::string sql =
-      "SELECT customer_id, number, label, is_primary FROM customer_phones WHERE customer_id IN (";
-  db::Params p;
+  std::vector<int64_t> ids;
   std::map<int64_t, Customer*> by_id;
   for (auto& c : cs) {
-    sql += p.empty() ? "?" : ", ?";
-    p.emplace_back(c.id);
+    ids.push_back(c.id);
     by_id[c.id] = &c;
   }
-  sql += ") ORDER BY customer_id, is_primary DESC, number";
+  db::Params p;
+  std::string sql =
+      "SELECT customer_id, number, label, is_primary FROM customer_phones WHERE customer_id IN " +
+      db::in_list(ids, p) + " ORDER BY customer_id, is_primary DESC, number";
   for (const auto& r : s.query(sql, p))
     by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2), r.boolean(3)});
 }
@@ -92,24 +92,12 @@ std::optional<Customer> find(db::Session& s, int64_t id) {
   return cs.front();
 }
 
-namespace {
-// " IN (?, ?, ...)" with the ids as parameters.
-std::string in_list(const std::vector<int64_t>& ids, db::Params& p) {
-  std::string sql = " IN (";
-  for (size_t i = 0; i < ids.size(); ++i) {
-    sql += i ? ", ?" : "?";
-    p.emplace_back(ids[i]);
-  }
-  return sql + ")";
-}
-}  // namespace
-
 std::vector<Customer> find_many(db::Session& s, const std::vector<int64_t>& ids) {
   std::vector<Customer> out;
   if (ids.empty()) return out;
   db::Params p;
-  std::string sql = std::string("SELECT ") + kCols + " FROM customers c WHERE c.id" +
-                    in_list(ids, p) + " AND c.deleted_at IS NULL";
+  std::string sql = std::string("SELECT ") + kCols + " FROM customers c WHERE c.id IN " +
+                    db::in_list(ids, p) + " AND c.deleted_at IS NULL";
   for (const auto& r : s.query(sql, p)) out.push_back(from(r));
   load_phones(s, out);
   return out;
@@ -186,8 +174,9 @@ std::vector<Customer> list(db::Session& s, const Filter& f) {
   } else if (f.class_of && !f.class_blank) {
     // A class walks its (classification, class, customer_id) index newest first and joins
     // each customer by key: pages stay cheap however rare the class is.
-    sql += " JOIN customer_classes cc ON cc.customer_id = c.id WHERE cc.classification = ? AND "
-           "cc.class_code = ?";
+    sql +=
+        " JOIN customer_classes cc ON cc.customer_id = c.id WHERE cc.classification = ? AND "
+        "cc.class_code = ?";
     p.emplace_back(f.class_of->first);
     p.emplace_back(f.class_of->second);
     order = " ORDER BY cc.customer_id DESC";
@@ -345,7 +334,8 @@ std::vector<Asset> find_assets(db::Session& s, const std::vector<int64_t>& ids) 
   std::vector<Asset> out;
   if (ids.empty()) return out;
   db::Params p;
-  std::string sql = std::string("SELECT ") + kAssetCols + " FROM assets WHERE id" + in_list(ids, p);
+  std::string sql =
+      std::string("SELECT ") + kAssetCols + " FROM assets WHERE id IN " + db::in_list(ids, p);
   for (const auto& r : s.query(sql, p)) out.push_back(asset_from(r));
   return out;
 }

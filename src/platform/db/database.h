@@ -42,6 +42,19 @@ class Param {
 };
 using Params = std::vector<Param>;
 
+// "(?, ?, ...)" for `WHERE x IN ` with the values appended to `params`; "(NULL)" for none
+// (matches nothing on both dialects).
+template <class T>
+std::string in_list(const std::vector<T>& values, Params& params) {
+  if (values.empty()) return "(NULL)";
+  std::string sql = "(";
+  for (size_t i = 0; i < values.size(); ++i) {
+    sql += i ? ", ?" : "?";
+    params.emplace_back(values[i]);
+  }
+  return sql + ")";
+}
+
 class Row {
  public:
   explicit Row(std::vector<Value> cols) : cols_(std::move(cols)) {}
