@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/kefu-ccache}
+# Paths relative to the checkout, so a fresh clone or a second worktree reuses the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=1
 pg_dir=$(mktemp -d /tmp/kefu-test-pg.XXXXXX)
 pg_port=${KEFU_TEST_PG_PORT:-55432}
 cleanup() { scripts/pg-test-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }

@@ -114,7 +114,7 @@ tickets::WorkingTime working_time(calendar::CalendarService& cal) {
   };
   t.end_of_day = [&cal](int64_t unit, int64_t start) { return cal.due_same_day(unit, start); };
   t.between = [&cal](int64_t unit, int64_t a, int64_t b) {
-    return calendar::working_minutes_between(cal.for_unit(unit), a, b);
+    return calendar::working_minutes_between(*cal.for_unit(unit), a, b);
   };
   return t;
 }

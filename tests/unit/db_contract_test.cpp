@@ -216,6 +216,53 @@ TEST_P(DbContract, WriteRollsBackWhenFnThrows) {
   EXPECT_EQ(count(), 1);
 }
 
+TEST_P(DbContract, DeferredWorkRunsAtTheEndOnlyForWritesThatSucceed) {
+  create_table("s TEXT NOT NULL, seq INTEGER NOT NULL");
+  // Many concurrent writers, so that SQLite puts several into one group commit: each defers
+  // a row; every third one then fails, and its deferred row must go with it.
+  constexpr int kWriters = 24;
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        db_->write([&](Session& s) {
+          s.defer([this, w](Session& s2) {
+            // Deferred work may defer more; it runs too.
+            s2.defer([this, w](Session& s3) {
+              s3.exec("INSERT INTO " + table_ + " (s, seq) VALUES (?, ?)", {"second", w});
+            });
+            s2.exec("INSERT INTO " + table_ + " (s, seq) VALUES (?, ?)", {"first", w});
+          });
+          s.exec("INSERT INTO " + table_ + " (s, seq) VALUES (?, ?)", {"body", w});
+          // Not yet run inside the unit of work itself.
+          EXPECT_EQ(
+              s.query_one("SELECT COUNT(*) FROM " + table_ + " WHERE s = 'first' AND seq = ?", {w})
+                  ->i64(0),
+              0);
+          if (w % 3 == 0) throw Boom();
+        });
+      } catch (const Boom&) {
+        failed++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), kWriters / 3);
+  auto rows = db_->reading([&](Session& s) {
+    return s.query("SELECT s, COUNT(*), SUM(seq % 3) FROM " + table_ + " GROUP BY s ORDER BY s");
+  });
+  ASSERT_EQ(rows.size(), 3u);
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.i64(1), kWriters - kWriters / 3) << r.str(0);
+    // Only writers that did not fail (seq % 3 != 0) left anything.
+    EXPECT_EQ(r.i64(2), (kWriters / 3) * (1 + 2)) << r.str(0);
+  }
+  // The next write does not run leftovers of the failed ones.
+  db_->write([&](Session& s) { s.exec("INSERT INTO " + table_ + " (s, seq) VALUES ('x', 1)"); });
+  EXPECT_EQ(count(), 3 * (kWriters - kWriters / 3) + 1);
+}
+
 TEST_P(DbContract, UniqueViolationIsConstraintErrorAndUndoesTheTransaction) {
   create_table("email TEXT NOT NULL UNIQUE");
   db_->write([&](Session& s) {

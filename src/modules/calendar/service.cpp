@@ -178,36 +178,40 @@ std::shared_ptr<const CalendarService::Snapshot> CalendarService::snapshot() {
 
 // ---------------------------------------------------------------- for other modules
 
-Calendar CalendarService::for_path(const std::string& unit_path) {
+std::shared_ptr<const Calendar> CalendarService::for_path(const std::string& unit_path) {
   auto snap = snapshot();
+  auto in_snap = [&](int64_t id) {
+    return std::shared_ptr<const Calendar>(snap, &snap->by_id.at(id));
+  };
   for (int64_t unit : ancestors_nearest_first(unit_path))
-    if (auto it = snap->by_unit.find(unit); it != snap->by_unit.end())
-      return snap->by_id.at(it->second);
-  if (snap->default_id) return snap->by_id.at(*snap->default_id);
-  return mainland_standard();  // only before ensure_defaults has run
+    if (auto it = snap->by_unit.find(unit); it != snap->by_unit.end()) return in_snap(it->second);
+  if (snap->default_id) return in_snap(*snap->default_id);
+  return std::make_shared<const Calendar>(mainland_standard());  // before ensure_defaults
 }
 
-Calendar CalendarService::for_unit(int64_t unit_id) {
-  return for_path(org_.get_unit(org::OrgService::system_principal(), unit_id).path);
+std::shared_ptr<const Calendar> CalendarService::for_unit(int64_t unit_id) {
+  auto unit = org_.cached_unit(unit_id);
+  if (!unit) throw Error::not_found("@entity.org_unit");
+  return for_path(unit->path);
 }
 
-Calendar CalendarService::default_calendar() {
+std::shared_ptr<const Calendar> CalendarService::default_calendar() {
   return for_path("");
 }
 
 int64_t CalendarService::due(int64_t unit_id, int64_t start_ms, int64_t working_minutes) {
-  Calendar c = for_unit(unit_id);
-  return compute([&] { return add_working_minutes(c, start_ms, working_minutes); }, "minutes");
+  auto c = for_unit(unit_id);
+  return compute([&] { return add_working_minutes(*c, start_ms, working_minutes); }, "minutes");
 }
 
 int64_t CalendarService::due_working_days(int64_t unit_id, int64_t start_ms, int days) {
-  Calendar c = for_unit(unit_id);
-  return compute([&] { return add_working_days(c, start_ms, days); }, "days");
+  auto c = for_unit(unit_id);
+  return compute([&] { return add_working_days(*c, start_ms, days); }, "days");
 }
 
 int64_t CalendarService::due_same_day(int64_t unit_id, int64_t start_ms) {
-  Calendar c = for_unit(unit_id);
-  return compute([&] { return end_of_working_day(c, start_ms); }, "start");
+  auto c = for_unit(unit_id);
+  return compute([&] { return end_of_working_day(*c, start_ms); }, "start");
 }
 
 // ---------------------------------------------------------------- the API
@@ -227,7 +231,7 @@ CalendarRecord CalendarService::get(const auth::Principal&, int64_t id, std::opt
 
 CalendarRecord CalendarService::effective(const auth::Principal& p, int64_t unit_id) {
   auto unit = org_.get_unit(scope_reader(p), unit_id);  // 404 outside the caller's scope
-  int64_t id = for_path(unit.path).id;
+  int64_t id = for_path(unit.path)->id;
   auto r = db_.reading([&](db::Session& s) { return store::find(s, id); });
   if (!r) throw Error::not_found(kCalendar);  // only before ensure_defaults has run
   return *r;

@@ -65,9 +65,10 @@ class CalendarService {
   static std::vector<FieldError> check_days(int year, const std::vector<DayInput>& days);
 
   // For other modules (no caller: the system computes deadlines).
-  Calendar for_unit(int64_t unit_id);
-  Calendar for_path(const std::string& unit_path);  // "/1/4/9/", when the caller has it
-  Calendar default_calendar();
+  // Shared with the cache (a calendar holds years of days: not copied per deadline).
+  std::shared_ptr<const Calendar> for_unit(int64_t unit_id);
+  std::shared_ptr<const Calendar> for_path(const std::string& unit_path);  // "/1/4/9/"
+  std::shared_ptr<const Calendar> default_calendar();
   int64_t due(int64_t unit_id, int64_t start_ms, int64_t working_minutes);
   int64_t due_working_days(int64_t unit_id, int64_t start_ms, int days);
   int64_t due_same_day(int64_t unit_id, int64_t start_ms);

@@ -3,7 +3,9 @@
 // call checks the caller's permissions and data scope (their unit's subtree) here, not in
 // the console; records outside the scope answer "not found".
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -116,6 +118,10 @@ class OrgService {
   // For other modules working inside their own transaction (never a second session): the
   // unit, and the active people of a subtree who hold `permission` through their roles.
   std::optional<Unit> unit_in(db::Session& s, int64_t id) const;
+  // A unit by id without a permission check, from a directory kept for at most 5 s and
+  // dropped by this process's own unit changes: for modules that need a unit's path or name
+  // on every request (deadlines, names in lists). Callers check scope with the path.
+  std::optional<Unit> cached_unit(int64_t id);
   std::optional<User> user_in(db::Session& s, int64_t id) const;
   std::vector<User> people_in(db::Session& s, const std::string& path,
                               std::string_view permission) const;
@@ -168,6 +174,8 @@ class OrgService {
   Settings settings_;
   auth::Throttle ip_throttle_;
   auth::CredentialCache credentials_;
+  std::mutex units_mu_;
+  std::map<int64_t, std::pair<Unit, int64_t>> units_;  // id → unit, read at (clock ms)
 };
 
 }  // namespace kefu::org

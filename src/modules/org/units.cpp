@@ -118,7 +118,7 @@ Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPat
   require(p, perm::kUnitRead);
   throw_if(check(patch));
   int64_t now = clock_.now_ms();
-  return db_.writing([&](db::Session& s) {
+  Unit updated = db_.writing([&](db::Session& s) {
     Unit before = scoped_unit(s, p, id);
     if (!p.can(perm::kUnitWrite)) throw Error::forbidden();
     Unit u = before;
@@ -164,6 +164,9 @@ Unit OrgService::update_unit(const auth::Principal& p, int64_t id, const UnitPat
     record(s, now, p, "org.unit.update", before, u);
     return u;
   });
+  std::lock_guard lock(units_mu_);
+  units_.clear();  // after the commit: a move changes the paths of the whole subtree
+  return updated;
 }
 
 }  // namespace kefu::org
@@ -172,6 +175,22 @@ namespace kefu::org {
 
 std::optional<Unit> OrgService::unit_in(db::Session& s, int64_t id) const {
   return store::find_unit(s, id);
+}
+
+std::optional<Unit> OrgService::cached_unit(int64_t id) {
+  constexpr int64_t kTtlMs = 5000;  // other processes' renames and moves show within 5 s
+  int64_t now = clock_.now_ms();
+  {
+    std::lock_guard lock(units_mu_);
+    auto it = units_.find(id);
+    if (it != units_.end() && now - it->second.second >= 0 && now - it->second.second < kTtlMs)
+      return it->second.first;
+  }
+  auto u = db_.reading([&](db::Session& s) { return store::find_unit(s, id); });
+  if (!u) return std::nullopt;
+  std::lock_guard lock(units_mu_);
+  units_[id] = {*u, now};
+  return u;
 }
 
 std::optional<User> OrgService::user_in(db::Session& s, int64_t id) const {

@@ -145,7 +145,7 @@ PublicReceipt TicketService::submit_public(const std::string& ip, const PublicIn
                       store::next_seq(s, std::string(prefix(t.kind)) + "-" + std::to_string(year)));
     store::insert(s, t);
     store::set_public_token(s, t.id, receipt.token);
-    index(s, t);
+    index(s, t, true);
     store::add_step(s, t.id, {0, "create", "", "new", std::nullopt, "web", now, "", "{}"});
     schedule_deadline(s, t);
     audit::append(s, now,

@@ -57,7 +57,7 @@ struct StepInput {
   std::optional<std::string> findings, implementation;
   std::optional<std::vector<std::string>> solutions;
   std::optional<bool> satisfied;
-  std::optional<int64_t> version;  // optimistic: refuse when the ticket moved meanwhile
+  std::optional<int64_t> version;    // optimistic: refuse when the ticket moved meanwhile
   bool escalate_to_manager = false;  // reopen only; set by other modules, never read from HTTP
 };
 
@@ -250,7 +250,8 @@ class TicketService {
   void plan_deadlines(Ticket& t, int64_t start_ms);
   std::vector<SlaPolicy> cached_policies();
   void schedule_deadline(db::Session& s, const Ticket& t);
-  static void index(db::Session& s, const Ticket& t);
+  // `fresh`: a ticket created in this transaction (no index row to replace).
+  static void index(db::Session& s, const Ticket& t, bool fresh = false);
   std::string unit_name(int64_t id);
   std::string user_name(int64_t id);
 

@@ -313,9 +313,9 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
   return out;
 }
 
-void reindex(db::Session& s, int64_t id, const std::string& tokens) {
+void reindex(db::Session& s, int64_t id, const std::string& tokens, bool fresh) {
   if (s.dialect() == db::Dialect::kSqlite) {
-    s.exec("DELETE FROM ticket_fts WHERE rowid = ?", {id});
+    if (!fresh) s.exec("DELETE FROM ticket_fts WHERE rowid = ?", {id});
     s.exec("INSERT INTO ticket_fts (rowid, tokens) VALUES (?, ?)", {id, tokens});
   } else {
     s.exec(
@@ -536,8 +536,14 @@ std::vector<Sanction> sanctions(db::Session& s, const std::string& scope_path,
                                 const std::optional<std::string>& month,
                                 const std::optional<int64_t>& user_id,
                                 const std::optional<int64_t>& ticket_id) {
-  std::string sql = std::string(kSanctionCols) + " WHERE x.unit_path LIKE ? ESCAPE '\\'";
-  db::Params p{like_literal(scope_path) + "%"};
+  // No LIKE for the whole tree: SQLite prepares a statement with a bound LIKE pattern again
+  // on every call.
+  std::string sql = std::string(kSanctionCols) + " WHERE 1 = 1";
+  db::Params p;
+  if (scope_path != "/") {
+    sql += " AND x.unit_path LIKE ? ESCAPE '\\'";
+    p.emplace_back(like_literal(scope_path) + "%");
+  }
   if (month) {
     sql += " AND x.month = ?";
     p.emplace_back(*month);

@@ -34,7 +34,7 @@ struct ListFilter {
 };
 std::vector<Ticket> list(db::Session& s, const ListFilter& f);
 // The full-text row of a ticket (number, subject, description, caller, phone, tags).
-void reindex(db::Session& s, int64_t id, const std::string& tokens);
+void reindex(db::Session& s, int64_t id, const std::string& tokens, bool fresh = false);
 
 struct StepRow {
   int64_t id = 0;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -94,6 +95,25 @@ class Session {
     if (rows.empty()) return std::nullopt;
     return std::move(rows.front());
   }
+
+  // Work for the end of this transaction: after the unit of work that asked for it (and
+  // outside its savepoint), just before COMMIT; dropped if that unit fails. For full-text
+  // index rows: SQLite's FTS5 flushes its pending terms at every savepoint, so index rows
+  // written inside each of a group commit's savepoints become one index segment per write,
+  // and deferred they become one per group. Nothing in the same transaction may read them.
+  void defer(std::function<void(Session&)> fn) { deferred_.push_back(std::move(fn)); }
+  // For drivers: the deferred work, in order, taken out of the session.
+  std::vector<std::function<void(Session&)>> take_deferred() {
+    return std::exchange(deferred_, {});
+  }
+  // For drivers: runs the deferred work, including work it defers in turn.
+  void run_deferred() {
+    while (!deferred_.empty())
+      for (auto& fn : take_deferred()) fn(*this);
+  }
+
+ private:
+  std::vector<std::function<void(Session&)>> deferred_;
 };
 
 struct Stats {

@@ -357,6 +357,7 @@ class PgDatabase final : public Database {
     PgSession session(*this, *lease);
     try {
       fn(session);
+      session.run_deferred();
     } catch (...) {
       rollback(*lease);
       throw;
@@ -376,6 +377,7 @@ class PgDatabase final : public Database {
       PgSession session(*this, *lease);
       try {
         fn(session);
+        session.run_deferred();
         if (PQtransactionStatus(lease->pg) == PQTRANS_INERROR) {
           // fn caught a statement error and went on: PostgreSQL has already discarded the
           // transaction, so report the error that did it instead of a silent ROLLBACK.

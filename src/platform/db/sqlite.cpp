@@ -42,8 +42,9 @@ class Connection final : public Session {
       // The writer's page cache: 128 MiB (default 2 MiB), so that a large transaction (an
       // import of a million customers) does not spill index pages to the WAL and dirty them
       // again and again before it commits.
-      exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-131072; "
-                  "PRAGMA temp_store=MEMORY;");
+      exec_script(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-131072; "
+          "PRAGMA temp_store=MEMORY;");
     }
     exec_script("PRAGMA foreign_keys=ON;");
     if (read_only) exec_script("PRAGMA query_only=1;");
@@ -198,7 +199,9 @@ class SqliteDatabase final : public Database {
     c->exec("BEGIN", {});
     try {
       fn(*c);
+      c->run_deferred();
     } catch (...) {
+      c->take_deferred();
       c->exec_script("ROLLBACK");
       throw;
     }
@@ -310,14 +313,17 @@ class SqliteDatabase final : public Database {
       for (auto* j : group) j->done.set_exception(std::current_exception());
       return;
     }
+    std::vector<std::function<void(Session&)>> deferred;  // of the kept jobs, in order
     for (auto* j : group) {
       c.exec("SAVEPOINT job", {});
       try {
         (*j->fn)(c);
         c.exec("RELEASE job", {});
         kept.push_back(j);
+        for (auto& fn : c.take_deferred()) deferred.push_back(std::move(fn));
       } catch (...) {
         auto err = std::current_exception();
+        c.take_deferred();  // the job's own end-of-transaction work goes with it
         try {
           c.exec_script("ROLLBACK TO job; RELEASE job");
         } catch (const std::exception& e) {
@@ -327,9 +333,12 @@ class SqliteDatabase final : public Database {
       }
     }
     try {
+      for (auto& fn : deferred) fn(c);
+      c.run_deferred();
       c.exec("COMMIT", {});
     } catch (...) {
       auto err = std::current_exception();
+      c.take_deferred();
       try {
         c.exec_script("ROLLBACK");
       } catch (...) {
