@@ -5,8 +5,13 @@ exclude customers; a day missed while the clock jumped is caught up once; a week
 fires on its weekday for the customers its conditions hold for; dry runs show the next days
 without writing; bad definitions are refused with every problem, in zh-CN and en."""
 
-from harness import items_of
-from test_callbacks import CallbackCase, bj
+import datetime
+import threading
+import unittest
+
+from harness import PG_URL, KefuServer, ServerTestCase, items_of
+from test_callbacks import BJ, CallbackCase, bj
+from test_callbacks_exactly_once import psql
 
 HOUR = 3600 * 1000
 
@@ -209,4 +214,60 @@ class TimeRuleRefusalTest(DateRuleCase):
         self.assertEqual(self.admin.audit_count(), audit, "nothing audited")
 
 
-del CallbackCase, DateRuleCase  # not test classes of this module
+@unittest.skipUnless(PG_URL, "two processes share one database only on PostgreSQL")
+class TwoNodeDateRulesTest(ServerTestCase):
+    """Two kefu processes on one PostgreSQL database run the same day of a birthday rule at
+    the same moment (on the real clock): every customer gets one task."""
+    server_config = {"jobs": {"poll_ms": 50}}
+    CUSTOMERS = 300
+
+    def test_two_nodes_run_one_day_once(self):
+        a = self.admin
+        branch = a.create_unit(self.head["id"], "dn-br", "双节点生日", "branch")
+        for i in range(3):
+            a.create_user("dn_agent%d" % i, branch["id"], roles=["agent"])
+        today = datetime.datetime.now(BJ).date()
+        birthday = "1980-%02d-%02d" % (today.month, 28 if (today.month, today.day) == (2, 29) else today.day)
+        for i in range(self.CUSTOMERS):
+            r = a.post("/api/v1/customers", {"name": "寿星%03d" % i, "unit_id": branch["id"], "birthday": birthday,
+                                              "phones": [{"number": "137%08d" % i}]})
+            self.assertStatus(r, 201)
+        # created after today's job ran: only a back-fill (the catch-up path) fires today
+        r = a.post("/api/v1/rules", {"code": "dn-birthday", "name": "生日", "unit_id": branch["id"], "definition": {
+            "trigger": {"date_field": "customer.birthday", "days_before": 0}, "due": {"unit": "hours", "amount": 24},
+            "action": "callback", "params": {"questionnaire": "store_purchase"}}})
+        self.assertStatus(r, 201)
+        rid = r.body["id"]
+        other = KefuServer("TwoNodeDatesB", pg_url=self.server.pg_url, config=self.server_config)
+        other.port = None
+        url = self.server.pg_url
+        try:
+            other.cli("migrate")
+            other.serve()
+            clients = [a, other.login()]
+            results = [None, None]
+
+            def run(i):
+                results[i] = clients[i].post("/api/v1/rules/%d/backfill?days=2" % rid, {})
+
+            threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            for r in results:
+                self.assertStatus(r, 200)
+            created = sum(r.body["created"] for r in results)
+            already = sum(r.body["already"] for r in results)
+            self.assertEqual((created, already), (self.CUSTOMERS, self.CUSTOMERS), [r.body for r in results])
+            self.assertEqual(int(psql(url, "SELECT COUNT(*) FROM callback_tasks WHERE rule_id = %d" % rid)),
+                             self.CUSTOMERS)
+            self.assertEqual(psql(url, "SELECT outcome, COUNT(*) FROM rule_firings WHERE rule_id = %d GROUP BY outcome" % rid),
+                             "created|%d" % self.CUSTOMERS)
+            self.assertEqual(int(psql(url, "SELECT COUNT(DISTINCT customer_id) FROM callback_tasks WHERE rule_id = %d" % rid)),
+                             self.CUSTOMERS)
+        finally:
+            other.stop()
+
+
+del CallbackCase, DateRuleCase, ServerTestCase  # not test classes of this module

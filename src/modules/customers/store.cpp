@@ -344,10 +344,13 @@ std::vector<int64_t> customer_ids_under(db::Session& s, const std::string& unit_
                                         int limit) {
   const bool sqlite = s.dialect() == db::Dialect::kSqlite;
   std::vector<int64_t> out;
-  for (const auto& r : s.query(std::string("SELECT id FROM customers WHERE deleted_at IS NULL AND "
-                                           "merged_into IS NULL AND id > ? AND +unit_path") +
-                                   (sqlite ? " GLOB ?" : " LIKE ?") + " ORDER BY id LIMIT ?",
-                               {after, unit_path + (sqlite ? "*" : "%"), limit}))
+  // A rule's scope is usually most of the table: walk by id and filter on the path (SQLite's
+  // unary + keeps it off the path index).
+  for (const auto& r :
+       s.query(std::string("SELECT id FROM customers WHERE deleted_at IS NULL AND "
+                           "merged_into IS NULL AND id > ? AND ") +
+                   (sqlite ? "+unit_path GLOB ?" : "unit_path LIKE ?") + " ORDER BY id LIMIT ?",
+               {after, unit_path + (sqlite ? "*" : "%"), limit}))
     out.push_back(r.i64(0));
   return out;
 }
