@@ -10,12 +10,12 @@
 #include "app/system_routes.h"
 #include "modules/calendar/model.h"
 #include "modules/calendar/routes.h"
+#include "modules/callbacks/routes.h"
 #include "modules/customers/routes.h"
 #include "modules/org/routes.h"
-#include "modules/surveys/routes.h"
-#include "modules/callbacks/routes.h"
-#include "modules/tickets/routes.h"
 #include "modules/rules/routes.h"
+#include "modules/surveys/routes.h"
+#include "modules/tickets/routes.h"
 #include "platform/core/i18n.h"
 #include "platform/db/migrations.h"
 #include "platform/http/server.h"
@@ -167,7 +167,8 @@ App::App(Config config) : config_(std::move(config)) {
   org_ = std::make_unique<org::OrgService>(*db_, *clock_, org_settings(config_));
   calendar_ = std::make_unique<calendar::CalendarService>(*db_, *clock_, *org_);
   customers_ = std::make_unique<customers::CustomerService>(*db_, *clock_, *org_);
-  customers_->set_zone_offset(calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
+  customers_->set_zone_offset(
+      calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
   customers_->set_job_waker([this] { jobs_->wake(); });
   // Classes: a recomputation's batches, and the nightly run that lets time move customers
   // from active to at risk to churned.
@@ -181,8 +182,7 @@ App::App(Config config) : config_(std::move(config)) {
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
   surveys_ = std::make_unique<surveys::SurveyService>(
-      *db_, *clock_, *org_,
-      calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
+      *db_, *clock_, *org_, calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
   // Merging two customers moves their tickets in the same transaction.
   customers_->on_merge([this](db::Session& s, int64_t from, int64_t into) {
     tickets_->repoint_customer(s, from, into);
@@ -191,9 +191,20 @@ App::App(Config config) : config_(std::move(config)) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });
   rules_ = std::make_unique<rules::RuleService>(
-      *db_, *clock_, *org_, *customers_, [cal = calendar_.get()](int64_t unit, int64_t start, int days) {
+      *db_, *clock_, *org_, *customers_,
+      [cal = calendar_.get()](int64_t unit, int64_t start, int days) {
         return cal->due_working_days(unit, start, days);
       });
+  // Date and schedule rules: a day's job at 00:05 in the company's zone, then batches; a
+  // rule's times count from its unit's midnight.
+  rules_->set_zones(
+      calendar::zone_offset(config_.str("company.time_zone")).value_or(480),
+      [cal = calendar_.get()](int64_t unit) { return cal->for_unit(unit).utc_offset_minutes; });
+  jobs_->on(rules::kDateDayJob,
+            [this](db::Session& s, const jobs::Job& job) { rules_->run_day(s, job.payload_json); });
+  jobs_->on(rules::kDateBatchJob, [this](db::Session& s, const jobs::Job& job) {
+    rules_->run_batch(s, job.payload_json);
+  });
   // Every event is offered to the rules exactly once (the consumer's cursor and the rule's
   // firing rows commit with the work the rule created).
   jobs_->consume(
@@ -220,6 +231,7 @@ int App::migrate() {
   tickets_->ensure_presets(config_.str("company.industry"));
   surveys_->ensure_presets();
   callbacks_->ensure_ready(*rules_);
+  rules_->ensure_daily();
   return applied;
 }
 
@@ -227,7 +239,11 @@ void App::add_routes() {
   SystemDeps deps{*db_, metrics_, adjustable_, *clock_,
                   [this] { return worker_queue_depth_ ? worker_queue_depth_() : 0; }};
   deps.clock_moved = [this] {
-    if (config_.boolean("jobs.enabled")) jobs_->run_due_once();
+    if (!config_.boolean("jobs.enabled")) return;
+    // A tester may move the clock backwards, before the pending day's job: today's is
+    // scheduled again (a done one stays done), so date rules follow the test clock.
+    rules_->ensure_daily();
+    jobs_->run_due_once();
   };
   add_system_routes(router_, std::move(deps));
   // Job and consumer counters of this node (per kind: jobs().stats() and the log lines).

@@ -178,4 +178,17 @@ CustomerService::Cards CustomerService::cards_in(
   return out;
 }
 
+std::vector<AssetType> CustomerService::asset_types_in(db::Session& s) const {
+  return store::asset_types(s);
+}
+
+std::vector<DateHolder> CustomerService::date_holders_in(db::Session& s, const DateQuery& q) const {
+  return store::date_holders(s, q);
+}
+
+std::vector<int64_t> CustomerService::customer_ids_in(db::Session& s, const std::string& unit_path,
+                                                      int64_t after, int limit) const {
+  return store::customer_ids_under(s, unit_path, after, limit);
+}
+
 }  // namespace kefu::customers

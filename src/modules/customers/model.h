@@ -113,6 +113,25 @@ std::vector<AttrProblem> check_attributes(const AssetType& type,
 // What a person sees in lists: "沪A12345 大众帕萨特" for a vehicle, "3栋2单元1201" for a flat.
 std::string asset_label(const AssetType& type, const std::vector<AttrValue>& values);
 
+// For date triggers (the rules module): who holds a date — customers by birthday
+// (`asset_types` empty) or assets of those types by the attribute `key` — under `unit_path`,
+// after the cursor (customer id / asset id), in its order. The value (its "MM-DD" part when
+// `month_day`) must be one of `values`.
+struct DateQuery {
+  std::vector<std::string> asset_types;
+  std::string key;
+  std::vector<std::string> values;
+  bool month_day = false;
+  std::string unit_path;
+  int64_t after = 0;
+  int limit = 500;
+};
+struct DateHolder {
+  int64_t cursor = 0, customer_id = 0;
+  std::optional<int64_t> asset_id;
+  std::string date;
+};
+
 // Events of a customer's history and the outbox event each raises for rules and KPIs.
 inline const std::vector<std::string>& event_kinds() {
   static const std::vector<std::string> v = {
@@ -128,7 +147,6 @@ struct Completeness {
   std::vector<std::string> missing;  // "phone", "address", "birthday", "assets", "owner"
 };
 Completeness completeness(const Customer& c);
-
 
 // ---- Classification and lifecycle (客户分类 / 生命周期) ----
 // A classification is a computed field (value tier, visit frequency, lifecycle) with an
@@ -154,13 +172,14 @@ struct History {
 // The measures a condition can test. Windowed ones look at the last `days` days (0 = all
 // time); "days since" counts whole elapsed days (24 h), the same in every time zone.
 struct MeasureInfo {
-  std::string code;  // spend, event_count, days_since_last, days_since_first, asset_count, asset_max
+  // spend, event_count, days_since_last, days_since_first, asset_count, asset_max
+  std::string code;
   std::string label_zh;
   std::string label_en;
-  std::string unit;      // fen, count, days, number
-  bool windowed = false;  // takes `days`
-  bool by_kind = false;   // takes `kinds` (empty = every kind)
-  bool by_asset = false;  // takes `asset_type` (and `attr` for asset_max)
+  std::string unit;             // fen, count, days, number
+  bool windowed = false;        // takes `days`
+  bool by_kind = false;         // takes `kinds` (empty = every kind)
+  bool by_asset = false;        // takes `asset_type` (and `attr` for asset_max)
   bool may_be_missing = false;  // no such event / asset: only `missing` / `exists` hold
 };
 const std::vector<MeasureInfo>& measures();
@@ -182,7 +201,7 @@ struct ClassDef {
   std::string code;
   std::string label_zh;
   std::string label_en;
-  std::string colour;  // "#rrggbb"
+  std::string colour;                      // "#rrggbb"
   std::vector<ClassCondition> conditions;  // all must hold; the default class has none
 };
 

@@ -277,6 +277,12 @@ class CustomerService {
   };
   Cards cards_in(db::Session& s,
                  const std::vector<std::pair<int64_t, std::optional<int64_t>>>& items) const;
+  // For the rules' date and schedule triggers, in their transaction: the asset types (their
+  // date fields), who holds a date, and the customers under a unit, a page at a time.
+  std::vector<AssetType> asset_types_in(db::Session& s) const;
+  std::vector<DateHolder> date_holders_in(db::Session& s, const DateQuery& q) const;
+  std::vector<int64_t> customer_ids_in(db::Session& s, const std::string& unit_path, int64_t after,
+                                       int limit) const;
 
   // Customers (and their vehicles) from a CSV or XLSX file: every bad row is reported with
   // its line (the sheet's row number), column and reason; then all good rows are written in

@@ -340,6 +340,60 @@ std::vector<Asset> find_assets(db::Session& s, const std::vector<int64_t>& ids) 
   return out;
 }
 
+std::vector<int64_t> customer_ids_under(db::Session& s, const std::string& unit_path, int64_t after,
+                                        int limit) {
+  const bool sqlite = s.dialect() == db::Dialect::kSqlite;
+  std::vector<int64_t> out;
+  // A rule's scope is usually most of the table: walk by id and filter on the path (SQLite's
+  // unary + keeps it off the path index).
+  for (const auto& r :
+       s.query(std::string("SELECT id FROM customers WHERE deleted_at IS NULL AND "
+                           "merged_into IS NULL AND id > ? AND ") +
+                   (sqlite ? "+unit_path GLOB ?" : "unit_path LIKE ?") + " ORDER BY id LIMIT ?",
+               {after, unit_path + (sqlite ? "*" : "%"), limit}))
+    out.push_back(r.i64(0));
+  return out;
+}
+
+std::vector<DateHolder> date_holders(db::Session& s, const DateQuery& q) {
+  const bool sqlite = s.dialect() == db::Dialect::kSqlite;
+  const bool assets = !q.asset_types.empty();
+  db::Params p;
+  std::string value;
+  std::string sql;
+  if (assets) {
+    // Attributes are JSON text; the key is an asset field's code (letters, digits, - and _).
+    value = sqlite ? "json_extract(a.attrs, ?)" : "(a.attrs::jsonb ->> CAST(? AS TEXT))";
+    sql = "SELECT a.id, a.customer_id, " + value +
+          " FROM assets a JOIN customers c ON c.id = a.customer_id WHERE a.id > ? AND a.type IN ";
+    p.emplace_back(sqlite ? "$.\"" + q.key + "\"" : q.key);
+    p.emplace_back(q.after);
+    sql += db::in_list(q.asset_types, p);
+    p.emplace_back(sqlite ? "$.\"" + q.key + "\"" : q.key);
+  } else {
+    value = "c.birthday";
+    sql = "SELECT c.id, c.id, c.birthday FROM customers c WHERE c.id > ?";
+    p.emplace_back(q.after);
+  }
+  sql += std::string(" AND ") + (q.month_day ? "SUBSTR(" + value + ", 6, 5)" : value) + " IN " +
+         db::in_list(q.values, p);
+  sql += std::string(" AND c.deleted_at IS NULL AND c.merged_into IS NULL AND c.unit_path") +
+         (sqlite ? " GLOB ?" : " LIKE ?");
+  p.emplace_back(q.unit_path + (sqlite ? "*" : "%"));
+  sql += assets ? " ORDER BY a.id LIMIT ?" : " ORDER BY c.id LIMIT ?";
+  p.emplace_back(q.limit);
+  std::vector<DateHolder> out;
+  for (const auto& r : s.query(sql, p)) {
+    DateHolder h;
+    h.cursor = r.i64(0);
+    h.customer_id = r.i64(1);
+    if (assets) h.asset_id = r.i64(0);
+    h.date = r.str(2);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
 void insert_asset(db::Session& s, Asset& a) {
   a.id = s.query_one(
               "INSERT INTO assets (customer_id, type, label, attrs, plate, vin, created_at, "

@@ -57,8 +57,8 @@ struct Filter {
   // (classification, class); when the class is the blank one, customers without a row.
   std::optional<std::pair<std::string, std::string>> class_of;
   bool class_blank = false;  // "incomplete": completeness below this
-  std::string fts_query;                // dialect-specific match expression, "" = none
-  int64_t before_id = 0;                // newest first; 0 = from the newest
+  std::string fts_query;     // dialect-specific match expression, "" = none
+  int64_t before_id = 0;     // newest first; 0 = from the newest
   int limit = 50;
 };
 std::vector<Customer> list(db::Session& s, const Filter& f);
@@ -70,6 +70,12 @@ void upsert_asset_type(db::Session& s, const AssetType& t, int64_t now);
 std::vector<Asset> assets_of(db::Session& s, int64_t customer_id);
 std::optional<Asset> find_asset(db::Session& s, int64_t id);
 std::vector<Asset> find_assets(db::Session& s, const std::vector<int64_t>& ids);
+
+// Customers (not merged, not deleted) under `unit_path` with id > `after`, by id.
+std::vector<int64_t> customer_ids_under(db::Session& s, const std::string& unit_path, int64_t after,
+                                        int limit);
+// Who holds a date (see DateQuery in model.h).
+std::vector<DateHolder> date_holders(db::Session& s, const DateQuery& q);
 void insert_asset(db::Session& s, Asset& a);
 void update_asset(db::Session& s, const Asset& a);
 // Customers owning an asset with this plate or VIN.

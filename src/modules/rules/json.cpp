@@ -51,7 +51,32 @@ Span span_from(const json::value* v, std::vector<FieldError>& e, const std::stri
   return s;
 }
 
-json::object span_json(const Span& s) { return {{"unit", s.unit}, {"amount", s.amount}}; }
+json::object span_json(const Span& s) {
+  return {{"unit", s.unit}, {"amount", s.amount}};
+}
+
+// {"every": "day" | "week" | "month", "on": weekday 1–7 or day of the month 1–28}
+Schedule schedule_from(const json::value* v, std::vector<FieldError>& e, const std::string& at) {
+  Schedule s;
+  if (!v || v->is_null()) return s;
+  if (!v->is_object()) {
+    wrong(e, at, "object");
+    return s;
+  }
+  const auto& o = v->as_object();
+  for (const auto& kv : o)
+    if (kv.key() != "every" && kv.key() != "on")
+      e.push_back({at + "." + std::string(kv.key()), "field.unknown", {}});
+  s.every = text_at(o, "every", e, at, true);
+  s.on = static_cast<int>(int_at(o, "on", e, at, 0));
+  return s;
+}
+
+const char* trigger_kind(const std::string& key) {
+  if (key == "schedule") return "schedule";
+  if (key.rfind("date:", 0) == 0) return "date";
+  return "event";
+}
 
 }  // namespace
 
@@ -63,8 +88,8 @@ Definition definition_from_json(const json::value& v, std::vector<FieldError>& e
     return d;
   }
   const auto& o = v.as_object();
-  static const std::set<std::string> known = {"trigger", "conditions", "delay",  "due",
-                                              "priority", "action",    "params"};
+  static const std::set<std::string> known = {"trigger",  "conditions", "delay", "due",
+                                              "priority", "action",     "params"};
   for (const auto& kv : o)
     if (!known.count(std::string(kv.key())))
       e.push_back({at + "." + std::string(kv.key()), "field.unknown", {}});
@@ -73,6 +98,11 @@ Definition definition_from_json(const json::value& v, std::vector<FieldError>& e
     d.trigger.event = text_at(to, "event", e, at + ".trigger", false);
     d.trigger.date_field = text_at(to, "date_field", e, at + ".trigger", false);
     d.trigger.days_before = static_cast<int>(int_at(to, "days_before", e, at + ".trigger", 0));
+    d.trigger.schedule = schedule_from(to.if_contains("schedule"), e, at + ".trigger.schedule");
+    for (const auto& kv : to)
+      if (kv.key() != "event" && kv.key() != "date_field" && kv.key() != "days_before" &&
+          kv.key() != "schedule")
+        e.push_back({at + ".trigger." + std::string(kv.key()), "field.unknown", {}});
   } else {
     e.push_back({at + ".trigger", t ? "field.wrong_type" : "field.required", {}});
   }
@@ -133,6 +163,9 @@ json::object definition_json(const Definition& d) {
     trigger["date_field"] = d.trigger.date_field;
     trigger["days_before"] = d.trigger.days_before;
   }
+  if (!d.trigger.schedule.every.empty())
+    trigger["schedule"] =
+        json::object{{"every", d.trigger.schedule.every}, {"on", d.trigger.schedule.on}};
   json::array conds;
   for (const auto& c : d.conditions) {
     json::array vals;
@@ -145,8 +178,8 @@ json::object definition_json(const Definition& d) {
   } catch (...) {
     params = json::object();
   }
-  return {{"trigger", trigger},          {"conditions", conds}, {"delay", span_json(d.delay)},
-          {"due", span_json(d.due)},     {"priority", d.priority}, {"action", d.action},
+  return {{"trigger", trigger},      {"conditions", conds},    {"delay", span_json(d.delay)},
+          {"due", span_json(d.due)}, {"priority", d.priority}, {"action", d.action},
           {"params", params}};
 }
 
@@ -167,41 +200,58 @@ json::object rule_json(const Rule& r) {
           {"updated_at", r.updated_at}};
 }
 
-json::object catalogue_json(const std::vector<ActionType>& actions) {
+json::object catalogue_json(const std::vector<TriggerInfo>& all,
+                            const std::vector<ActionType>& actions) {
   static const char* kTypes[] = {"text", "number", "bool", "list", "unit", "date"};
   json::array triggers;
-  for (const auto& t : catalogue()) {
+  for (const auto& t : all) {
     json::array fields;
     for (const auto& f : t.fields)
       fields.push_back(json::object{{"key", f.key},
                                     {"type", kTypes[static_cast<int>(f.type)]},
                                     {"label_zh", f.label_zh},
                                     {"label_en", f.label_en}});
-    triggers.push_back(json::object{
-        {"key", t.event}, {"label_zh", t.label_zh}, {"label_en", t.label_en}, {"fields", fields}});
+    json::object info{{"key", t.event},
+                      {"kind", trigger_kind(t.event)},
+                      {"label_zh", t.label_zh},
+                      {"label_en", t.label_en},
+                      {"fields", fields}};
+    if (t.event.rfind("date:", 0) == 0)
+      info["date_kind"] =
+          date_kind(t.event.substr(5)) == DateKind::kAnniversary ? "anniversary" : "exact";
+    triggers.push_back(std::move(info));
   }
   json::array acts;
   for (const auto& a : actions)
-    acts.push_back(json::object{{"type", a.type}, {"label_zh", a.label_zh}, {"label_en", a.label_en}});
-  json::array ops = {"=",        "!=",           "<",      "<=",      ">",      ">=", "in",
-                     "not_in",   "contains",     "not_contains", "exists", "missing", "in_unit"};
+    acts.push_back(
+        json::object{{"type", a.type}, {"label_zh", a.label_zh}, {"label_en", a.label_en}});
+  json::array ops = {"=",      "!=",      "<",      "<=",       ">",
+                     ">=",     "in",      "not_in", "contains", "not_contains",
+                     "exists", "missing", "in_unit"};
   return {{"triggers", triggers}, {"actions", acts}, {"ops", ops}};
 }
 
 json::object dry_run_json(const DryRun& d) {
   json::array items;
-  for (const auto& i : d.sample)
-    items.push_back(json::object{{"event_id", i.event_id},
-                                 {"event_type", i.event_type},
-                                 {"customer_id", i.customer_id},
-                                 {"customer_name", i.customer_name},
-                                 {"occurred_at", i.occurred_at},
-                                 {"offer_at", i.offer_at},
-                                 {"due_at", i.due_at}});
+  for (const auto& i : d.sample) {
+    json::object o{{"event_id", i.event_id},
+                   {"event_type", i.event_type},
+                   {"customer_id", i.customer_id},
+                   {"customer_name", i.customer_name},
+                   {"occurred_at", i.occurred_at},
+                   {"offer_at", i.offer_at},
+                   {"due_at", i.due_at}};
+    if (!i.day.empty()) o["day"] = i.day;
+    if (i.asset_id) o["asset_id"] = *i.asset_id;
+    items.push_back(std::move(o));
+  }
+  json::array days;
+  for (const auto& [day, n] : d.per_day) days.push_back(json::object{{"day", day}, {"matched", n}});
   return {{"examined", d.examined},
           {"matched", d.matched},
           {"truncated", d.truncated},
-          {"sample", items}};
+          {"sample", items},
+          {"days", days}};
 }
 
 }  // namespace kefu::rules

@@ -17,7 +17,8 @@ Definition definition_from_json(const boost::json::value& v, std::vector<FieldEr
 boost::json::object definition_json(const Definition& d);
 Definition definition_from_text(const std::string& text);  // stored text, trusted
 boost::json::object rule_json(const Rule& r);
-boost::json::object catalogue_json(const std::vector<ActionType>& actions);
+boost::json::object catalogue_json(const std::vector<TriggerInfo>& triggers,
+                                   const std::vector<ActionType>& actions);
 boost::json::object dry_run_json(const DryRun& d);
 
 }  // namespace kefu::rules

@@ -13,8 +13,8 @@ const std::set<std::string, std::less<>> kOps = {
     "=",        "!=",           "<",      "<=",      ">",      ">=", "in", "not_in",
     "contains", "not_contains", "exists", "missing", "in_unit"};
 
-// Fields every customer-related trigger offers.
-std::vector<Field> customer_fields() {
+// The customer's own fields (birthdays and schedules have no asset).
+std::vector<Field> person_fields() {
   return {
       {"customer.kind", FieldType::kText, "客户类型", "customer kind"},
       {"customer.source", FieldType::kText, "客户来源", "customer source"},
@@ -26,9 +26,40 @@ std::vector<Field> customer_fields() {
       {"customer.has_owner", FieldType::kBool, "有专属客服", "has an owning agent"},
       // customer.class.lifecycle = at_risk: the classes of the customers module.
       {"customer.class.*", FieldType::kText, "客户分类", "customer class"},
-      {"asset.type", FieldType::kText, "资产类型", "asset type"},
-      {"asset.attrs.*", FieldType::kText, "资产属性", "asset attribute"},
   };
+}
+
+// Fields every customer-related trigger with an asset offers.
+std::vector<Field> customer_fields() {
+  auto f = person_fields();
+  f.push_back({"asset.type", FieldType::kText, "资产类型", "asset type"});
+  f.push_back({"asset.attrs.*", FieldType::kText, "资产属性", "asset attribute"});
+  return f;
+}
+
+bool ends_with(std::string_view s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+std::string two_digits(int n) {
+  return std::string(1, static_cast<char>('0' + n / 10)) + static_cast<char>('0' + n % 10);
+}
+
+bool leap(int year) {
+  return calendar::valid_civil(year, 2, 29);
+}
+
+void check_schedule(const Schedule& s, std::vector<Problem>& out) {
+  const std::string at = "trigger.schedule.";
+  if (s.every == "day") {
+    if (s.on != 0) out.push_back({at + "on", "rules.schedule_on_day", ""});
+  } else if (s.every == "week") {
+    if (s.on < 1 || s.on > 7) out.push_back({at + "on", "rules.schedule_weekday", ""});
+  } else if (s.every == "month") {
+    if (s.on < 1 || s.on > 28) out.push_back({at + "on", "rules.schedule_monthday", ""});
+  } else {
+    out.push_back({at + "every", "rules.schedule_every", s.every});
+  }
 }
 
 std::vector<Field> customer_event_fields() {
@@ -172,20 +203,100 @@ const std::vector<TriggerInfo>& catalogue() {
         {"member.joined", "入会", "member joined", customer_event_fields()},
         {"ticket.closed", "工单关闭", "ticket closed", ticket_event_fields()},
         {"ticket.created", "工单创建", "ticket created", ticket_event_fields()},
-        {"date:customer.birthday", "客户生日", "customer's birthday", customer_fields()},
-        {"date:asset.insurance_expiry", "保险到期", "insurance expiry", customer_fields()},
-        {"date:asset.delivery_date", "交车周年", "delivery anniversary", customer_fields()},
     };
     return t;
   }();
   return all;
 }
 
-std::vector<Field> fields_for(const Trigger& t) {
-  std::string key = t.event.empty() ? "date:" + t.date_field : t.event;
+TriggerKind kind_of(const Trigger& t) {
+  int n = !t.event.empty() + !t.date_field.empty() + !t.schedule.every.empty();
+  if (n > 1) return TriggerKind::kSeveral;
+  if (!t.event.empty()) return TriggerKind::kEvent;
+  if (!t.date_field.empty()) return TriggerKind::kDate;
+  if (!t.schedule.every.empty()) return TriggerKind::kSchedule;
+  return TriggerKind::kNone;
+}
+
+std::string trigger_key(const Trigger& t) {
+  switch (kind_of(t)) {
+    case TriggerKind::kDate:
+      return "date:" + t.date_field;
+    case TriggerKind::kSchedule:
+      return "schedule";
+    default:
+      return t.event;
+  }
+}
+
+const DateField& birthday_field() {
+  static const DateField f{"customer.birthday", "客户生日", "customer's birthday"};
+  return f;
+}
+
+std::vector<TriggerInfo> time_triggers(const std::vector<DateField>& dates) {
+  std::vector<TriggerInfo> out = {{"date:" + birthday_field().key, birthday_field().label_zh,
+                                   birthday_field().label_en, person_fields()}};
+  for (const auto& d : dates)
+    if (d.key != birthday_field().key)
+      out.push_back({"date:" + d.key, d.label_zh, d.label_en, customer_fields()});
+  out.push_back({"schedule", "定期计划", "schedule", person_fields()});
+  return out;
+}
+
+std::vector<Field> fields_for(const Trigger& t, const std::vector<DateField>& dates) {
+  auto kind = kind_of(t);
+  if (kind == TriggerKind::kDate || kind == TriggerKind::kSchedule) {
+    std::string key = trigger_key(t);
+    for (const auto& info : time_triggers(dates))
+      if (info.event == key) return info.fields;
+    return {};
+  }
+  if (kind != TriggerKind::kEvent) return {};
   for (const auto& info : catalogue())
-    if (info.event == key) return info.fields;
+    if (info.event == t.event) return info.fields;
   return {};
+}
+
+DateKind date_kind(std::string_view field) {
+  static const std::set<std::string, std::less<>> kStarts = {
+      "customer.birthday", "asset.delivery_date", "asset.move_in_date", "asset.purchase_date",
+      "asset.open_date",   "asset.join_date",     "asset.start_date"};
+  if (kStarts.count(field) || ends_with(field, "_since")) return DateKind::kAnniversary;
+  return DateKind::kExact;
+}
+
+DateLookup date_lookup(std::string_view field, int64_t fire_day, int days_before) {
+  DateLookup out;
+  out.kind = date_kind(field);
+  out.target_day = fire_day + days_before;
+  if (out.kind == DateKind::kExact) {
+    out.values.push_back(calendar::format_date(out.target_day));
+    return out;
+  }
+  auto t = calendar::civil_from_days(out.target_day);
+  out.values.push_back(two_digits(t.month) + "-" + two_digits(t.day));
+  if (t.month == 2 && t.day == 28 && !leap(t.year)) out.values.push_back("02-29");
+  return out;
+}
+
+bool date_fires(std::string_view field, std::string_view value, int64_t fire_day, int days_before) {
+  auto day = calendar::parse_date(value);
+  if (!day) return false;
+  int64_t target = fire_day + days_before;
+  if (date_kind(field) == DateKind::kExact) return *day == target;
+  auto v = calendar::civil_from_days(*day);
+  auto t = calendar::civil_from_days(target);
+  if (v.year >= t.year) return false;  // from the first anniversary on
+  if (v.month == t.month && v.day == t.day) return true;
+  return v.month == 2 && v.day == 29 && t.month == 2 && t.day == 28 && !leap(t.year);
+}
+
+bool schedule_fires(const Schedule& s, int64_t day) {
+  if (s.every == "day") return true;
+  if (s.every == "week") return calendar::weekday(day) + 1 == s.on;
+  if (s.every == "month") return calendar::civil_from_days(day).day == s.on;
+  return false;
 }
 
 std::optional<Field> find_field(const std::vector<Field>& fields, std::string_view key) {
@@ -221,17 +332,19 @@ std::optional<double> number(std::string_view s) {
   return v;
 }
 
-std::vector<Problem> check(const Definition& d) {
+std::vector<Problem> check(const Definition& d, const std::vector<DateField>& dates) {
   std::vector<Problem> out;
-  if (d.trigger.event.empty() == d.trigger.date_field.empty())
+  auto kind = kind_of(d.trigger);
+  if (kind == TriggerKind::kNone || kind == TriggerKind::kSeveral)
     out.push_back({"trigger", "rules.trigger_one", ""});
-  auto fields = fields_for(d.trigger);
-  if (fields.empty() && !(d.trigger.event.empty() && d.trigger.date_field.empty()))
-    out.push_back({d.trigger.event.empty() ? "trigger.date_field" : "trigger.event",
-                   "rules.trigger_unknown",
-                   d.trigger.event.empty() ? d.trigger.date_field : d.trigger.event});
-  if (!d.trigger.date_field.empty() && (d.trigger.days_before < 0 || d.trigger.days_before > 366))
-    out.push_back({"trigger.days_before", "rules.days_range", ""});
+  auto fields = fields_for(d.trigger, dates);
+  if (fields.empty() && kind == TriggerKind::kEvent)
+    out.push_back({"trigger.event", "rules.trigger_unknown", d.trigger.event});
+  if (fields.empty() && kind == TriggerKind::kDate)
+    out.push_back({"trigger.date_field", "rules.trigger_unknown", d.trigger.date_field});
+  if (kind == TriggerKind::kDate && (d.trigger.days_before < 0 || d.trigger.days_before > 366))
+    out.push_back({"trigger.days_before", "rules.days_before_range", ""});
+  if (kind == TriggerKind::kSchedule) check_schedule(d.trigger.schedule, out);
   for (size_t i = 0; i < d.conditions.size(); ++i) {
     const auto& c = d.conditions[i];
     std::string at = "conditions[" + std::to_string(i) + "]";

@@ -1,8 +1,8 @@
 #pragma once
-// Rules turn business events into work: a trigger (an outbox event type, or a date field of
-// the archive), conditions on the facts of the event, its customer and asset, a delay before
-// the work is offered, a deadline, and an action that another module carries out (first: a
-// callback task). This header is the pure part: what a rule is, how its conditions are
+// Rules turn business events into work: a trigger (an outbox event type, a date field of
+// the archive, or a schedule), conditions on the facts of the event, its customer and asset, a
+// delay before the work is offered, a deadline, and an action that another module carries out
+// (first: a callback task). This header is the pure part: what a rule is, how its conditions are
 // checked against facts, which definitions are refused (unknown fields, wrong operators,
 // cycles). Standard library only.
 #include <cstdint>
@@ -31,11 +31,25 @@ struct Field {
   std::string label_zh, label_en;
 };
 
+// A schedule: every day, every week on a weekday (1 = Monday .. 7 = Sunday), or every month
+// on a day of the month (1..28, so that every month has it).
+struct Schedule {
+  std::string every;  // "" (no schedule) | "day" | "week" | "month"
+  int on = 0;         // week: 1..7; month: 1..28; day: 0
+};
+
+// One of three kinds: an outbox event, a date field of the archive, or a schedule.
 struct Trigger {
   std::string event;       // an outbox event type ("vehicle.delivered"), or ""
   std::string date_field;  // "customer.birthday" | "asset.insurance_expiry" | ...
   int days_before = 0;     // date triggers: fire this many days before the date
+  Schedule schedule;
 };
+
+enum class TriggerKind { kNone, kEvent, kDate, kSchedule, kSeveral };
+TriggerKind kind_of(const Trigger& t);
+// The key rules are grouped by: the event type, "date:<field>" or "schedule".
+std::string trigger_key(const Trigger& t);
 
 // Operators: = != < <= > >= in not_in contains not_contains exists missing in_unit.
 // `values` are text; numbers are compared as numbers. in_unit: the field (a unit id) lies in
@@ -55,9 +69,9 @@ struct Span {
 struct Definition {
   Trigger trigger;
   std::vector<Condition> conditions;
-  Span delay;                      // the work is offered this long after the event
-  Span due{"hours", 24};           // and is due this long after the event
-  int priority = 0;                // higher comes first among tasks due at the same time
+  Span delay;                       // the work is offered this long after the event
+  Span due{"hours", 24};            // and is due this long after the event
+  int priority = 0;                 // higher comes first among tasks due at the same time
   std::string action = "callback";  // the action type a module registered
   std::string params_json = "{}";   // the action's own parameters, checked by that module
 };
@@ -80,23 +94,58 @@ struct Problem {
   std::string param;  // e.g. the unknown field's name
 };
 
+// A date field a date trigger may name: the customer's birthday, or a field of type date of
+// an asset type (asset types are the admin's, so the service lists them from the archive).
+struct DateField {
+  std::string key;  // "customer.birthday", "asset.insurance_expiry"
+  std::string label_zh, label_en;
+};
+// How a date fires. An anniversary fires every year on its month and day (a birthday, a
+// delivery date: the yearly maintenance reminder), from the first anniversary on; 29 February
+// falls on 28 February in other years. An exact date fires once (an insurance expiry).
+enum class DateKind { kAnniversary, kExact };
+// Anniversaries are the dates that start something (birthday, delivery, move-in, purchase,
+// opening, joining, keys ending in "_since"); any other date, an admin's own fields included,
+// is exact: a yearly repeat of an end date would be work nobody asked for.
+DateKind date_kind(std::string_view field);
+const DateField& birthday_field();
+
+// What a date field must hold for a rule `days_before` to fire on `fire_day` (days since
+// 1970-01-01): for an exact date the day itself ("YYYY-MM-DD"), for an anniversary the
+// month-days ("MM-DD"; on 28 February of a non-leap year also "02-29"). The store looks
+// these up; `date_fires` then decides each value (the year of an anniversary).
+struct DateLookup {
+  DateKind kind = DateKind::kExact;
+  int64_t target_day = 0;  // fire_day + days_before: the date the work is about
+  std::vector<std::string> values;
+};
+DateLookup date_lookup(std::string_view field, int64_t fire_day, int days_before);
+// Whether a date field's value ("YYYY-MM-DD") makes the rule fire on `fire_day`.
+bool date_fires(std::string_view field, std::string_view value, int64_t fire_day, int days_before);
+// Whether a schedule fires on `day` (days since 1970-01-01).
+bool schedule_fires(const Schedule& s, int64_t day);
+
 // The catalogue of triggers and the fields each offers (rules/catalogue.cpp).
 struct TriggerInfo {
-  std::string event;  // event type, or "date:<field>"
+  std::string event;  // event type, "date:<field>" or "schedule"
   std::string label_zh, label_en;
   std::vector<Field> fields;
 };
+// The event triggers.
 const std::vector<TriggerInfo>& catalogue();
+// The time triggers: one per date field, then the schedule.
+std::vector<TriggerInfo> time_triggers(const std::vector<DateField>& dates);
 // The fields a trigger offers (event fields, then customer and asset fields); empty for an
-// unknown trigger.
-std::vector<Field> fields_for(const Trigger& t);
+// unknown trigger. `dates`: the date fields a date trigger may name.
+std::vector<Field> fields_for(const Trigger& t, const std::vector<DateField>& dates = {});
 std::optional<Field> find_field(const std::vector<Field>& fields, std::string_view key);
 bool valid_op(std::string_view op);
 bool op_fits(std::string_view op, FieldType type);
 
 // Every problem of a definition: unknown trigger, unknown field, operator that does not fit
-// the field, values missing or not numbers, spans out of range.
-std::vector<Problem> check(const Definition& d);
+// the field, values missing or not numbers, spans out of range, a schedule that is not one.
+// `dates`: the date fields a date trigger may name (the birthday and the asset types' dates).
+std::vector<Problem> check(const Definition& d, const std::vector<DateField>& dates = {});
 
 // Whether the conditions hold. `unit_paths` maps the unit ids named by in_unit conditions to
 // their paths; `fact_paths` gives the path of each unit-valued fact ("event.unit_id" →

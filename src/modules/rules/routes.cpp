@@ -35,8 +35,7 @@ int days_param(const http::Request& req) {
 
 void add_routes(http::Router& r, RuleService& svc) {
   r.add("GET", "/api/v1/rule-catalogue", [&svc](Context& c) {
-    if (!c.user().can(org::perm::kRuleRead)) throw Error::forbidden();
-    return Response::json(catalogue_json(svc.actions()));
+    return Response::json(catalogue_json(svc.triggers(c.user()), svc.actions()));
   });
 
   r.add("GET", "/api/v1/rules", [&svc](Context& c) {
@@ -87,8 +86,8 @@ void add_routes(http::Router& r, RuleService& svc) {
       in.add_error("definition", "field.required");
     }
     in.finish();
-    return Response::json(dry_run_json(svc.dry_run(c.user(), unit_id.value_or(c.user().unit_id),
-                                                   d, static_cast<int>(days.value_or(30)))));
+    return Response::json(dry_run_json(svc.dry_run(c.user(), unit_id.value_or(c.user().unit_id), d,
+                                                   static_cast<int>(days.value_or(30)))));
   });
 
   r.add("POST", "/api/v1/rules/{id}/backfill", [&svc](Context& c) {
@@ -105,8 +104,10 @@ void add_routes(http::Router& r, RuleService& svc) {
     auto before = http::query_int(c.req, "before").value_or(0);
     boost::json::array items;
     for (const auto& f : svc.firings(c.user(), id, before, 100)) {
-      boost::json::object o{{"id", f.id},           {"version", f.version},
-                            {"fired_at", f.fired_at}, {"outcome", f.outcome},
+      boost::json::object o{{"id", f.id},
+                            {"version", f.version},
+                            {"fired_at", f.fired_at},
+                            {"outcome", f.outcome},
                             {"ref", f.ref}};
       o["event_id"] = f.event_id ? boost::json::value(*f.event_id) : nullptr;
       o["customer_id"] = f.customer_id ? boost::json::value(*f.customer_id) : nullptr;

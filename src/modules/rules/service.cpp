@@ -6,13 +6,15 @@
 #include "modules/rules/json.h"
 #include "modules/rules/store.h"
 #include "platform/audit/audit.h"
+#include "platform/jobs/jobs.h"
 
 namespace kefu::rules {
 namespace {
 
 namespace json = boost::json;
 constexpr int64_t kHourMs = 3600 * 1000;
-constexpr int kChinaOffsetMinutes = 8 * 60;
+constexpr int64_t kDayMs = 24 * kHourMs;
+constexpr int kTimeBatch = 500;  // customers or assets per date-rule batch (one short write)
 const char* const kRule = "@entity.rule";
 
 // Rules an event may fire, by trigger key, refreshed from the database at most once a second
@@ -145,8 +147,7 @@ std::shared_ptr<const RuleService::Cache> RuleService::rules_for(db::Session& s)
   fresh->stamp = stamp;
   for (const auto& row : store::list(s, true)) {
     Rule r = rule_from(row);
-    std::string key =
-        r.def.trigger.event.empty() ? "date:" + r.def.trigger.date_field : r.def.trigger.event;
+    std::string key = trigger_key(r.def.trigger);
     fresh->by_trigger[key].push_back(std::move(r));
   }
   std::lock_guard lock(mu_);
@@ -169,9 +170,32 @@ std::optional<std::string> RuleService::unit_path(db::Session& s, int64_t unit_i
   return u->path;
 }
 
+std::vector<DateField> RuleService::date_fields(db::Session& s) {
+  // Every asset field of type date, whatever the asset type (keys shared by several types
+  // are one field; the first type's labels name it). Inactive types still have assets.
+  std::vector<DateField> out;
+  for (const auto& t : customers_.asset_types_in(s))
+    for (const auto& f : t.fields) {
+      if (f.type != "date") continue;
+      std::string key = "asset." + f.key;
+      bool known =
+          std::any_of(out.begin(), out.end(), [&](const DateField& d) { return d.key == key; });
+      if (!known) out.push_back({key, f.label_zh, f.label_en.empty() ? f.label_zh : f.label_en});
+    }
+  return out;
+}
+
+std::vector<TriggerInfo> RuleService::triggers(const auth::Principal& p) {
+  if (!p.can(org::perm::kRuleRead)) throw Error::forbidden();
+  std::vector<TriggerInfo> out = catalogue();
+  auto time = db_.reading([&](db::Session& s) { return time_triggers(date_fields(s)); });
+  out.insert(out.end(), time.begin(), time.end());
+  return out;
+}
+
 std::vector<FieldError> RuleService::check(db::Session& s, const Definition& d) {
   std::vector<FieldError> out;
-  for (const auto& p : rules::check(d)) {
+  for (const auto& p : rules::check(d, date_fields(s))) {
     FieldError e{"definition." + p.field, p.code, {}};
     if (!p.param.empty()) e.params.push_back({"value", p.param});
     out.push_back(std::move(e));
@@ -187,8 +211,6 @@ std::vector<FieldError> RuleService::check(db::Session& s, const Definition& d) 
                      {{"value", v}}});
     }
   }
-  if (!d.trigger.date_field.empty())
-    out.push_back({"definition.trigger.date_field", "rules.date_not_built", {}});
   const ActionType* a = action(d.action);
   if (!a) {
     out.push_back({"definition.action", "rules.action_unknown", {{"value", d.action}}});
@@ -357,12 +379,7 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   facts["event.unit_id.path"] = *path;
   if (auto ru = opt_int(payload, "resp_unit_id"))
     if (auto rp = unit_path(s, *ru)) facts["event.resp_unit_id.path"] = *rp;
-  std::map<std::string, std::string> unit_paths;
-  for (const auto& c : r.def.conditions)
-    if (c.op == "in_unit")
-      for (const auto& v : c.values)
-        if (auto id = number(v))
-          if (auto up = unit_path(s, static_cast<int64_t>(*id))) unit_paths[v] = *up;
+  auto unit_paths = condition_units(s, r.def);
   // The event's own fields first: most events of a busy trigger fail on them (an amount, a
   // store), and those cost no read of the customer.
   if (!matches(r.def, facts, unit_paths, "event.")) return false;
@@ -384,19 +401,34 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   f.unit_path = *path;
   auto occurred = opt_int(payload, "occurred_at");
   f.occurred_at = occurred && *occurred > 0 ? *occurred : e.at_ms;
-  // A delay counts from the event; a past event (a back-fill, a late import) is offered now
-  // at the earliest, but its due time stays where the rule puts it.
-  auto after = [&](const Span& sp) {
-    if (sp.unit == "working_days")
-      return working_days_(unit_id, f.occurred_at, static_cast<int>(sp.amount));
-    return f.occurred_at + sp.amount * kHourMs;
-  };
-  f.offer_at = after(r.def.delay);
-  f.due_at = std::max(after(r.def.due), f.offer_at);
+  set_times(r, f);
   f.payload_json = e.payload_json;
   f.facts = &facts;
   f.customer = &*customer;
   return true;
+}
+
+std::map<std::string, std::string> RuleService::condition_units(db::Session& s,
+                                                                const Definition& d) {
+  std::map<std::string, std::string> unit_paths;
+  for (const auto& c : d.conditions)
+    if (c.op == "in_unit")
+      for (const auto& v : c.values)
+        if (auto id = number(v))
+          if (auto up = unit_path(s, static_cast<int64_t>(*id))) unit_paths[v] = *up;
+  return unit_paths;
+}
+
+void RuleService::set_times(const Rule& r, Firing& f) {
+  // A delay counts from the event (or the day's midnight); a past event (a back-fill, a late
+  // import) is offered now at the earliest, but its due time stays where the rule puts it.
+  auto after = [&](const Span& sp) {
+    if (sp.unit == "working_days")
+      return working_days_(f.unit_id, f.occurred_at, static_cast<int>(sp.amount));
+    return f.occurred_at + sp.amount * kHourMs;
+  };
+  f.offer_at = after(r.def.delay);
+  f.due_at = std::max(after(r.def.due), f.offer_at);
 }
 
 bool RuleService::fire(db::Session& s, const Rule& r, Firing& f, ActionResult* result) {
@@ -471,12 +503,22 @@ DryRun RuleService::dry_run(const auth::Principal& p, int64_t unit_id, const Def
     auto path = unit_path(s, unit_id);
     if (!path || !p.in_scope(*path)) errors.push_back({"unit_id", "rules.unit_unknown", {}});
     if (!errors.empty()) throw Error::validation(errors);
-    if (d.trigger.event.empty()) return;  // date triggers: see the daily job's firings
     Rule r;
     r.id = 0;
     r.unit_id = unit_id;
     r.unit_path = *path;
     r.def = d;
+    if (kind_of(d.trigger) != TriggerKind::kEvent) {
+      // Date and schedule rules: what each of the next `days` days would create.
+      for (int64_t day = today(); day < today() + days && out.examined < kCap; ++day) {
+        out.per_day.push_back({calendar::format_date(day), 0});
+        int64_t after = 0;
+        do after = time_batch(s, r, day, after, nullptr, &out);
+        while (after > 0 && out.examined < kCap);
+      }
+      out.truncated = out.examined >= kCap;
+      return;
+    }
     int64_t since = clock_.now_ms() - int64_t(days) * 24 * kHourMs;
     int64_t after = 0;
     Facts facts;
@@ -492,7 +534,7 @@ DryRun RuleService::dry_run(const auth::Principal& p, int64_t unit_id, const Def
         ++out.matched;
         if (out.sample.size() < 50)
           out.sample.push_back({e.id, e.type, f.customer_id, customer->customer.name, f.occurred_at,
-                                f.offer_at, f.due_at});
+                                f.offer_at, f.due_at, "", f.asset_id});
       }
     }
     out.truncated = out.examined >= kCap;
@@ -506,7 +548,7 @@ BackfillResult RuleService::backfill(const auth::Principal& p, int64_t id, int d
   Rule r = get(p, id);
   if (!r.active) throw Error(ErrorKind::kConflict, "rules.inactive");
   BackfillResult out;
-  if (r.def.trigger.event.empty()) return out;
+  if (kind_of(r.def.trigger) != TriggerKind::kEvent) return backfill_days(p, r, days);
   int64_t since = clock_.now_ms() - int64_t(days) * 24 * kHourMs;
   int64_t after = 0;
   // One write transaction per batch: a long back-fill never holds the writer for long, and
@@ -547,6 +589,34 @@ BackfillResult RuleService::backfill(const auth::Principal& p, int64_t id, int d
   return out;
 }
 
+BackfillResult RuleService::backfill_days(const auth::Principal& p, const Rule& r, int days) {
+  // The days a date or schedule rule missed (it was created later, a date was corrected): the
+  // same batches as the daily job, one write each; the firing rows keep it to once.
+  if (days > kCatchUpDays) throw Error::validation({{"days", "rules.catch_up_range", {}}});
+  BackfillResult out;
+  for (int64_t day = today() - (days - 1); day <= today(); ++day) {
+    int64_t after = 0;
+    do {
+      db_.write([&](db::Session& s) {
+        BackfillResult batch;
+        after = time_batch(s, r, day, after, &batch, nullptr);
+        out.examined += batch.examined;
+        out.created += batch.created;
+        out.skipped += batch.skipped;
+        out.already += batch.already;
+        if (batch.created > 0)
+          audit::append(s, clock_.now_ms(),
+                        {p.actor_id(), p.username, "rule.backfill", "rule", std::to_string(r.id),
+                         r.unit_path, "",
+                         json::serialize(json::object{{"day", calendar::format_date(day)},
+                                                      {"created", batch.created}}),
+                         p.request_id});
+      });
+    } while (after > 0);
+  }
+  return out;
+}
+
 std::vector<FiringView> RuleService::firings(const auth::Principal& p, int64_t id, int64_t before,
                                              int limit) {
   if (!p.can(org::perm::kRuleRead)) throw Error::forbidden();
@@ -559,12 +629,177 @@ std::vector<FiringView> RuleService::firings(const auth::Principal& p, int64_t i
   });
 }
 
-int64_t RuleService::run_date_rules(db::Session& s, const std::string& ymd) {
-  // Date triggers are listed in the catalogue; their daily job is not built yet (the
-  // customers service has no query by date field). Nothing fires, and the API says so.
-  (void)s;
-  (void)ymd;
-  return 0;
+// ------------------------------------------------------------ date and schedule triggers
+
+void RuleService::set_zones(int company_offset_minutes, UnitZone unit_zone) {
+  company_zone_ = company_offset_minutes;
+  unit_zone_ = std::move(unit_zone);
+}
+
+int64_t RuleService::today() const {
+  int64_t local = clock_.now_ms() + company_zone_ * 60000LL;
+  return local >= 0 ? local / kDayMs : (local - kDayMs + 1) / kDayMs;
+}
+
+namespace {
+
+std::string day_payload(int64_t day) {
+  return json::serialize(json::object{{"day", calendar::format_date(day)}});
+}
+
+void schedule_day(db::Session& s, int64_t now, int64_t day, int zone_minutes) {
+  // 00:05 local: the day has begun everywhere in the zone.
+  int64_t at = day * kDayMs - zone_minutes * 60000LL + 5 * 60000LL;
+  jobs::schedule(s, now,
+                 {kDateDayJob, "day:" + calendar::format_date(day), at, day_payload(day), 5});
+}
+
+void schedule_batch(db::Session& s, int64_t now, int64_t rule_id, int64_t day, int64_t after) {
+  std::string day_text = calendar::format_date(day);
+  jobs::schedule(
+      s, now,
+      {kDateBatchJob,
+       "rule:" + std::to_string(rule_id) + ":" + day_text + ":" + std::to_string(after), now,
+       json::serialize(json::object{{"rule", rule_id}, {"day", day_text}, {"after", after}}), 5});
+}
+
+bool is_time_rule(const Rule& r) {
+  auto k = kind_of(r.def.trigger);
+  return k == TriggerKind::kDate || k == TriggerKind::kSchedule;
+}
+
+int64_t day_of(const json::object& o) {
+  auto* v = o.if_contains("day");
+  if (!v || !v->is_string()) throw std::runtime_error("rules: a date job without its day");
+  auto d = calendar::parse_date(v->as_string());
+  if (!d) throw std::runtime_error("rules: a date job with a bad day");
+  return *d;
+}
+
+}  // namespace
+
+void RuleService::ensure_daily() {
+  // Every node schedules the same key for today: it runs once (a done job is left alone).
+  db_.write([&](db::Session& s) { schedule_day(s, clock_.now_ms(), today(), company_zone_); });
+}
+
+void RuleService::run_day(db::Session& s, const std::string& payload_json) {
+  int64_t day = day_of(json::parse(payload_json).as_object());
+  int64_t now = clock_.now_ms();
+  int64_t first = today() - (kCatchUpDays - 1);
+  if (day >= first && day <= today())
+    for (const auto& row : store::list(s, true))
+      if (is_time_rule(rule_from(row))) schedule_batch(s, now, row.rule.id, day, 0);
+  // The next day's job; after an outage it is due at once, and the runner goes on through the
+  // missed days in order (never further back than the catch-up window).
+  schedule_day(s, now, std::max(day + 1, first), company_zone_);
+}
+
+void RuleService::run_batch(db::Session& s, const std::string& payload_json) {
+  auto payload = json::parse(payload_json).as_object();
+  int64_t day = day_of(payload);
+  auto row = store::find(s, payload.at("rule").as_int64());
+  if (!row || !row->rule.active) return;  // deactivated meanwhile
+  Rule r = rule_from(*row);
+  if (!is_time_rule(r)) return;  // now an event rule
+  BackfillResult counts;
+  int64_t next = time_batch(s, r, day, payload.at("after").as_int64(), &counts, nullptr);
+  if (next > 0) schedule_batch(s, clock_.now_ms(), r.id, day, next);
+}
+
+std::vector<customers::DateHolder> RuleService::holders(db::Session& s, const Rule& r, int64_t day,
+                                                        int64_t after, int limit) {
+  const Trigger& t = r.def.trigger;
+  std::vector<customers::DateHolder> out;
+  if (kind_of(t) == TriggerKind::kSchedule) {
+    if (!schedule_fires(t.schedule, day)) return out;
+    for (int64_t id : customers_.customer_ids_in(s, r.unit_path, after, limit))
+      out.push_back({id, id, std::nullopt, ""});
+    return out;
+  }
+  auto look = date_lookup(t.date_field, day, t.days_before);
+  customers::DateQuery q;
+  q.values = look.values;
+  q.month_day = look.kind == DateKind::kAnniversary;
+  q.unit_path = r.unit_path;
+  q.after = after;
+  q.limit = limit;
+  if (t.date_field != birthday_field().key) {
+    q.key = t.date_field.substr(std::string_view("asset.").size());
+    for (const auto& type : customers_.asset_types_in(s))
+      for (const auto& f : type.fields)
+        if (f.key == q.key && f.type == "date") q.asset_types.push_back(type.code);
+    if (q.asset_types.empty()) return out;  // the field is gone from every asset type
+  }
+  return customers_.date_holders_in(s, q);
+}
+
+bool RuleService::evaluate_time(db::Session& s, const Rule& r, int64_t day, int zone_minutes,
+                                const customers::DateHolder& h, Firing& f, Facts& facts,
+                                std::optional<customers::CustomerFacts>& customer) {
+  const Trigger& t = r.def.trigger;
+  const bool dated = kind_of(t) == TriggerKind::kDate;
+  if (dated && !date_fires(t.date_field, h.date, day, t.days_before)) return false;
+  customer = customers_.facts_in(s, h.customer_id, h.asset_id);
+  if (!customer || (h.asset_id && !customer->asset)) return false;
+  facts.clear();
+  customer_facts(*customer, facts);
+  if (!matches(r.def, facts, condition_units(s, r.def))) return false;
+
+  // Once per rule, customer (and asset) and date: the date the work is about (the birthday,
+  // the expiry), so that changing days_before does not fire the same date again.
+  std::string date = calendar::format_date(dated ? day + t.days_before : day);
+  f.rule = &r;
+  f.event_id = 0;
+  f.event_type = trigger_key(t);
+  f.dedupe_key = "date:" + std::to_string(r.id) + ":" + std::to_string(h.customer_id) +
+                 (h.asset_id ? ":" + std::to_string(*h.asset_id) : "") + ":" + date;
+  f.customer_id = h.customer_id;
+  f.asset_id = h.asset_id;
+  f.staff_id = std::nullopt;
+  f.unit_id = customer->customer.unit_id;
+  f.unit_path = customer->customer.unit_path;
+  f.occurred_at = day * kDayMs - zone_minutes * 60000LL;  // the day's midnight, local
+  set_times(r, f);
+  json::object payload{
+      {"customer_id", h.customer_id}, {"date", date}, {"day", calendar::format_date(day)}};
+  if (h.asset_id) payload["asset_id"] = *h.asset_id;
+  f.payload_json = json::serialize(payload);
+  f.facts = &facts;
+  f.customer = &*customer;
+  return true;
+}
+
+int64_t RuleService::time_batch(db::Session& s, const Rule& r, int64_t day, int64_t after,
+                                BackfillResult* fired, DryRun* dry) {
+  int zone = unit_zone_ ? unit_zone_(r.unit_id) : company_zone_;
+  auto batch = holders(s, r, day, after, kTimeBatch);
+  Facts facts;
+  std::optional<customers::CustomerFacts> customer;
+  for (const auto& h : batch) {
+    Firing f;
+    if (dry) ++dry->examined;
+    if (fired) ++fired->examined;
+    if (!evaluate_time(s, r, day, zone, h, f, facts, customer)) continue;
+    if (dry) {
+      ++dry->matched;
+      ++dry->per_day.back().second;
+      if (dry->sample.size() < 50)
+        dry->sample.push_back({0, f.event_type, f.customer_id, customer->customer.name,
+                               f.occurred_at, f.offer_at, f.due_at, calendar::format_date(day),
+                               f.asset_id});
+      continue;
+    }
+    ActionResult res;
+    if (!fire(s, r, f, &res)) {
+      ++fired->already;
+    } else if (res.skipped.empty()) {
+      ++fired->created;
+    } else {
+      ++fired->skipped;
+    }
+  }
+  return batch.size() < static_cast<size_t>(kTimeBatch) ? 0 : batch.back().cursor;
 }
 
 }  // namespace kefu::rules

@@ -39,8 +39,8 @@ struct Firing {
   int64_t unit_id = 0;  // where the event happened
   std::string unit_path;
   int64_t occurred_at = 0;
-  int64_t offer_at = 0;  // occurred_at + delay
-  int64_t due_at = 0;    // occurred_at + due
+  int64_t offer_at = 0;      // occurred_at + delay
+  int64_t due_at = 0;        // occurred_at + due
   std::string payload_json;  // the event as published
   const Facts* facts = nullptr;
   const customers::CustomerFacts* customer = nullptr;
@@ -68,18 +68,24 @@ struct RuleInput {
 };
 
 struct DryRunItem {
-  int64_t event_id = 0;
+  int64_t event_id = 0;  // 0 for date and schedule triggers
   std::string event_type;
   int64_t customer_id = 0;
   std::string customer_name;
   int64_t occurred_at = 0, offer_at = 0, due_at = 0;
+  std::string day;  // date and schedule triggers: the day it would fire ("YYYY-MM-DD")
+  std::optional<int64_t> asset_id;
 };
 
 struct DryRun {
-  int64_t examined = 0;  // events of the trigger's type in the window and the rule's scope
+  // Event rules: events of the trigger's type in the window and the rule's scope. Date and
+  // schedule rules: customers or assets looked at over the next days.
+  int64_t examined = 0;
   int64_t matched = 0;
   std::vector<DryRunItem> sample;  // the first 50
   bool truncated = false;          // more than the examined cap
+  // Date and schedule rules: what would be created on each day of the window.
+  std::vector<std::pair<std::string, int64_t>> per_day;
 };
 
 struct BackfillResult {
@@ -96,6 +102,18 @@ struct FiringView {
 
 // Deadlines in working days, from the calendar module (wired by the composition root).
 using WorkingDays = std::function<int64_t(int64_t unit_id, int64_t start_ms, int days)>;
+// A unit's time zone (minutes east of UTC), from its working calendar.
+using UnitZone = std::function<int(int64_t unit_id)>;
+
+// Date and schedule triggers run from durable jobs: one per local date of the company's zone
+// (key "day:<YYYY-MM-DD>", at 00:05), which starts one batch job per active date or schedule
+// rule and then schedules the next day's job — so the days no node ran are caught up one by
+// one, back to the last kCatchUpDays. Each batch looks at up to 500 customers or assets and
+// schedules the next batch; the firing rows (UNIQUE per rule, customer, asset and date) keep
+// every firing to once whatever runs twice.
+inline constexpr const char* kDateDayJob = "rules.dates.day";
+inline constexpr const char* kDateBatchJob = "rules.dates.batch";
+inline constexpr int kCatchUpDays = 7;
 
 class RuleService {
  public:
@@ -106,6 +124,12 @@ class RuleService {
   void register_action(ActionType a);
   const std::vector<ActionType>& actions() const { return actions_; }
 
+  // The company's zone (the date jobs' days) and each unit's (a rule's day starts at its
+  // unit's midnight). Default: Asia/Shanghai everywhere.
+  void set_zones(int company_offset_minutes, UnitZone unit_zone);
+
+  // Every trigger an admin may choose: events, the date fields of the archive, the schedule.
+  std::vector<TriggerInfo> triggers(const auth::Principal& p);
   std::vector<Rule> list(const auth::Principal& p);
   Rule get(const auth::Principal& p, int64_t id);
   std::vector<Rule> versions(const auth::Principal& p, int64_t id);
@@ -120,8 +144,11 @@ class RuleService {
   // Whether an active rule is triggered by this event and its own fields pass the rule's
   // conditions on them (read-only; the consumer passes over the rest without a savepoint).
   bool may_act_on(db::Session& s, const events::StoredEvent& e);
-  // Date triggers for the local day `ymd` (the daily job); returns the firings created.
-  int64_t run_date_rules(db::Session& s, const std::string& ymd);
+  // Date and schedule triggers. ensure_daily schedules today's job (start-up; the test clock
+  // after it moved); the handlers run in the job runner's transaction.
+  void ensure_daily();
+  void run_day(db::Session& s, const std::string& payload_json);
+  void run_batch(db::Session& s, const std::string& payload_json);
 
   // Problems of a definition, with the action's own check (for the API's 422).
   std::vector<FieldError> check(db::Session& s, const Definition& d);
@@ -136,6 +163,23 @@ class RuleService {
   bool evaluate(db::Session& s, const Rule& r, const events::StoredEvent& e, Firing& firing,
                 Facts& facts, std::optional<customers::CustomerFacts>& customer,
                 bool event_only = false);
+  // Date and schedule rules: the customers or assets that may fire on `day` after the
+  // cursor, and one of them evaluated (the same facts and conditions as events).
+  std::vector<customers::DateHolder> holders(db::Session& s, const Rule& r, int64_t day,
+                                             int64_t after, int limit);
+  bool evaluate_time(db::Session& s, const Rule& r, int64_t day, int zone_minutes,
+                     const customers::DateHolder& h, Firing& f, Facts& facts,
+                     std::optional<customers::CustomerFacts>& customer);
+  // Fires (or, for a dry run, lists) one batch of a time rule's day; the next cursor, or 0
+  // when the day is done.
+  int64_t time_batch(db::Session& s, const Rule& r, int64_t day, int64_t after,
+                     BackfillResult* fired, DryRun* dry);
+  std::vector<DateField> date_fields(db::Session& s);
+  BackfillResult backfill_days(const auth::Principal& p, const Rule& r, int days);
+  std::map<std::string, std::string> condition_units(db::Session& s, const Definition& d);
+  // When the work is offered and due: the rule's delay and deadline from `f.occurred_at`.
+  void set_times(const Rule& r, Firing& f);
+  int64_t today() const;  // days since 1970-01-01 in the company's zone
   // Records the firing (once per key) and runs the action; false when already fired.
   bool fire(db::Session& s, const Rule& r, Firing& f, ActionResult* result);
   const ActionType* action(const std::string& type) const;
@@ -147,6 +191,8 @@ class RuleService {
   org::OrgService& org_;
   customers::CustomerService& customers_;
   WorkingDays working_days_;
+  int company_zone_ = 480;
+  UnitZone unit_zone_;
   std::vector<ActionType> actions_;
   std::mutex mu_;
   std::shared_ptr<const Cache> cache_;

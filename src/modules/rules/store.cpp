@@ -22,15 +22,14 @@ RuleRow row_from(const db::Row& r) {
 }
 
 std::string trigger_key(const Rule& r) {
-  return r.def.trigger.event.empty() ? "date:" + r.def.trigger.date_field : r.def.trigger.event;
+  return rules::trigger_key(r.def.trigger);
 }
 
 void add_version(db::Session& s, const RuleRow& r, std::optional<int64_t> by) {
   s.exec(
       "INSERT INTO rule_versions (rule_id, version, name, active, definition, created_at, "
       "created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {r.rule.id, r.rule.version, r.rule.name, r.rule.active, r.definition, r.rule.updated_at,
-       by});
+      {r.rule.id, r.rule.version, r.rule.name, r.rule.active, r.definition, r.rule.updated_at, by});
 }
 
 }  // namespace
@@ -102,9 +101,8 @@ std::pair<int64_t, int64_t> stamp(db::Session& s) {
 }
 
 bool insert_firing(db::Session& s, int64_t rule_id, int version, const std::string& key,
-                   std::optional<int64_t> event_id, std::optional<int64_t> customer_id,
-                   int64_t now, const std::string& outcome, const std::string& ref,
-                   int64_t* id_out) {
+                   std::optional<int64_t> event_id, std::optional<int64_t> customer_id, int64_t now,
+                   const std::string& outcome, const std::string& ref, int64_t* id_out) {
   auto r = s.query_one(
       "INSERT INTO rule_firings (rule_id, version, dedupe_key, event_id, customer_id, fired_at, "
       "outcome, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING "
@@ -134,10 +132,10 @@ std::vector<FiringRow> firings(db::Session& s, int64_t rule_id, int64_t before, 
 std::vector<events::StoredEvent> events_since(db::Session& s, const std::string& type,
                                               int64_t since_ms, int64_t after, int limit) {
   std::vector<events::StoredEvent> out;
-  for (const auto& r : s.query(
-           "SELECT id, at, type, entity, entity_id, unit_id, actor_id, payload FROM events "
-           "WHERE type = ? AND id > ? AND at >= ? ORDER BY id LIMIT ?",
-           {type, after, since_ms, limit})) {
+  for (const auto& r :
+       s.query("SELECT id, at, type, entity, entity_id, unit_id, actor_id, payload FROM events "
+               "WHERE type = ? AND id > ? AND at >= ? ORDER BY id LIMIT ?",
+               {type, after, since_ms, limit})) {
     events::StoredEvent e;
     e.id = r.i64(0);
     e.at_ms = r.i64(1);

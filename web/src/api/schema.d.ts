@@ -1790,7 +1790,7 @@ export interface paths {
         put?: never;
         /**
          * What a definition would have matched over the last days
-         * @description Needs `rule.read`. Nothing is stored.
+         * @description Needs `rule.read`. Nothing is stored. Event rules look at the last `days` days of events; date and schedule rules at the next `days` days.
          */
         post: operations["dryRunRule"];
         delete?: never;
@@ -1810,7 +1810,7 @@ export interface paths {
         put?: never;
         /**
          * Apply a rule to the events of the last days
-         * @description Needs `rule.admin`. Events already fired are left alone (counted in `already`).
+         * @description Needs `rule.admin`. Events already fired are left alone (counted in `already`). Date and schedule rules run the days of the last `days` (at most 7, the catch-up window; more is 422 `rules.catch_up_range`) as the daily job would.
          */
         post: operations["backfillRule"];
         delete?: never;
@@ -4133,11 +4133,15 @@ export interface components {
             [key: string]: unknown;
         };
         RuleDefinition: {
+            /** @description Exactly one of: `event` (an outbox event type); `date_field` with `days_before` (`customer.birthday` or `asset.<key>` of any asset field of type date; anniversaries fire every year on their month and day, 29 February on 28 February in other years, exact dates once); `schedule`. Date and schedule rules run from a daily job at 00:05 in the company's zone, counting delay and due from the day's midnight in the rule unit's zone; each rule, customer (asset) and date fires at most once. */
             trigger: {
                 /** @description An outbox event type, e.g. vehicle.delivered. */
                 event?: string;
+                /** @description customer.birthday, or asset.<field key> of a date field, e.g. asset.insurance_expiry. */
                 date_field?: string;
+                /** @description Fire this many days before the date (date triggers). */
                 days_before?: number;
+                schedule?: components["schemas"]["RuleSchedule"];
             };
             conditions?: components["schemas"]["RuleCondition"][];
             delay?: components["schemas"]["RuleSpan"];
@@ -4188,6 +4192,13 @@ export interface components {
                 label_zh: string;
                 label_en: string;
                 fields: components["schemas"]["RuleFieldInfo"][];
+                /** @enum {string} */
+                kind: "event" | "date" | "schedule";
+                /**
+                 * @description Date triggers: whether the date fires every year or once.
+                 * @enum {string}
+                 */
+                date_kind?: "anniversary" | "exact";
             }[];
             actions: {
                 type: string;
@@ -4202,6 +4213,7 @@ export interface components {
             days?: number;
             definition: components["schemas"]["RuleDefinition"];
         };
+        /** @description Event rules: the events of the last `days` days. Date and schedule rules: the next `days` days, starting today, with what each day would create. */
         RuleDryRun: {
             examined: number;
             matched: number;
@@ -4219,6 +4231,18 @@ export interface components {
                 offer_at: number;
                 /** Format: int64 */
                 due_at: number;
+                /**
+                 * Format: date
+                 * @description Date and schedule rules: the day it would fire.
+                 */
+                day?: string;
+                /** Format: int64 */
+                asset_id?: number;
+            }[];
+            days: {
+                /** Format: date */
+                day: string;
+                matched: number;
             }[];
         };
         RuleBackfill: {
@@ -4367,6 +4391,13 @@ export interface components {
             totals: {
                 [key: string]: number;
             };
+        };
+        /** @description Every day, every week on a weekday, or every month on a day, for every customer in the rule's scope whose facts pass the conditions. */
+        RuleSchedule: {
+            /** @enum {string} */
+            every: "day" | "week" | "month";
+            /** @description week: 1 (Monday) … 7 (Sunday); month: 1 … 28; day: absent or 0. */
+            on?: number;
         };
     };
     responses: {
