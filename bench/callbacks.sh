@@ -4,6 +4,7 @@
 # baseline measured in the same run. Results: bench/results/callbacks-<date>.md.
 #
 #   bench/callbacks.sh [build-dir]        (default: build)
+#   BENCH_STOP_AFTER=1 EVENTS=200000 bench/callbacks.sh   (the rules consumer only, no results)
 #
 # Setup through the API: a branch (4 stores) with $AGENTS (200) agents and a supervisor,
 # $CUSTOMERS (10,000) customers by CSV import, one purchase through the API (the template of
@@ -343,6 +344,8 @@ SELECT 'callback_created_events', count(*) FROM events WHERE type = 'callback.cr
 SELECT 'overdue_now', count(*) FROM callback_tasks WHERE rule_id = $RULE_ID AND due_at < CAST(strftime('%s','now') AS INTEGER) * 1000;
 SQL
 cat "$WORK/checks1.txt"
+# BENCH_STOP_AFTER=1: only the rules consumer (for working on it; no results file)
+if [ "${BENCH_STOP_AFTER:-}" = 1 ]; then echo "[bench] stopping after case 1"; exit 0; fi
 
 # --- 2. the agents' queues ----------------------------------------------------------------------
 FIRST_TOKEN=$(head -1 "$WORK/tokens.txt")

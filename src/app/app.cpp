@@ -199,7 +199,7 @@ App::App(Config config) : config_(std::move(config)) {
   // rule's times count from its unit's midnight.
   rules_->set_zones(
       calendar::zone_offset(config_.str("company.time_zone")).value_or(480),
-      [cal = calendar_.get()](int64_t unit) { return cal->for_unit(unit).utc_offset_minutes; });
+      [cal = calendar_.get()](int64_t unit) { return cal->for_unit(unit)->utc_offset_minutes; });
   jobs_->on(rules::kDateDayJob,
             [this](db::Session& s, const jobs::Job& job) { rules_->run_day(s, job.payload_json); });
   jobs_->on(rules::kDateBatchJob, [this](db::Session& s, const jobs::Job& job) {
