@@ -285,7 +285,7 @@ consume() {  # name database
   local t0; t0=$(date +%s.%N)
   start_server "$db"
   if [ "$name" = rule ] && [ "$PERF" = 1 ]; then
-    (sleep 3; perf record -F 499 -g -o "$WORK/perf_rule.data" -p "$PID" -- sleep "$PERF_SECS" >"$WORK/perf.out" 2>&1) &
+    (sleep "${PERF_DELAY:-3}"; perf record ${PERF_ARGS:--F 499 -g} -o "$WORK/perf_rule.data" -p "$PID" -- sleep "$PERF_SECS" >"$WORK/perf.out" 2>&1) &
     PERF_PID=$!
   fi
   python3 - "$db" "$last" "$t0" "$START_ID" >"$WORK/consume_$name.txt" <<'PY'

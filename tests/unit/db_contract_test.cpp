@@ -188,6 +188,28 @@ TEST_P(DbContract, ReturningGivesTheNewId) {
   EXPECT_GT(third, second);
 }
 
+TEST_P(DbContract, InsertRowGivesTheNewIdOrNothingWhenSkipped) {
+  create_table("email TEXT NOT NULL UNIQUE");
+  const std::string sql =
+      "INSERT INTO " + table_ + " (email) VALUES (?) ON CONFLICT (email) DO NOTHING";
+  auto ids = db_->writing([&](Session& s) {
+    auto a = s.insert_row(sql, {"a@example.com"});
+    auto b = s.insert_row(sql, {"b@example.com"});
+    auto again = s.insert_row(sql, {"a@example.com"});
+    return std::vector<std::optional<int64_t>>{a, b, again};
+  });
+  ASSERT_TRUE(ids[0] && ids[1]);
+  EXPECT_NE(*ids[0], *ids[1]);
+  EXPECT_FALSE(ids[2].has_value()) << "a skipped row has no id (not the previous row's)";
+  auto email_of = [&](int64_t id) {
+    return db_->reading([&](Session& s) {
+      return s.query_one("SELECT email FROM " + table_ + " WHERE id = ?", {id})->str(0);
+    });
+  };
+  EXPECT_EQ(email_of(*ids[0]), "a@example.com");
+  EXPECT_EQ(email_of(*ids[1]), "b@example.com");
+}
+
 TEST_P(DbContract, ExecReturnsChangedRows) {
   create_table("i BIGINT NOT NULL");
   db_->write([&](Session& s) {

@@ -423,16 +423,21 @@ TEST_P(Jobs, ConsumerDeliversEachEventOnceInOrderAndResumes) {
 
 TEST_P(Jobs, ConsumerRetriesAFailingEventAndNeverSkipsIt) {
   for (int i = 0; i < 4; ++i) publish_one(*db_, now(), "b", i);
-  int failures_left = 2;
-  std::vector<std::string> seen;
+  // Event 2 fails while `failing`. A handler may run more than once for an event whose
+  // effects were rolled back (a batch runs again with a savepoint per event after a handler
+  // threw), so what counts is what was committed: the effects table.
+  bool failing = true;
   events::Consumer c("strict", [&](Session& s, const events::StoredEvent& e) {
     s.exec("INSERT INTO effects (k) VALUES (?)", {e.entity_id});
-    if (e.entity_id == "2" && failures_left > 0) {
-      --failures_left;
-      throw Boom();
-    }
-    seen.push_back(e.entity_id);
+    if (e.entity_id == "2" && failing) throw Boom();
   });
+  auto seen = [&] {
+    std::vector<std::string> out;
+    for (const auto& r :
+         db_->reading([&](Session& s) { return s.query("SELECT k FROM effects ORDER BY id"); }))
+      out.push_back(r.str(0));
+    return out;
+  };
   EXPECT_EQ(poll(c), 2u) << "0 and 1 delivered, 2 failed";
   EXPECT_EQ(poll(c), 0u) << "backing off";
   auto cursor = [&] {
@@ -445,11 +450,12 @@ TEST_P(Jobs, ConsumerRetriesAFailingEventAndNeverSkipsIt) {
   clock_.advance(2000);
   EXPECT_EQ(poll(c), 0u) << "fails again";
   EXPECT_EQ(cursor().i64(0), 2);
+  EXPECT_EQ(seen(), (std::vector<std::string>{"0", "1"})) << "failed attempts left no effects";
+  failing = false;
   clock_.advance(4000);
   EXPECT_EQ(poll(c), 2u);
   EXPECT_EQ(cursor().i64(0), 0);
-  EXPECT_EQ(seen, (std::vector<std::string>{"0", "1", "2", "3"}));
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM effects"), 4) << "failed attempts left no effects";
+  EXPECT_EQ(seen(), (std::vector<std::string>{"0", "1", "2", "3"}));
   EXPECT_EQ(c.stats().failures, 2);
 }
 

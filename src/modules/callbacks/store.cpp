@@ -216,13 +216,13 @@ void where(const QueueFilter& f, std::string& sql, db::Params& p) {
 
 bool insert(db::Session& s, Row& r) {
   Task& t = r.task;
-  auto row = s.query_one(
+  auto id = s.insert_row(
       "INSERT INTO callback_tasks (kind, rule_id, rule_version, event_id, dedupe_key, "
       "customer_id, asset_id, staff_id, unit_id, unit_path, questionnaire_id, "
       "questionnaire_version, q_channel, priority, state, offer_at, due_at, assignee_id, "
       "max_attempts, retry_minutes, verifies_ticket_id, created_at, updated_at) VALUES (?, ?, ?, "
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO "
-      "NOTHING RETURNING id",
+      "NOTHING",
       {t.kind,         t.rule_id,          t.rule_version,
        t.event_id,     t.dedupe_key,       t.customer_id,
        t.asset_id,     t.staff_id,         t.unit_id,
@@ -231,8 +231,8 @@ bool insert(db::Session& s, Row& r) {
        t.offer_at,     t.due_at,           t.assignee_id,
        t.max_attempts, t.retry_minutes,    t.verifies_ticket_id,
        t.created_at,   t.updated_at});
-  if (!row) return false;
-  t.id = row->i64(0);
+  if (!id) return false;
+  t.id = *id;
   add_daily(s, r, +1);
   if (is_open(t.state)) add_load(s, t.assignee_id, +1);
   return true;

@@ -103,13 +103,12 @@ std::pair<int64_t, int64_t> stamp(db::Session& s) {
 bool insert_firing(db::Session& s, int64_t rule_id, int version, const std::string& key,
                    std::optional<int64_t> event_id, std::optional<int64_t> customer_id, int64_t now,
                    const std::string& outcome, const std::string& ref, int64_t* id_out) {
-  auto r = s.query_one(
+  auto id = s.insert_row(
       "INSERT INTO rule_firings (rule_id, version, dedupe_key, event_id, customer_id, fired_at, "
-      "outcome, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING "
-      "RETURNING id",
+      "outcome, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
       {rule_id, version, key, event_id, customer_id, now, outcome, ref});
-  if (!r) return false;
-  if (id_out) *id_out = r->i64(0);
+  if (!id) return false;
+  if (id_out) *id_out = *id;
   return true;
 }
 

@@ -161,8 +161,7 @@ void insert(db::Session& s, Ticket& t) {
   std::string marks;
   auto v = values(t);
   for (size_t i = 0; i < v.size(); ++i) marks += i ? ", ?" : "?";
-  auto rows = s.query("INSERT INTO tickets (" + cols + ") VALUES (" + marks + ") RETURNING id", v);
-  t.id = rows.at(0).i64(0);
+  t.id = s.insert_row("INSERT INTO tickets (" + cols + ") VALUES (" + marks + ")", v).value();
 }
 
 bool update(db::Session& s, const Ticket& t) {
@@ -185,12 +184,12 @@ bool update(db::Session& s, const Ticket& t) {
 }
 
 int64_t next_seq(db::Session& s, const std::string& series) {
-  auto rows = s.query(
+  // Without RETURNING (see db::Session::insert_row): the upsert, then the value it left.
+  s.exec(
       "INSERT INTO ticket_counters (series, last_seq) VALUES (?, 1) "
-      "ON CONFLICT (series) DO UPDATE SET last_seq = ticket_counters.last_seq + 1 "
-      "RETURNING last_seq",
+      "ON CONFLICT (series) DO UPDATE SET last_seq = ticket_counters.last_seq + 1",
       {series});
-  return rows.at(0).i64(0);
+  return s.query_one("SELECT last_seq FROM ticket_counters WHERE series = ?", {series})->i64(0);
 }
 
 namespace {

@@ -96,6 +96,17 @@ class Session {
     return std::move(rows.front());
   }
 
+  // Runs an INSERT of one row into a table whose key is `id` and returns the new id, or
+  // nothing when `ON CONFLICT ... DO NOTHING` skipped the row. Write the statement without
+  // RETURNING: PostgreSQL gets `RETURNING id` appended; SQLite reads the last rowid instead,
+  // since RETURNING makes it open a statement savepoint whose release costs more than the
+  // insert, and more the larger the database.
+  virtual std::optional<int64_t> insert_row(std::string_view sql, const Params& params) {
+    auto row = query_one(std::string(sql) + " RETURNING id", params);
+    if (!row) return std::nullopt;
+    return row->i64(0);
+  }
+
   // Work for the end of this transaction: after the unit of work that asked for it (and
   // outside its savepoint), just before COMMIT; dropped if that unit fails. For full-text
   // index rows: SQLite's FTS5 flushes its pending terms at every savepoint, so index rows

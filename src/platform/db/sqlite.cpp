@@ -76,6 +76,11 @@ class Connection final : public Session {
     return sqlite3_changes64(db_);
   }
 
+  std::optional<int64_t> insert_row(std::string_view sql, const Params& params) override {
+    if (exec(sql, params) == 0) return std::nullopt;
+    return sqlite3_last_insert_rowid(db_);
+  }
+
   void exec_script(std::string_view sql) override {
     std::string s(sql);
     char* err = nullptr;

@@ -96,6 +96,13 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
 
   size_t delivered = 0;
   bool failed = false;
+  // First without a savepoint per event (on SQLite a savepoint costs more than most
+  // handlers, and its cost grows with the database); if a handler throws, the batch goes
+  // back and runs again with one savepoint per event, so the events before the failing one
+  // are delivered and it alone is charged. Handlers may thus run twice for an event whose
+  // effects were rolled back, as they may on PostgreSQL after a serialization failure.
+  bool careful = limit == 1;
+  bool handler_threw = false;
   Cursor claimed;       // the cursor as locked
   int64_t in_hand = 0;  // the event being handled
   auto run = [&](db::Session& s) {
@@ -142,6 +149,18 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
         continue;
       }
       in_hand = e.id;
+      if (!careful) {
+        try {
+          handler_(s, e);
+        } catch (...) {
+          handler_threw = true;
+          throw;
+        }
+        c.txid = r.i64(8);
+        c.id = e.id;
+        ++delivered;
+        continue;
+      }
       s.exec("SAVEPOINT kefu_event");  // exec, not exec_script: prepared once, not per event
       try {
         handler_(s, e);
@@ -172,7 +191,13 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
     }
   };
   try {
-    db.write(run);
+    try {
+      db.write(run);
+    } catch (...) {
+      if (!handler_threw) throw;
+      careful = true;
+      db.write(run);
+    }
   } catch (...) {
     const std::string error = error_text(std::current_exception());
     if (limit > 1) {

@@ -54,11 +54,11 @@ std::string check(const GatewayOptions& o) {
 
 int64_t queue(db::Session& s, int64_t now, const Message& m) {
   return s
-      .query_one(
+      .insert_row(
           "INSERT INTO messages (channel, recipient, subject, body, ref, state, send_after, "
-          "created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
+          "created_at) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)",
           {m.channel, m.recipient, m.subject, m.body, m.ref, std::max(m.send_after, now), now})
-      ->i64(0);
+      .value();
 }
 
 std::vector<Message> by_ref(db::Session& s, const std::string& ref) {
