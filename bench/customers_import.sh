@@ -103,6 +103,7 @@ RSS=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p bench/results
 OUT=bench/results/customers-import-$(date +%F).md
+[ -e "$OUT" ] && OUT=bench/results/customers-import-$(date +%F-%H%M).md  # keep earlier results
 python3 - "$WORK" "$OUT" "$ROWS" "$SIZE" "$DRY_S" "$COMMIT_S" "$CREATED" "$RSS_IMPORT" "$RSS" \
   "$LOAD_BEFORE" "$LOAD_IMPORT" "$LOAD_AFTER" "$(cat "$WORK/dry.status")" "$(cat "$WORK/commit.status")" <<'PY'
 import json, os, re, sys, time

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include <boost/json.hpp>
 
@@ -114,6 +115,88 @@ struct Planned {
   Customer customer;
   std::string plate, vin, model;
 };
+
+std::string upper(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// What the file's rows would collide with in the archive: looked up for the whole file in a
+// few queries before the rows are checked one by one.
+struct Taken {
+  std::unordered_set<std::string> phones, plates, vins;
+};
+
+// The vehicle row of an imported customer, and the text its search row gets from it.
+store::Asset vehicle_of(const Planned& plan, const AssetType& type, int64_t now) {
+  boost::json::object attrs;
+  if (!plan.plate.empty()) attrs["plate"] = plan.plate;
+  if (!plan.vin.empty()) attrs["vin"] = plan.vin;
+  if (!plan.model.empty()) attrs["model"] = plan.model;
+  std::vector<AttrValue> values;
+  for (const auto& kv : attrs)
+    values.push_back({std::string(kv.key()), std::string(kv.value().as_string()), false, true});
+  store::Asset a;
+  a.customer_id = plan.customer.id;
+  a.type = "vehicle";
+  a.attrs_json = boost::json::serialize(attrs);
+  a.label = asset_label(type, values);
+  a.plate = upper(plan.plate);
+  a.vin = upper(plan.vin);
+  a.created_at = a.updated_at = now;
+  return a;
+}
+
+// Writes checked rows in chunks: the chunk's customers, phones and vehicles in multi-row
+// statements, then its search rows one after another. SQLite's FTS5 writes its pending terms
+// out as a segment whenever another statement opens a savepoint, so search rows interleaved
+// with the others gave every customer a segment of its own (and endless merging).
+size_t write_planned(db::Session& s, std::vector<Planned>& planned,
+                     const std::optional<AssetType>& vehicle, int64_t now) {
+  constexpr size_t kChunk = 50000;
+  size_t created = 0;
+  store::search_bulk_load(s, true);
+  for (size_t from = 0; from < planned.size(); from += kChunk) {
+    const size_t to = std::min(planned.size(), from + kChunk);
+    // A phone taken since the check (a parallel import) is skipped, not doubled.
+    std::vector<std::string> numbers;
+    for (size_t i = from; i < to; ++i)
+      for (const auto& ph : planned[i].customer.phones) numbers.push_back(ph.number);
+    std::unordered_set<std::string> taken;
+    for (auto& [number, owner] : store::owners_of_phones(s, numbers)) taken.insert(number);
+    std::vector<Planned*> rows;
+    for (size_t i = from; i < to; ++i) {
+      const auto& phones = planned[i].customer.phones;
+      if (std::none_of(phones.begin(), phones.end(),
+                       [&](const Phone& ph) { return taken.count(ph.number) > 0; }))
+        rows.push_back(&planned[i]);
+    }
+    auto ids = store::reserve_customer_ids(s, rows.size());
+    std::vector<const Customer*> customers;
+    std::vector<store::Asset> assets;
+    std::vector<std::pair<int64_t, std::string>> search_rows;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      Customer& c = rows[k]->customer;
+      c.id = ids[k];
+      c.code = customer_code(c.id);
+      customers.push_back(&c);
+      std::vector<AssetText> texts;
+      if (vehicle && (!rows[k]->plate.empty() || !rows[k]->vin.empty())) {
+        c.asset_count = 1;  // the completeness written with the row counts the vehicle
+        assets.push_back(vehicle_of(*rows[k], *vehicle, now));
+        texts.push_back({assets.back().label, assets.back().plate, assets.back().vin});
+      }
+      // The search row from what is written (no read back); completeness goes with the row.
+      search_rows.emplace_back(c.id, search::index_tokens(index_text(c, texts)));
+    }
+    store::insert_new(s, customers);
+    store::insert_new_assets(s, assets);
+    store::index_new_many(s, search_rows);
+    created += rows.size();
+  }
+  store::search_bulk_load(s, false);
+  return created;
+}
 
 }  // namespace
 
@@ -250,9 +333,23 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
   };
 
   std::vector<Planned> planned;
+  planned.reserve(csv.rows.size());
   std::map<std::string, size_t> phone_line, plate_line, vin_line;
   int64_t now = clock_.now_ms();
   db_.read([&](db::Session& s) {
+    Taken taken;
+    {
+      std::vector<std::string> numbers, plates, vins;
+      for (size_t r = 1; r < csv.rows.size(); ++r) {
+        const auto& row = csv.rows[r].cells;
+        if (auto n = normalise_phone(cell(row, "phone"))) numbers.push_back(std::move(*n));
+        if (auto v = upper(cell(row, "plate")); !v.empty()) plates.push_back(std::move(v));
+        if (auto v = upper(cell(row, "vin")); !v.empty()) vins.push_back(std::move(v));
+      }
+      for (auto& [number, owner] : store::owners_of_phones(s, numbers)) taken.phones.insert(number);
+      taken.plates = store::vehicle_keys_taken(s, store::VehicleKey::kPlate, plates);
+      taken.vins = store::vehicle_keys_taken(s, store::VehicleKey::kVin, vins);
+    }
     for (size_t r = 1; r < csv.rows.size(); ++r) {
       const auto& row = csv.rows[r].cells;
       size_t line = csv.rows[r].line;
@@ -287,7 +384,7 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
           problem(line, col("phone"), "customer.phone_invalid", phone);
         else if (auto seen = phone_line.find(*n); seen != phone_line.end())
           problem(line, col("phone"), "customer.import_repeated", std::to_string(seen->second));
-        else if (!store::owners_of_phones(s, {*n}).empty())
+        else if (taken.phones.count(*n))
           problem(line, col("phone"), "customer.phone_taken", phone);
         else {
           phone_line[*n] = line;
@@ -316,17 +413,15 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
       plan.plate = cell(row, "plate");
       plan.vin = cell(row, "vin");
       plan.model = cell(row, "model");
-      std::string plate_key = plan.plate, vin_key = plan.vin;
-      for (auto& ch : plate_key)
-        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      for (auto& ch : vin_key) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      std::string plate_key = upper(plan.plate), vin_key = upper(plan.vin);
       if (!plate_key.empty() || !vin_key.empty()) {
         if (!plate_key.empty() && plate_line.count(plate_key))
           problem(line, col("plate"), "customer.import_repeated",
                   std::to_string(plate_line[plate_key]));
         else if (!vin_key.empty() && vin_line.count(vin_key))
           problem(line, col("vin"), "customer.import_repeated", std::to_string(vin_line[vin_key]));
-        else if (!store::owners_of_vehicle(s, plate_key, vin_key).empty())
+        else if ((!plate_key.empty() && taken.plates.count(plate_key)) ||
+                 (!vin_key.empty() && taken.vins.count(vin_key)))
           problem(line, col(plate_key.empty() ? "vin" : "plate"), "customer.vehicle_taken",
                   plan.plate + plan.vin);
         if (!plate_key.empty()) plate_line.emplace(plate_key, line);
@@ -342,46 +437,10 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
   report.valid = planned.size();
   if (options.dry_run) return report;
   if (report.invalid > 0 && !options.only_valid) return report;  // all or nothing: nothing
-  std::optional<AssetType> vehicle;
+  csv = {};  // the rows are in `planned` now; the cells' memory goes back before writing
+  const std::string digest = sha256_hex(bytes);
   db_.write([&](db::Session& s) {
-    vehicle = store::asset_type(s, "vehicle");
-    for (auto& plan : planned) {
-      Customer& c = plan.customer;
-      // A phone taken since the check (a parallel import) is skipped, not doubled.
-      std::vector<std::string> numbers;
-      for (const auto& ph : c.phones) numbers.push_back(ph.number);
-      if (!numbers.empty() && !store::owners_of_phones(s, numbers).empty()) continue;
-      store::insert(s, c);
-      store::add_phones(s, c.id, c.phones);
-      std::vector<AssetText> texts;
-      if (vehicle && (!plan.plate.empty() || !plan.vin.empty())) {
-        boost::json::object attrs;
-        if (!plan.plate.empty()) attrs["plate"] = plan.plate;
-        if (!plan.vin.empty()) attrs["vin"] = plan.vin;
-        if (!plan.model.empty()) attrs["model"] = plan.model;
-        std::vector<AttrValue> values;
-        for (const auto& kv : attrs)
-          values.push_back(
-              {std::string(kv.key()), std::string(kv.value().as_string()), false, true});
-        store::Asset a;
-        a.customer_id = c.id;
-        a.type = "vehicle";
-        a.attrs_json = boost::json::serialize(attrs);
-        a.label = asset_label(*vehicle, values);
-        a.plate = plan.plate;
-        a.vin = plan.vin;
-        for (auto& ch : a.plate)
-          ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        for (auto& ch : a.vin) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-        a.created_at = a.updated_at = now;
-        store::insert_asset(s, a);
-        texts.push_back({a.label, a.plate, a.vin});
-      }
-      // The search row from what was just written (no read back); completeness was stored
-      // with the row.
-      store::index_new(s, c.id, search::index_tokens(index_text(c, texts)));
-      ++report.created;
-    }
+    report.created = write_planned(s, planned, store::asset_type(s, "vehicle"), now);
     // Imported customers have no events; only asset measures (vehicles) can place them
     // outside the blank class, and then one recomputation covers the file.
     for (const auto& c : store::classifications(s))
@@ -393,14 +452,14 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
                                 {"created", report.created},
                                 {"skipped", report.invalid},
                                 {"encoding", report.encoding},
-                                {"sha256", sha256_hex(bytes)}};
+                                {"sha256", digest}};
     std::string body = boost::json::serialize(summary);
     audit::append(s, now,
                   {p.actor_id(), p.username, "customer.import", "customer_import",
-                   sha256_hex(bytes).substr(0, 16), p.unit_path, "", body, p.request_id});
+                   digest.substr(0, 16), p.unit_path, "", body, p.request_id});
     events::publish(s, now,
-                    {"customers.imported", "customer_import", sha256_hex(bytes).substr(0, 16),
-                     p.unit_id, p.actor_id(), body});
+                    {"customers.imported", "customer_import", digest.substr(0, 16), p.unit_id,
+                     p.actor_id(), body});
   });
   report.committed = true;
   if (wake_jobs_) wake_jobs_();

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 #include <boost/json.hpp>
+
+#include "platform/db/values.h"
 
 namespace kefu::customers::store {
 namespace {
@@ -26,6 +29,7 @@ std::vector<std::string> tags_from(const std::string& json) {
 }
 
 std::string tags_json(const std::vector<std::string>& tags) {
+  if (tags.empty()) return "[]";
   boost::json::array a;
   for (const auto& t : tags) a.emplace_back(t);
   return boost::json::serialize(a);
@@ -72,6 +76,30 @@ void load_phones(db::Session& s, std::vector<Customer>& cs) {
       db::in_list(ids, p) + " ORDER BY customer_id, is_primary DESC, number";
   for (const auto& r : s.query(sql, p))
     by_id[r.i64(0)]->phones.push_back({r.str(1), r.str(2), r.boolean(3)});
+}
+
+// Writes `n` new rows with one statement per kBatch of them and one per row for the rest, so
+// that an import of a million rows costs few statements while each connection's statement
+// cache holds only two texts per table. `group` is one row's placeholders; `bind(i, params)`
+// appends row i's values.
+template <class Bind>
+void insert_rows(db::Session& s, std::string_view head, std::string_view group, size_t n,
+                 Bind bind) {
+  constexpr size_t kBatch = 128;
+  const std::string one = std::string(head) + std::string(group);
+  const std::string many = std::string(head) + db::values_rows(kBatch, group);
+  size_t i = 0;
+  db::Params p;
+  auto run = [&](size_t rows, const std::string& sql) {
+    p.clear();
+    for (size_t k = 0; k < rows; ++k) bind(i + k, p);
+    s.exec(sql, p);
+    i += rows;
+  };
+  if (n >= kBatch)
+    p.reserve(kBatch * static_cast<size_t>(std::count(group.begin(), group.end(), '?')));
+  while (n - i >= kBatch) run(kBatch, many);
+  while (i < n) run(1, one);
 }
 
 Asset asset_from(const db::Row& r) {
@@ -141,12 +169,17 @@ void set_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& p
 std::vector<std::pair<std::string, int64_t>> owners_of_phones(
     db::Session& s, const std::vector<std::string>& numbers) {
   std::vector<std::pair<std::string, int64_t>> out;
-  for (const auto& n : numbers) {
-    for (const auto& r : s.query(
-             "SELECT p.customer_id FROM customer_phones p JOIN customers c ON c.id = p.customer_id "
-             "WHERE p.number = ? AND c.deleted_at IS NULL",
-             {n}))
-      out.emplace_back(n, r.i64(0));
+  constexpr size_t kPerQuery = 500;  // an import asks for a whole chunk's numbers at once
+  for (size_t from = 0; from < numbers.size(); from += kPerQuery) {
+    std::vector<std::string> some(
+        numbers.begin() + static_cast<std::ptrdiff_t>(from),
+        numbers.begin() + static_cast<std::ptrdiff_t>(std::min(numbers.size(), from + kPerQuery)));
+    db::Params p;
+    std::string sql =
+        "SELECT p.number, p.customer_id FROM customer_phones p JOIN customers c ON c.id = "
+        "p.customer_id WHERE p.number IN " +
+        db::in_list(some, p) + " AND c.deleted_at IS NULL";
+    for (const auto& r : s.query(sql, p)) out.emplace_back(r.str(0), r.i64(1));
   }
   return out;
 }
@@ -421,6 +454,24 @@ std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate,
   return out;
 }
 
+std::unordered_set<std::string> vehicle_keys_taken(db::Session& s, VehicleKey key,
+                                                   const std::vector<std::string>& values) {
+  std::unordered_set<std::string> out;
+  const char* column = key == VehicleKey::kPlate ? "a.plate" : "a.vin";
+  constexpr size_t kPerQuery = 500;
+  for (size_t from = 0; from < values.size(); from += kPerQuery) {
+    std::vector<std::string> some(
+        values.begin() + static_cast<std::ptrdiff_t>(from),
+        values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size(), from + kPerQuery)));
+    db::Params p;
+    std::string sql = std::string("SELECT DISTINCT ") + column +
+                      " FROM assets a JOIN customers c ON c.id = a.customer_id WHERE " + column +
+                      " IN " + db::in_list(some, p) + " AND c.deleted_at IS NULL";
+    for (const auto& r : s.query(sql, p)) out.insert(r.str(0));
+  }
+  return out;
+}
+
 void insert_event(db::Session& s, Event& e) {
   e.id = s.query_one(
               "INSERT INTO customer_events (customer_id, kind, occurred_at, unit_id, staff_id, "
@@ -572,6 +623,106 @@ void add_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& p
     s.exec(
         "INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES (?, ?, ?, ?)",
         {customer_id, p.number, p.label, p.primary});
+}
+
+std::vector<int64_t> reserve_customer_ids(db::Session& s, size_t n) {
+  std::vector<int64_t> ids;
+  ids.reserve(n);
+  if (n == 0) return ids;
+  if (s.dialect() == db::Dialect::kSqlite) {
+    // One writer holds the database: the next rowids are the ones SQLite would choose.
+    int64_t last = s.query_one("SELECT COALESCE(MAX(id), 0) FROM customers")->i64(0);
+    for (size_t i = 1; i <= n; ++i) ids.push_back(last + static_cast<int64_t>(i));
+  } else {
+    for (const auto& r : s.query("SELECT nextval(pg_get_serial_sequence('customers', 'id')) FROM "
+                                 "generate_series(1, ?)",
+                                 {static_cast<int64_t>(n)}))
+      ids.push_back(r.i64(0));
+  }
+  return ids;
+}
+
+void insert_new(db::Session& s, const std::vector<const Customer*>& cs) {
+  insert_rows(
+      s,
+      "INSERT INTO customers (id, code, kind, name, gender, birthday, email, address, source, "
+      "unit_id, unit_path, owner_id, tags, may_call, may_text, quiet_start, quiet_end, notes, "
+      "completeness, created_at, updated_at) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cs.size(),
+      [&](size_t i, db::Params& p) {
+        const Customer& c = *cs[i];
+        for (db::Param v : {db::Param(c.id),
+                            db::Param(c.code),
+                            db::Param(std::string(to_string(c.kind))),
+                            db::Param(c.name),
+                            db::Param(c.gender),
+                            db::Param(c.birthday),
+                            db::Param(c.email),
+                            db::Param(c.address),
+                            db::Param(c.source),
+                            db::Param(c.unit_id),
+                            db::Param(c.unit_path),
+                            db::Param(c.owner_id),
+                            db::Param(tags_json(c.tags)),
+                            db::Param(c.may_call),
+                            db::Param(c.may_text),
+                            db::Param(c.quiet_start),
+                            db::Param(c.quiet_end),
+                            db::Param(c.notes),
+                            db::Param(completeness(c).score),
+                            db::Param(c.created_at),
+                            db::Param(c.updated_at)})
+          p.push_back(std::move(v));
+      });
+  std::vector<std::pair<int64_t, const Phone*>> phones;
+  for (const Customer* c : cs)
+    for (const auto& ph : c->phones) phones.emplace_back(c->id, &ph);
+  insert_rows(s, "INSERT INTO customer_phones (customer_id, number, label, is_primary) VALUES ",
+              "(?, ?, ?, ?)", phones.size(), [&](size_t i, db::Params& p) {
+                const auto& [id, ph] = phones[i];
+                p.emplace_back(id);
+                p.emplace_back(ph->number);
+                p.emplace_back(ph->label);
+                p.emplace_back(ph->primary);
+              });
+}
+
+void insert_new_assets(db::Session& s, const std::vector<Asset>& as) {
+  insert_rows(s,
+              "INSERT INTO assets (customer_id, type, label, attrs, plate, vin, created_at, "
+              "updated_at) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?)", as.size(), [&](size_t i, db::Params& p) {
+                const Asset& a = as[i];
+                for (db::Param v : {db::Param(a.customer_id), db::Param(a.type), db::Param(a.label),
+                                    db::Param(a.attrs_json), db::Param(a.plate), db::Param(a.vin),
+                                    db::Param(a.created_at), db::Param(a.updated_at)})
+                  p.push_back(std::move(v));
+              });
+}
+
+void index_new_many(db::Session& s, const std::vector<std::pair<int64_t, std::string>>& rows) {
+  if (s.dialect() == db::Dialect::kSqlite) {
+    // One row per statement, all in a row: a multi-row INSERT opens a statement savepoint,
+    // and FTS5 writes its pending terms out as a new segment at every savepoint; single
+    // rows let the terms of the whole batch go out as one segment.
+    for (const auto& [id, tokens] : rows)
+      s.exec("INSERT INTO customer_fts (rowid, tokens) VALUES (?, ?)", {id, tokens});
+    return;
+  }
+  insert_rows(s, "INSERT INTO customer_fts (rowid, tokens) VALUES ",
+              "(?, to_tsvector('simple', ?))", rows.size(), [&](size_t i, db::Params& p) {
+                p.emplace_back(rows[i].first);
+                p.emplace_back(rows[i].second);
+              });
+}
+
+void search_bulk_load(db::Session& s, bool on) {
+  if (s.dialect() != db::Dialect::kSqlite) return;
+  // FTS5 keeps up to `hashsize` bytes of terms in memory before it writes a segment (1 MiB by
+  // default): a chunk of an import (tens of MB of terms) then becomes one segment instead of
+  // dozens that automerge must merge again. The setting is stored, so it is put back.
+  s.exec("INSERT INTO customer_fts (customer_fts, rank) VALUES ('hashsize', ?)",
+         {on ? int64_t{256} << 20 : int64_t{1} << 20});
 }
 
 void index_new(db::Session& s, int64_t customer_id, const std::string& tokens) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "modules/customers/model.h"
@@ -82,6 +83,12 @@ void update_asset(db::Session& s, const Asset& a);
 std::vector<int64_t> owners_of_vehicle(db::Session& s, const std::string& plate,
                                        const std::string& vin);
 
+// Which of these plates (or VINs), upper-cased, a customer already owns: an import checks a
+// whole file with a few queries.
+enum class VehicleKey { kPlate, kVin };
+std::unordered_set<std::string> vehicle_keys_taken(db::Session& s, VehicleKey key,
+                                                   const std::vector<std::string>& values);
+
 void insert_event(db::Session& s, Event& e);
 bool event_exists(db::Session& s, const std::string& external_id);
 std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before_id, int limit);
@@ -121,6 +128,17 @@ struct Brief {
 std::vector<Brief> briefs(db::Session& s, const std::vector<int64_t>& ids);
 // Adds the phones of a customer that has none yet (a new one).
 void add_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones);
+// Ids for `n` new customers, taken before they are written (an import writes many rows per
+// statement and the code C00000042 with the row).
+std::vector<int64_t> reserve_customer_ids(db::Session& s, size_t n);
+// New customers with their ids and codes already set (reserve_customer_ids), and their phones.
+void insert_new(db::Session& s, const std::vector<const Customer*>& cs);
+// New assets (their ids are not needed back).
+void insert_new_assets(db::Session& s, const std::vector<Asset>& as);
+// The search rows of new customers: (customer id, tokens).
+void index_new_many(db::Session& s, const std::vector<std::pair<int64_t, std::string>>& rows);
+// Around a bulk load of search rows (an import), in its transaction: on, then off.
+void search_bulk_load(db::Session& s, bool on);
 // The search row of a new customer (no row to replace).
 void index_new(db::Session& s, int64_t customer_id, const std::string& tokens);
 // Rewrites the search row of a customer.

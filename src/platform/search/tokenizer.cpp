@@ -1,5 +1,7 @@
 #include "platform/search/tokenizer.h"
 
+#include <cstdint>
+#include <functional>
 #include <set>
 
 namespace kefu::search {
@@ -84,30 +86,110 @@ std::string text_of(const std::vector<char32_t>& cs, size_t from, size_t n) {
 
 constexpr size_t kWindow = 4;
 
+// The document's tokens written straight into one string, each at most once. Imports index a
+// million customers in one go, so this avoids a string and a set node per token: a run's
+// folded UTF-8 goes into a buffer, tokens are slices of it, and the tokens already written
+// are found through a small open-addressing table of their places in the output.
+class TokenWriter {
+ public:
+  explicit TokenWriter(size_t text_size) {
+    out_.reserve(text_size * 2);
+    slots_.assign(64, kEmpty);
+  }
+
+  void add(std::string_view t) {
+    if (t.empty()) return;
+    size_t h = std::hash<std::string_view>{}(t);
+    size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      if (slots_[i].off == kEmpty.off) {
+        if (!out_.empty()) out_ += ' ';
+        slots_[i] = {static_cast<uint32_t>(out_.size()), static_cast<uint32_t>(t.size())};
+        out_ += t;
+        if (++count_ * 2 > slots_.size()) grow();
+        return;
+      }
+      if (slots_[i].len == t.size() && std::string_view(out_).substr(slots_[i].off, t.size()) == t)
+        return;
+    }
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  struct Slot {
+    uint32_t off, len;
+  };
+  static constexpr Slot kEmpty{UINT32_MAX, 0};
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2, kEmpty);
+    old.swap(slots_);
+    size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.off == kEmpty.off) continue;
+      size_t i = std::hash<std::string_view>{}(std::string_view(out_).substr(s.off, s.len)) & mask;
+      while (slots_[i].off != kEmpty.off) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::string out_;
+  std::vector<Slot> slots_;
+  size_t count_ = 0;
+};
+
+// A run's folded characters as UTF-8, with where each character starts (and the end).
+struct RunText {
+  RunKind kind = RunKind::kNone;
+  std::string bytes;
+  std::vector<uint32_t> starts;
+
+  size_t chars() const { return starts.empty() ? 0 : starts.size() - 1; }
+  std::string_view slice(size_t from, size_t n) const {
+    return std::string_view(bytes).substr(starts[from], starts[from + n] - starts[from]);
+  }
+};
+
+void write_run(const RunText& r, TokenWriter& w) {
+  const size_t n = r.chars();
+  if (r.kind == RunKind::kCjk) {
+    for (size_t k = 0; k < n; ++k) {
+      w.add(r.slice(k, 1));
+      if (k + 1 < n) w.add(r.slice(k, 2));
+    }
+  } else if (r.kind == RunKind::kWord) {
+    w.add(r.slice(0, n));
+    if (n > kWindow)
+      for (size_t k = 0; k + kWindow <= n; ++k) w.add(r.slice(k, kWindow));
+  }
+}
+
 }  // namespace
 
 std::string index_tokens(std::string_view text) {
-  std::set<std::string> seen;
-  std::string out;
-  auto add = [&](std::string t) {
-    if (t.empty() || !seen.insert(t).second) return;
-    if (!out.empty()) out += ' ';
-    out += t;
+  TokenWriter w(text.size());
+  RunText run;
+  auto end_run = [&] {
+    if (run.kind == RunKind::kNone) return;
+    run.starts.push_back(static_cast<uint32_t>(run.bytes.size()));
+    write_run(run, w);
+    run.kind = RunKind::kNone;
+    run.bytes.clear();
+    run.starts.clear();
   };
-  for (const auto& r : runs_of(text)) {
-    const auto& cs = r.chars;
-    if (r.kind == RunKind::kCjk) {
-      for (size_t k = 0; k < cs.size(); ++k) {
-        add(text_of(cs, k, 1));
-        if (k + 1 < cs.size()) add(text_of(cs, k, 2));
-      }
-    } else if (r.kind == RunKind::kWord) {
-      add(text_of(cs, 0, cs.size()));
-      if (cs.size() > kWindow)
-        for (size_t k = 0; k + kWindow <= cs.size(); ++k) add(text_of(cs, k, kWindow));
-    }
+  size_t i = 0;
+  while (i < text.size()) {
+    char32_t c = fold(next_cp(text, i));
+    RunKind k = is_cjk(c) ? RunKind::kCjk : is_alnum(c) ? RunKind::kWord : RunKind::kNone;
+    if (k != run.kind) end_run();
+    if (k == RunKind::kNone) continue;
+    run.kind = k;
+    run.starts.push_back(static_cast<uint32_t>(run.bytes.size()));
+    append_utf8(run.bytes, c);
   }
-  return out;
+  end_run();
+  return w.take();
 }
 
 std::vector<QueryTerm> query_terms(std::string_view query) {

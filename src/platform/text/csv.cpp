@@ -1,5 +1,7 @@
 #include "platform/text/csv.h"
 
+#include <algorithm>
+
 #include <iconv.h>
 
 #include "platform/core/json_input.h"
@@ -93,9 +95,11 @@ CsvResult parse_csv(std::string_view bytes) {
         // Anything between the closing quote and the separator is kept, as spreadsheets do.
         while (i < s.size() && s[i] != ',' && s[i] != '\n' && s[i] != '\r') cell += s[i++];
       } else {
-        while (i < s.size() && s[i] != ',' && s[i] != '\n' && s[i] != '\r') cell += s[i++];
+        size_t end = std::min(s.find_first_of(",\n\r", i), s.size());
+        cell.assign(s, i, end - i);
+        i = end;
       }
-      row.cells.push_back(cell);
+      row.cells.emplace_back(std::move(cell));
       if (i >= s.size()) {
         row_done = true;
       } else if (s[i] == ',') {
