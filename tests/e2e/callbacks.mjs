@@ -282,6 +282,17 @@ export function callbackTests(chrome) {
     assert.match(await page.getByTestId('rule-dry-result').innerText(), /匹配 4 个/)
     await editor.scrollIntoViewIfNeeded()
     await docShot(page, 'rules-editor')
+
+    // A date rule: the customers' birthdays, tried over the coming days (nothing written).
+    await page.getByTestId('rule-create').click()
+    await page.getByTestId('rule-trigger-kind').getByText('日期字段').click()
+    await page.getByTestId('rule-date-field').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '生日' }).first().click()
+    await page.getByTestId('rule-days-before').waitFor()
+    await page.getByTestId('rule-dry-run').click()
+    await page.getByTestId('rule-dry-result').waitFor()
+    assert.match(await page.getByTestId('rule-dry-result').innerText(), /天/)
+    await docShot(page, 'rules-date-trigger')
     await page.context().close()
     for (const r of ctx.paused) await admin.patch(`/api/v1/rules/${r.id}`, { active: true })
   })
