@@ -1,5 +1,9 @@
 #include "modules/rules/json.h"
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 namespace kefu::rules {
 namespace {
 
@@ -7,6 +11,14 @@ namespace json = boost::json;
 
 void wrong(std::vector<FieldError>& e, const std::string& at, const char* expected) {
   e.push_back({at, "field.wrong_type", {{"expected", expected}}});
+}
+
+// Every key of `o` outside `known` is a field.unknown at `at`.<key>.
+void unknown_keys(const json::object& o, std::initializer_list<std::string_view> known,
+                  std::vector<FieldError>& e, const std::string& at) {
+  for (const auto& kv : o)
+    if (std::find(known.begin(), known.end(), std::string_view(kv.key())) == known.end())
+      e.push_back({at + "." + std::string(kv.key()), "field.unknown", {}});
 }
 
 std::string text_at(const json::object& o, const char* key, std::vector<FieldError>& e,
@@ -42,9 +54,7 @@ Span span_from(const json::value* v, std::vector<FieldError>& e, const std::stri
     return fallback;
   }
   const auto& o = v->as_object();
-  for (const auto& kv : o)
-    if (kv.key() != "unit" && kv.key() != "amount")
-      e.push_back({at + "." + std::string(kv.key()), "field.unknown", {}});
+  unknown_keys(o, {"unit", "amount"}, e, at);
   Span s;
   s.unit = text_at(o, "unit", e, at, true);
   s.amount = int_at(o, "amount", e, at, 0);
@@ -64,9 +74,7 @@ Schedule schedule_from(const json::value* v, std::vector<FieldError>& e, const s
     return s;
   }
   const auto& o = v->as_object();
-  for (const auto& kv : o)
-    if (kv.key() != "every" && kv.key() != "on")
-      e.push_back({at + "." + std::string(kv.key()), "field.unknown", {}});
+  unknown_keys(o, {"every", "on"}, e, at);
   s.every = text_at(o, "every", e, at, true);
   s.on = static_cast<int>(int_at(o, "on", e, at, 0));
   return s;
@@ -88,21 +96,14 @@ Definition definition_from_json(const json::value& v, std::vector<FieldError>& e
     return d;
   }
   const auto& o = v.as_object();
-  static const std::set<std::string> known = {"trigger",  "conditions", "delay", "due",
-                                              "priority", "action",     "params"};
-  for (const auto& kv : o)
-    if (!known.count(std::string(kv.key())))
-      e.push_back({at + "." + std::string(kv.key()), "field.unknown", {}});
+  unknown_keys(o, {"trigger", "conditions", "delay", "due", "priority", "action", "params"}, e, at);
   if (auto* t = o.if_contains("trigger"); t && t->is_object()) {
     const auto& to = t->as_object();
     d.trigger.event = text_at(to, "event", e, at + ".trigger", false);
     d.trigger.date_field = text_at(to, "date_field", e, at + ".trigger", false);
     d.trigger.days_before = static_cast<int>(int_at(to, "days_before", e, at + ".trigger", 0));
     d.trigger.schedule = schedule_from(to.if_contains("schedule"), e, at + ".trigger.schedule");
-    for (const auto& kv : to)
-      if (kv.key() != "event" && kv.key() != "date_field" && kv.key() != "days_before" &&
-          kv.key() != "schedule")
-        e.push_back({at + ".trigger." + std::string(kv.key()), "field.unknown", {}});
+    unknown_keys(to, {"event", "date_field", "days_before", "schedule"}, e, at + ".trigger");
   } else {
     e.push_back({at + ".trigger", t ? "field.wrong_type" : "field.required", {}});
   }
