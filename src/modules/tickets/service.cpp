@@ -122,22 +122,8 @@ bool TicketService::visible_event(const auth::Principal& p, const std::string& p
   auto path_of = [&](const char* key) -> std::string {
     const auto* id = o.if_contains(key);
     if (!id || !id->is_int64()) return "";
-    int64_t unit = id->as_int64();
-    int64_t now = clock_.now_ms();
-    {
-      std::lock_guard lock(paths_mu_);
-      auto it = unit_paths_.find(unit);
-      if (it != unit_paths_.end() && now - it->second.second < 60000) return it->second.first;
-    }
-    std::string path;
-    try {
-      path = org_.get_unit(org::OrgService::system_principal("tickets"), unit).path;
-    } catch (const Error&) {
-      return "";
-    }
-    std::lock_guard lock(paths_mu_);
-    unit_paths_[unit] = {path, now};
-    return path;
+    auto unit = org_.cached_unit(id->as_int64());
+    return unit ? unit->path : "";
   };
   const auto* assignee = o.if_contains("assignee_id");
   if (assignee && assignee->is_int64() && assignee->as_int64() == p.user_id) return true;

@@ -267,8 +267,6 @@ class TicketService {
   std::mutex policies_mu_;
   std::vector<SlaPolicy> policies_;
   int64_t policies_at_ = -1;  // when they were read; other nodes' edits show within 5 s
-  std::mutex paths_mu_;
-  std::map<int64_t, std::pair<std::string, int64_t>> unit_paths_;  // id → path, fetched at
 };
 
 }  // namespace kefu::tickets
