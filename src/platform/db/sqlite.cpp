@@ -16,6 +16,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/core/thread_name.h"
+
 namespace kefu::db {
 namespace {
 
@@ -182,7 +184,10 @@ class SqliteDatabase final : public Database {
       readers_.push_back(std::make_unique<Connection>(path_, true, options_.busy_timeout_ms));
       idle_.push_back(readers_.back().get());
     }
-    writer_ = std::thread([this] { write_loop(); });
+    writer_ = std::thread([this] {
+      core::name_this_thread("kefu-db-writer");
+      write_loop();
+    });
   }
 
   ~SqliteDatabase() override {
