@@ -183,10 +183,17 @@ App::App(Config config) : config_(std::move(config)) {
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
   surveys_ = std::make_unique<surveys::SurveyService>(
       *db_, *clock_, *org_, calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
-  // Merging two customers moves their tickets in the same transaction.
-  customers_->on_merge([this](db::Session& s, int64_t from, int64_t into) {
-    tickets_->repoint_customer(s, from, into);
-  });
+  // Merging two customers moves their tickets and callback tasks in the same transaction;
+  // undoing it moves exactly those back (their ids are kept with the merge).
+  customers_->on_merge(
+      [this](db::Session& s, int64_t from, int64_t into) {
+        return customers::MovedRecords{{"tickets", tickets_->repoint_customer(s, from, into)}};
+      },
+      [this](db::Session& s, const customers::MovedRecords& moved, int64_t survivor,
+             int64_t back_to) {
+        if (auto it = moved.find("tickets"); it != moved.end())
+          tickets_->unrepoint_customer(s, it->second, survivor, back_to);
+      });
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });
@@ -213,6 +220,16 @@ App::App(Config config) : config_(std::move(config)) {
   callbacks_ = std::make_unique<callbacks::CallbackService>(
       *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
   rules_->register_action(callbacks_->action());
+  customers_->on_merge(
+      [this](db::Session& s, int64_t from, int64_t into) {
+        return customers::MovedRecords{
+            {"callback_tasks", callbacks_->repoint_customer(s, from, into)}};
+      },
+      [this](db::Session& s, const customers::MovedRecords& moved, int64_t survivor,
+             int64_t back_to) {
+        if (auto it = moved.find("callback_tasks"); it != moved.end())
+          callbacks_->unrepoint_customer(s, it->second, survivor, back_to);
+      });
   sender_ = std::make_unique<notify::Sender>(*db_, *clock_, gateway_options(config_), node_id(),
                                              config_.integer("notify.poll_ms"));
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));

@@ -224,9 +224,17 @@ struct ClassCountsReport {
 inline constexpr const char* kClassBatchJob = "customer.classes.batch";
 inline constexpr const char* kClassNightlyJob = "customer.classes.nightly";
 
+// Records of other modules that a merge moved, by kind ("tickets", "callback_tasks"): kept
+// with the merge (customer_merges.moved_json, under "hooks") so that the undo moves exactly
+// these back and nothing that was created for the survivor since.
+using MovedRecords = std::map<std::string, std::vector<int64_t>>;
 // Called inside the merge transaction: another module re-points its records from the
-// merged customer to the survivor (tickets now, callbacks later).
-using MergeHook = std::function<void(db::Session&, int64_t from, int64_t into)>;
+// merged customer to the survivor and says which ones it moved.
+using MergeHook = std::function<MovedRecords(db::Session&, int64_t from, int64_t into)>;
+// Called inside the unmerge transaction with everything the merge's hooks moved: a module
+// moves its own kinds back (only those still with the survivor).
+using UnmergeHook =
+    std::function<void(db::Session&, const MovedRecords& moved, int64_t survivor, int64_t back_to)>;
 
 class CustomerService {
  public:
@@ -303,7 +311,11 @@ class CustomerService {
   CustomerView merge(const auth::Principal& p, int64_t from_id, int64_t into_id);
   // Undoes the last merge of `from_id`: what came from it goes back. Returns it.
   CustomerView unmerge(const auth::Principal& p, int64_t from_id);
-  void on_merge(MergeHook hook) { merge_hooks_.push_back(std::move(hook)); }
+  // A module's pair of hooks: what a merge moves, an unmerge moves back.
+  void on_merge(MergeHook merge, UnmergeHook unmerge) {
+    merge_hooks_.push_back(std::move(merge));
+    unmerge_hooks_.push_back(std::move(unmerge));
+  }
 
   // Classification and lifecycle (classes.cpp). Reading needs customer.read; changing,
   // dry runs and recomputation customer.classify_admin.
@@ -359,6 +371,7 @@ class CustomerService {
   const Clock& clock_;
   org::OrgService& org_;
   std::vector<MergeHook> merge_hooks_;
+  std::vector<UnmergeHook> unmerge_hooks_;
   int zone_offset_minutes_ = 480;
   std::function<void()> wake_jobs_;
   mutable std::mutex active_mu_;
