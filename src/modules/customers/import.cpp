@@ -466,4 +466,30 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
   return report;
 }
 
+ImportFile CustomerService::import_upload(const auth::Principal& p, const std::string& upload_id,
+                                         const std::optional<std::string>& format) {
+  if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
+  if (!uploads_) throw Error::not_found("@entity.upload");
+  auto file = uploads_->assemble(p.user_id, upload_id);
+  ImportFile out;
+  out.bytes = std::move(file.bytes);
+  if (format) {
+    out.format = *format;
+  } else {
+    std::string name = file.filename;
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto ends = [&](std::string_view suffix) {
+      return name.size() >= suffix.size() &&
+             name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends(".xlsx"))
+      out.format = "xlsx";
+    else if (ends(".csv") || ends(".txt"))
+      out.format = "csv";
+    else
+      throw Error(ErrorKind::kUnsupportedMedia, "customer.import_format");
+  }
+  return out;
+}
+
 }  // namespace kefu::customers

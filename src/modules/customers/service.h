@@ -19,6 +19,7 @@
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
 #include "platform/db/database.h"
+#include "platform/storage/uploads.h"
 
 namespace kefu::customers {
 namespace store {
@@ -116,6 +117,12 @@ struct ImportField {
   std::string label_zh;
   std::string label_en;
   bool required = false;
+};
+
+// An import's file when it came as a resumable upload.
+struct ImportFile {
+  std::string bytes;
+  std::string format;  // "csv" or "xlsx"
 };
 
 struct ImportProblem {
@@ -246,6 +253,8 @@ class CustomerService {
   void ensure_presets(const std::string& industry = "general");
   // The company's zone (minutes east of UTC): the nightly run is at 02:00 local time.
   void set_zone_offset(int minutes) { zone_offset_minutes_ = minutes; }
+  // Resumable uploads, for imports of large files (?upload_id=).
+  void set_uploads(storage::Uploads& uploads) { uploads_ = &uploads; }
   // Called after a commit that scheduled classification work (the job runner's wake()).
   void set_job_waker(std::function<void()> wake) { wake_jobs_ = std::move(wake); }
 
@@ -298,6 +307,11 @@ class CustomerService {
   ImportReport import_file(const auth::Principal& p, std::string_view bytes,
                            const ImportOptions& options);
   static const std::vector<ImportField>& import_fields();
+  // The file of a resumable upload to import (customer.write first, 403): the caller's own
+  // upload (else 404), complete and its SHA-256 checked (else 422); the format is `format`
+  // when given, else the file name's (.csv / .txt → csv, .xlsx → xlsx, other → 415).
+  ImportFile import_upload(const auth::Principal& p, const std::string& upload_id,
+                           const std::optional<std::string>& format);
 
   // The caller's filtered list (same filters, scope and phone masking as list()) as a CSV
   // (UTF-8 with BOM) or XLSX file; more than `max_rows` customers → 422.
@@ -370,6 +384,7 @@ class CustomerService {
   db::Database& db_;
   const Clock& clock_;
   org::OrgService& org_;
+  storage::Uploads* uploads_ = nullptr;
   std::vector<MergeHook> merge_hooks_;
   std::vector<UnmergeHook> unmerge_hooks_;
   int zone_offset_minutes_ = 480;
