@@ -282,6 +282,18 @@ void add_routes(http::Router& r, CustomerService& svc) {
       },
       {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
 
+  // History from a CSV or XLSX file: the same parameters, dry run and modes as the customers
+  // import.
+  r.add(
+      "POST", "/api/v1/customer-events/import",
+      [&svc](Context& c) {
+        auto in = read_import(svc, c);
+        std::string_view bytes = in.upload ? std::string_view(in.upload->bytes) : c.req.body;
+        ImportReport report = svc.import_events(c.user(), bytes, in.options);
+        return import_response(report, in.options, c, CustomerService::event_import_fields());
+      },
+      {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
+
   // Bulk assignment: {customer_ids | filter, mode: balanced|to, agent_id?, agent_ids?, weights?}
   r.add("POST", "/api/v1/customers/assign", [&svc](Context& c) {
     auto body = parse_json_object(c.req.body);

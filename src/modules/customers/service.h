@@ -307,6 +307,14 @@ class CustomerService {
   ImportReport import_file(const auth::Principal& p, std::string_view bytes,
                            const ImportOptions& options);
   static const std::vector<ImportField>& import_fields();
+  // History (purchases, deliveries, repairs, visits, ...) from a CSV or XLSX file, with the
+  // same mapping, dry run and all-or-nothing as customers: a row names its customer by code
+  // or phone, its unit by code or name (else the customer's), its staff by username, its
+  // amount in yuan or fen, its asset by plate or VIN. Every event written is published on
+  // the outbox and moves its customer's classes, as through record_event.
+  ImportReport import_events(const auth::Principal& p, std::string_view bytes,
+                             const ImportOptions& options);
+  static const std::vector<ImportField>& event_import_fields();
   // The file of a resumable upload to import (customer.write first, 403): the caller's own
   // upload (else 404), complete and its SHA-256 checked (else 422); the format is `format`
   // when given, else the file name's (.csv / .txt → csv, .xlsx → xlsx, other → 415).
