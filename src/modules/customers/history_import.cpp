@@ -171,14 +171,15 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
       }
     }
     std::unordered_map<int64_t, store::CustomerRef> by_id;
-    std::unordered_map<std::string, int64_t> id_of_code, id_of_phone;
+    std::unordered_map<std::string, int64_t> id_of_code;
+    std::unordered_map<std::string, std::vector<int64_t>> id_of_phone;  // a deleted one too
     std::vector<int64_t> wanted;
     for (auto& c : store::refs_by_codes(s, codes)) {
       id_of_code[upper(c.code)] = c.id;
       by_id[c.id] = c;
     }
-    for (auto& [number, owner] : store::owners_of_phones(s, phones)) {
-      id_of_phone[number] = owner;
+    for (auto& [number, owner] : store::phone_holders(s, phones)) {
+      id_of_phone[number].push_back(owner);
       if (!by_id.count(owner)) wanted.push_back(owner);
     }
     // Merged customers' history goes to the survivor (source systems keep the old codes).
@@ -253,7 +254,9 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
           problem(line, cols.title("phone"), "customer.phone_invalid", phone);
         } else {
           auto it = id_of_phone.find(*n);
-          if (it != id_of_phone.end()) c = resolve(it->second);
+          if (it != id_of_phone.end())
+            for (int64_t holder : it->second)
+              if (!c) c = resolve(holder);
           if (!c || !p.in_scope(c->unit_path)) {
             problem(line, cols.title("phone"), "customer.unknown", phone);
             c = nullptr;

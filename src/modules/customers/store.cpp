@@ -525,6 +525,20 @@ std::vector<CustomerRef> refs_by_ids(db::Session& s, const std::vector<int64_t>&
   return out;
 }
 
+std::vector<std::pair<std::string, int64_t>> phone_holders(db::Session& s,
+                                                           const std::vector<std::string>& numbers) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  in_chunks(numbers, [&](const std::vector<std::string>& some) {
+    db::Params p;
+    for (const auto& r :
+         s.query("SELECT number, customer_id FROM customer_phones WHERE number IN " +
+                     db::in_list(some, p),
+                 p))
+      out.emplace_back(r.str(0), r.i64(1));
+  });
+  return out;
+}
+
 std::vector<VehicleRef> vehicles_by_keys(db::Session& s, VehicleKey key,
                                          const std::vector<std::string>& values) {
   std::vector<VehicleRef> out;

@@ -102,6 +102,10 @@ struct CustomerRef {
 // Customers (not deleted) by code, and by id.
 std::vector<CustomerRef> refs_by_codes(db::Session& s, const std::vector<std::string>& codes);
 std::vector<CustomerRef> refs_by_ids(db::Session& s, const std::vector<int64_t>& ids);
+// (number, customer id) for these phone numbers, deleted customers included (refs_by_ids
+// leaves those out): one index lookup per number, no join.
+std::vector<std::pair<std::string, int64_t>> phone_holders(db::Session& s,
+                                                           const std::vector<std::string>& numbers);
 struct VehicleRef {
   std::string key;  // the plate or VIN, upper-cased
   int64_t asset_id = 0;
