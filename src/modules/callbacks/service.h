@@ -156,6 +156,12 @@ class CallbackService {
 
   Kpis kpis(const auth::Principal& p, const KpiQuery& q);
 
+  // Inside the customers' merge transaction: the merged customer's tasks follow it (their
+  // ids are returned, for the undo); unrepoint moves exactly those back.
+  std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into);
+  void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                          int64_t back_to);
+
  private:
   struct Prepared;  // an answer scored and its tickets prepared, before the transaction
   rules::ActionResult create_from_rule(db::Session& s, const rules::Firing& f);

@@ -743,8 +743,20 @@ std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id) {
   return out;
 }
 
-void repoint_customer(db::Session& s, int64_t from, int64_t into) {
-  s.exec("UPDATE tickets SET customer_id = ? WHERE customer_id = ?", {into, from});
+std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into) {
+  std::vector<int64_t> ids;
+  for (const auto& r :
+       s.query("UPDATE tickets SET customer_id = ? WHERE customer_id = ? RETURNING id", {into, from}))
+    ids.push_back(r.i64(0));
+  return ids;
+}
+
+void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                        int64_t back_to) {
+  if (ids.empty()) return;
+  db::Params p{back_to, survivor};
+  s.exec("UPDATE tickets SET customer_id = ? WHERE customer_id = ? AND id IN " + db::in_list(ids, p),
+         p);
 }
 
 }  // namespace kefu::tickets::store
