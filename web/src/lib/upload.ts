@@ -46,6 +46,8 @@ export interface UploadOptions {
   onProgress?: (bytes: number, total: number) => void
   /** Called before each retry with the part number, the try that failed and its error. */
   onRetry?: (part: number, attempt: number, error: unknown) => void
+  /** Called once the upload is known: a new one, or one resumed with parts already there. */
+  onStart?: (upload: UploadState, resumed: boolean) => void
   sha256?: string
 }
 
@@ -159,7 +161,9 @@ export class Uploader {
 
   /** Sends the file (or what the server lacks of it); resolves with the complete upload. */
   async upload(file: UploadableFile): Promise<UploadState> {
-    let up = (await this.resumable(file)) ?? (await this.start(file))
+    const resumed = await this.resumable(file)
+    let up = resumed ?? (await this.start(file))
+    this.opts.onStart?.(up, !!resumed)
     this.opts.onProgress?.(up.bytes_received, file.size)
     for (const n of missingParts(up.parts, up.received)) {
       up = await this.putPart(file, up, n)
