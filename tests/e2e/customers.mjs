@@ -309,7 +309,9 @@ export function customerTests(chrome) {
     const options = await page.locator('.el-select__popper:visible .el-select-dropdown__item').allInnerTexts()
     assert.ok(options.includes('类型（必填）') && options.includes('车牌号') && !options.includes('姓名（必填）'), options.join(','))
     await page.keyboard.press('Escape')
+    await page.locator('.el-select__popper:visible').waitFor({ state: 'hidden' })
     assert.equal(await page.getByTestId('import-check').isDisabled(), false)
+    await shot(page, '37b-import-events-mapping')
     await page.getByTestId('import-check').click()
     const summary = page.getByTestId('import-summary')
     await summary.waitFor()
@@ -318,7 +320,7 @@ export function customerTests(chrome) {
     assert.equal(await rows.count(), 1)
     assert.match(await rows.nth(0).innerText(), /^4\s+类型\s+不是已知的事件类型\s+洗车/)
     assert.equal(await page.getByTestId('import-commit-all').isDisabled(), true)
-    await shot(page, '37b-import-events-report')
+    await shot(page, '37c-import-events-report')
     await page.getByTestId('import-commit-valid').click()
     await page.getByTestId('import-done').getByText('已导入 2 条历史记录').waitFor()
     // the repair is on 导入测试甲's timeline, newest first
@@ -328,7 +330,7 @@ export function customerTests(chrome) {
     assert.match(await item.innerText(), /维修/)
     assert.match(await item.innerText(), /E2E 导入的维修单/)
     assert.match(await page.getByTestId('timeline').innerText(), /到店/)
-    await shot(page, '37c-import-events-timeline')
+    await shot(page, '37d-import-events-timeline')
     await page.context().close()
   })
 
@@ -364,8 +366,8 @@ export function customerTests(chrome) {
     const size = Buffer.byteLength(lines.join('\n') + '\n')
     assert.ok(size > 3072 && size <= 4096, `four parts: ${size} bytes`)
     assert.equal(await page.getByTestId('import-progress').getByRole('progressbar').getAttribute('aria-valuenow'), String(Math.floor((1024 * 100) / size)))
-    assert.match(await page.getByTestId('import-progress').innerText(), /1\.0 KB \/ 3\.\d KB/)
-    await shot(page, '37d-import-upload-interrupted')
+    assert.match(await page.getByTestId('import-progress').innerText(), /已上传：1\.0 KB \/ 3\.\d KB/)
+    await shot(page, '37e-import-upload-interrupted')
     // reload, choose the same file: the server has part 1, so parts 2–4 go; part 3 fails once
     // and its retry gets through
     await page.unroute('**/api/v1/uploads/*/parts/2')

@@ -72,6 +72,7 @@ export default {
     retrying: 'Part {part} failed; trying again in {seconds} s ({attempt} of {max})',
     uploadFailed: 'The upload stopped. Click Next again (or choose the same file after reloading) to continue where it stopped.',
     uploaded: 'Uploaded',
+    uploadStopped: 'Uploaded: {done} / {total}',
   },
   merge: {
     keep: 'Keep this one',

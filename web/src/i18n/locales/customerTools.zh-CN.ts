@@ -72,6 +72,7 @@ export default {
     retrying: '第 {part} 片发送失败，{seconds} 秒后重试（第 {attempt} / {max} 次）',
     uploadFailed: '上传中断。再次点击“下一步”（或刷新后重新选择同一文件）将从中断处继续。',
     uploaded: '已上传',
+    uploadStopped: '已上传：{done} / {total}',
   },
   merge: {
     keep: '保留此客户',
