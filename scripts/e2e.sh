@@ -25,8 +25,9 @@ trap cleanup EXIT
 port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 export KEFU_DATABASE_URL="sqlite://$work/kefu.db"
 "$bin" init --demo --admin-password kefu2026 > "$work/init.log" 2>&1 || { cat "$work/init.log"; exit 1; }
-# clock.adjustable lets the session-expiry test move the server's "now" forward.
-KEFU_CLOCK_ADJUSTABLE=true KEFU_SERVER_STATIC_DIR="$root/web/dist" \
+# clock.adjustable lets the session-expiry test move the server's "now" forward; uploads in
+# parts of 1 KiB let the import test send a small file through the resumable upload in parts.
+KEFU_CLOCK_ADJUSTABLE=true KEFU_UPLOADS_PART_BYTES=1024 KEFU_SERVER_STATIC_DIR="$root/web/dist" \
   "$bin" serve --listen "127.0.0.1:$port" > "$work/server.log" 2>&1 &
 pid=$!
 url="http://127.0.0.1:$port"

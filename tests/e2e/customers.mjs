@@ -4,6 +4,9 @@
 // server, one Chromium), after the organisation tests.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { BASE, apiSession, shot, signIn } from './harness.mjs'
 import { xlsx } from './xlsx.mjs'
 
@@ -228,6 +231,7 @@ export function customerTests(chrome) {
   })
 
   test('customers: importing an XLSX — columns mapped, both bad rows reported by row number, the good ones imported', T, async () => {
+    admin ??= await apiSession('admin')
     const file = xlsx([
       ['客户', '联系方式', '生日', '地址', '微信'],
       ['导入测试甲', 13966660001, { date: 31111 }, '上海市徐汇区天钥桥路 1 号', 'wx-a'],
@@ -274,6 +278,122 @@ export function customerTests(chrome) {
     assert.deepEqual(found, ['导入测试丁', '导入测试甲'])
     const jia = (await admin.get(`/api/v1/customers?q=${encodeURIComponent('导入测试甲')}`)).items[0]
     assert.equal(jia.birthday, '1985-03-05')
+    await page.context().close()
+  })
+
+  test('customers: importing history (events) — one bad row reported by its number, the good rows on the customer\'s timeline', T, async () => {
+    admin ??= await apiSession('admin')
+    const jia = (await admin.get(`/api/v1/customers?q=${encodeURIComponent('导入测试甲')}`)).items[0]
+    assert.ok(jia, 'the customers import made 导入测试甲')
+    // times are the company's local time (Asia/Shanghai): yesterday and the day before
+    const local = (days) => new Date(Date.now() - days * 86400000).toLocaleString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 16)
+    const csv = [
+      '类型,时间,客户编号,金额(元),备注',
+      `维修,${local(1)},${jia.code},4321.50,E2E 导入的维修单`,
+      `到店,${local(2)},${jia.code},,`,
+      `洗车,${local(2)},${jia.code},,不是已知的类型`,
+    ].join('\n')
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers/import`)
+    await page.getByTestId('import-page').waitFor()
+    await page.getByTestId('import-kind-events').click()
+    await page.getByTestId('import-events-hint').waitFor()
+    await page.getByTestId('import-file').setInputFiles({ name: '历史导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+    await page.getByTestId('import-file-name').getByText('历史导入.csv').waitFor()
+    await shot(page, '37a-import-events-choice')
+    await page.getByTestId('import-next').click()
+    // every column is recognised; the field list is the history import's
+    await page.getByTestId('import-mapping').waitFor()
+    await page.getByTestId('import-map-类型').click()
+    const options = await page.locator('.el-select__popper:visible .el-select-dropdown__item').allInnerTexts()
+    assert.ok(options.includes('类型（必填）') && options.includes('车牌号') && !options.includes('姓名（必填）'), options.join(','))
+    await page.keyboard.press('Escape')
+    await page.locator('.el-select__popper:visible').waitFor({ state: 'hidden' })
+    assert.equal(await page.getByTestId('import-check').isDisabled(), false)
+    await shot(page, '37b-import-events-mapping')
+    await page.getByTestId('import-check').click()
+    const summary = page.getByTestId('import-summary')
+    await summary.waitFor()
+    assert.match(await summary.innerText(), /共 3 行：2 行正确，1 行有误/)
+    const rows = page.getByTestId('import-problems').locator('.el-table__body tr')
+    assert.equal(await rows.count(), 1)
+    assert.match(await rows.nth(0).innerText(), /^4\s+类型\s+不是已知的事件类型\s+洗车/)
+    assert.equal(await page.getByTestId('import-commit-all').isDisabled(), true)
+    await shot(page, '37c-import-events-report')
+    await page.getByTestId('import-commit-valid').click()
+    await page.getByTestId('import-done').getByText('已导入 2 条历史记录').waitFor()
+    // the repair is on 导入测试甲's timeline, newest first
+    await page.goto(`${BASE}/customers/${jia.id}?tab=timeline`)
+    const item = page.getByTestId('timeline').locator('.el-timeline-item').first()
+    await item.getByText('¥4,321.50').waitFor()
+    assert.match(await item.innerText(), /维修/)
+    assert.match(await item.innerText(), /E2E 导入的维修单/)
+    assert.match(await page.getByTestId('timeline').innerText(), /到店/)
+    await shot(page, '37d-import-events-timeline')
+    await page.context().close()
+  })
+
+  test('customers: importing a file through the resumable upload — a part that keeps failing stops it, the same file after a reload sends only the missing parts', T, async () => {
+    admin ??= await apiSession('admin')
+    // ~3.5 KB: four parts of the e2e server's 1 KiB (KEFU_UPLOADS_PART_BYTES in scripts/e2e.sh)
+    const lines = ['姓名,手机,备注']
+    for (let i = 1; i <= 64; i++) lines.push(`分片客户${String(i).padStart(2, '0')},1396677${String(i).padStart(4, '0')},分片上传的客户 ${i} 号`)
+    const path = join(mkdtempSync(join(tmpdir(), 'kefu-e2e-')), '分片客户.csv')
+    writeFileSync(path, lines.join('\n') + '\n')
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers/import?parts=1`) // in parts whatever the size
+    await page.getByTestId('import-page').waitFor()
+    const puts = []
+    page.on('request', (r) => {
+      const m = r.method() === 'PUT' && r.url().match(/\/api\/v1\/uploads\/\w+\/parts\/(\d+)$/)
+      if (m) puts.push(Number(m[1]))
+    })
+    // part 2 never gets through: 1 try + 3 retries, then the wizard says how to go on
+    await page.route('**/api/v1/uploads/*/parts/2', (route) => route.abort('failed'))
+    await page.getByTestId('import-file').setInputFiles(path)
+    const pickUnit = async () => {
+      await page.getByTestId('import-unit').locator('.el-select__wrapper').click()
+      await page.keyboard.type('徐汇')
+      await page.locator('.el-tree-select__popper:visible .el-tree-node__content', { hasText: '上海徐汇店' }).click()
+    }
+    await pickUnit()
+    await page.getByTestId('import-next').click()
+    await page.getByTestId('import-upload-note').getByText('重试').waitFor()
+    await page.getByTestId('import-upload-note').getByText('上传中断', { exact: false }).waitFor({ timeout: 15_000 })
+    assert.deepEqual(puts, [1, 2, 2, 2, 2])
+    const size = Buffer.byteLength(lines.join('\n') + '\n')
+    assert.ok(size > 3072 && size <= 4096, `four parts: ${size} bytes`)
+    assert.equal(await page.getByTestId('import-progress').getByRole('progressbar').getAttribute('aria-valuenow'), String(Math.floor((1024 * 100) / size)))
+    assert.match(await page.getByTestId('import-progress').innerText(), /已上传：1\.0 KB \/ 3\.\d KB/)
+    await shot(page, '37e-import-upload-interrupted')
+    // reload, choose the same file: the server has part 1, so parts 2–4 go; part 3 fails once
+    // and its retry gets through
+    await page.unroute('**/api/v1/uploads/*/parts/2')
+    let failed = false
+    await page.route('**/api/v1/uploads/*/parts/3', (route) => {
+      if (failed) return route.continue()
+      failed = true
+      return route.abort('failed')
+    })
+    await page.reload()
+    await page.getByTestId('import-page').waitFor()
+    puts.length = 0
+    await page.getByTestId('import-file').setInputFiles(path)
+    await pickUnit()
+    await page.getByTestId('import-next').click()
+    await page.getByTestId('import-mapping').waitFor()
+    assert.deepEqual(puts, [2, 3, 3, 4])
+    await page.getByTestId('import-check').click()
+    await page.getByTestId('import-summary').waitFor()
+    assert.match(await page.getByTestId('import-summary').innerText(), /共 64 行：64 行正确，0 行有误/)
+    await page.getByTestId('import-commit-all').click()
+    await page.getByTestId('import-done').getByText('已导入 64 位客户').waitFor()
+    const found = (await admin.get(`/api/v1/customers?q=${encodeURIComponent('分片客户')}&limit=100`)).items
+    assert.equal(found.length, 64)
+    // the import is written: the upload is gone and forgotten
+    assert.deepEqual(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('kefu.upload:'))), [])
     await page.context().close()
   })
 

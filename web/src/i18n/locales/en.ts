@@ -49,7 +49,7 @@ const en: typeof zh = {
     customers: 'Customers',
     customerList: 'Customer list',
     duplicates: 'Duplicates',
-    customerImport: 'Import customers',
+    customerImport: 'Import data',
     assetTypes: 'Asset types',
     classifications: 'Classifications',
     ticketQueues: 'Queues',
