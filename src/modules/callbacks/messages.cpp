@@ -32,6 +32,8 @@ void CallbackService::register_messages() {
       {"callbacks.task_unknown", "回访任务不存在", "unknown callback task"},
       {"callbacks.ids_range", "请选择 1 到 1000 个任务", "choose 1 to 1000 tasks"},
       {"callbacks.no_agents", "没有可分配的回访坐席", "no agents to assign to"},
+      {"callbacks.no_skilled_agents", "没有具备所需技能（{skills}）的回访坐席", "no agent has the required skills ({skills})"},
+      {"callbacks.agent_lacks_skills", "该坐席不具备任务 {task} 所需的技能：{skills}（确需分配请勾选“强制分配”）", "the agent lacks the skills task {task} requires: {skills} (use force to assign anyway)"},
       {"callbacks.link_invalid", "链接无效", "the link is not valid"},
       {"callbacks.link_expired", "链接已过期，感谢您的关注", "the link has expired"},
       {"callbacks.survey_answered", "您已提交过评价，感谢您的反馈", "this survey has been answered already"},

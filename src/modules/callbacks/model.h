@@ -40,6 +40,7 @@ struct Task {
   int64_t due_at = 0;
   std::optional<int64_t> next_try_at;  // after an unanswered attempt
   std::optional<int64_t> assignee_id;
+  std::vector<std::string> skills;  // the assignee must have all of them (the rule's params)
   int attempts = 0;
   int max_attempts = 3;
   int retry_minutes = 120;

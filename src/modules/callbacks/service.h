@@ -142,9 +142,10 @@ class CallbackService {
   TaskView attempt(const auth::Principal& p, int64_t id, const AttemptInput& in);
   TaskView cancel(const auth::Principal& p, int64_t id, const std::string& reason);
   // Reassigns open tasks: to one agent, or balanced over the agents of the tasks' units
-  // (agent_id none). All or nothing.
+  // (agent_id none), each to an agent with the task's required skills. A named agent who
+  // lacks a task's skills is refused (422) unless `force`. All or nothing.
   int reassign(const auth::Principal& p, const std::vector<int64_t>& ids,
-               std::optional<int64_t> agent_id);
+               std::optional<int64_t> agent_id, bool force = false);
   Backlog backlog(const auth::Principal& p);
   // Sends the questionnaire as a link by SMS to the customer's mobile, or by email to their
   // address; either waits until the customer's quiet hours end.
@@ -170,7 +171,10 @@ class CallbackService {
   Page page_for(db::Session& s, const std::vector<store::Row>& rows);
   TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r);
   TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r, Page& page);
-  std::optional<int64_t> balanced(db::Session& s, const std::string& path);
+  // The least loaded (load ÷ capacity) agent of the pool who has every skill in `skills`.
+  std::optional<int64_t> balanced(db::Session& s, const std::string& path,
+                                  const std::vector<std::string>& skills);
+  static std::string pool_key(const std::string& path, const std::vector<std::string>& skills);
   Prepared prepare_answer(const auth::Principal& actor, const store::Row& r,
                           const std::string& answers_json, const std::string& complaint,
                           const std::string& channel);
@@ -201,7 +205,7 @@ class CallbackService {
     std::vector<org::Assignee> people;
   };
   std::mutex pools_mu_;
-  std::map<std::string, Pool> pools_;  // by pool path
+  std::map<std::string, Pool> pools_;  // by pool path and required skills (pool_key)
   // Counts an assignment made by balanced() into its pool once the task is written.
   void count_assigned(const std::string& pool, int64_t agent, uint64_t epoch_before);
 };
