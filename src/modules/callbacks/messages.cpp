@@ -17,7 +17,7 @@ void CallbackService::register_messages() {
       {"callbacks.no_text_consent", "客户已拒绝短信，不能发送评价链接", "the customer refused text messages"},
       {"callbacks.no_mobile", "客户没有可接收短信的手机号码", "the customer has no mobile number"},
       {"callbacks.no_email", "客户档案中没有电子邮箱，不能通过邮件发送评价链接，请改用短信或先补充邮箱", "the customer has no email address on file: send the link by SMS or add the address first"},
-      {"callbacks.no_email_consent", "客户不同意接收短信或邮件，不能发送评价链接", "the customer does not accept messages (SMS or email): the survey link cannot be sent"},
+      {"callbacks.no_email_consent", "客户不同意接收邮件，不能通过邮件发送评价链接，可改用短信", "the customer does not accept email: the survey link cannot be sent by email (try SMS)"},
       {"callbacks.quiet_hours", "当前处于客户免打扰时段，请在免打扰结束后再拨打，或填写紧急原因", "the customer is in quiet hours; call later or give an override reason"},
       {"callbacks.call_back_at_required", "请填写与客户约定的回拨时间", "give the time agreed with the customer"},
       {"callbacks.call_back_at_past", "约定时间须晚于现在", "the agreed time must be in the future"},
