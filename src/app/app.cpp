@@ -102,6 +102,13 @@ notify::GatewayOptions gateway_options(const Config& c) {
   gw.smtp.user = c.str("notify.smtp_user");
   gw.smtp.password = c.str("notify.smtp_password");
   gw.smtp.timeout_ms = c.integer("notify.smtp_timeout_ms");
+  auto tls = notify::parse_tls(c.str("notify.smtp_tls"));
+  if (!tls)
+    throw std::runtime_error("notify.smtp_tls must be starttls, required or none, got: " +
+                             c.str("notify.smtp_tls"));
+  gw.smtp.tls = *tls;
+  gw.smtp.verify = c.boolean("notify.smtp_verify");
+  gw.smtp.ca_file = c.str("notify.smtp_ca_file");
   if (auto problem = notify::check(gw); !problem.empty()) throw std::runtime_error(problem);
   return gw;
 }

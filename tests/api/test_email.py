@@ -23,20 +23,25 @@ def bj(*args):
     return int(datetime.datetime(*args, tzinfo=BJ).timestamp() * 1000)
 
 
-class EmailSurveyLinkTest(ServerTestCase):
+class EmailCase(ServerTestCase):
+    """A private Postfix, kefu sending email through it, an agent and a purchase rule; no tests
+    of its own (test_email_tls.py runs the same set-up with TLS)."""
+    postfix_tls = False  # Postfix offers STARTTLS with a self-signed certificate
+    smtp = {}            # more notify.smtp_* settings (smtp_tls, smtp_verify, smtp_ca_file)
 
     @classmethod
     def setUpClass(cls):
         reason = mailserver.available()
         if reason:
             raise unittest.SkipTest(reason)
-        cls.mail = mailserver.PrivatePostfix(mailboxes=["zheng", "wang", "zhao", "sun", "zhou"])
+        cls.mail = mailserver.PrivatePostfix(mailboxes=["zheng", "wang", "zhao", "sun", "zhou"],
+                                             tls=cls.postfix_tls)
         try:
             cls.mail.start()
-            cls.server_config = {
-                "clock": {"adjustable": True}, "jobs": {"poll_ms": 100},
-                "notify": {"email": "smtp", "smtp_host": "127.0.0.1", "smtp_port": cls.mail.port,
-                           "smtp_from": FROM, "smtp_timeout_ms": 5000, "poll_ms": 100}}
+            notify = {"email": "smtp", "smtp_host": "127.0.0.1", "smtp_port": cls.mail.port,
+                      "smtp_from": FROM, "smtp_timeout_ms": 5000, "poll_ms": 100}
+            notify.update({k: (v(cls.mail) if callable(v) else v) for k, v in cls.smtp.items()})
+            cls.server_config = {"clock": {"adjustable": True}, "jobs": {"poll_ms": 100}, "notify": notify}
             super().setUpClass()
         except BaseException:
             cls.mail.cleanup()
@@ -109,6 +114,10 @@ class EmailSurveyLinkTest(ServerTestCase):
         r = (client or self.c).post("/api/v1/callbacks/%d/survey-link" % task_id, {"channel": channel})
         self.assertStatus(r, expect)
         return r
+
+
+class EmailSurveyLinkTest(EmailCase):
+    """Postfix without TLS: the default `notify.smtp_tls = starttls` sends in plain text."""
 
     # -- the tests
 
