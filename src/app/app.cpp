@@ -87,6 +87,7 @@ callbacks::Settings callback_settings(const Config& c) {
   s.link_ttl_ms = c.integer("callbacks.link_days") * 24 * 3600 * 1000;
   s.public_base_url = c.str("server.public_url");
   s.hotline = c.str("company.hotline");
+  s.due_soon_minutes = c.integer("callbacks.due_soon_minutes");
   return s;
 }
 
@@ -220,6 +221,9 @@ App::App(Config config) : config_(std::move(config)) {
   callbacks_ = std::make_unique<callbacks::CallbackService>(
       *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
   rules_->register_action(callbacks_->action());
+  jobs_->on(callbacks::kDueSoonJob, [this](db::Session& s, const jobs::Job& job) {
+    callbacks_->run_due_sweep(s, job.payload_json);
+  });
   sender_ = std::make_unique<notify::Sender>(*db_, *clock_, gateway_options(config_), node_id(),
                                              config_.integer("notify.poll_ms"));
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
@@ -239,6 +243,7 @@ int App::migrate() {
   surveys_->ensure_presets();
   callbacks_->ensure_ready(*rules_);
   rules_->ensure_daily();
+  callbacks_->ensure_due_sweep();
   return applied;
 }
 
@@ -250,6 +255,7 @@ void App::add_routes() {
     // A tester may move the clock backwards, before the pending day's job: today's is
     // scheduled again (a done one stays done), so date rules follow the test clock.
     rules_->ensure_daily();
+    callbacks_->ensure_due_sweep();
     jobs_->run_due_once();
   };
   add_system_routes(router_, std::move(deps));
@@ -287,7 +293,7 @@ void App::add_routes() {
   rules::add_routes(router_, *rules_);
   surveys::add_routes(router_, *surveys_);
   callbacks::add_routes(router_, *callbacks_);
-  add_live_routes(router_, *live_, *tickets_);
+  add_live_routes(router_, *live_, {ticket_topic(*tickets_), callbacks_->live_topic()});
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
     router_.set_fallback(

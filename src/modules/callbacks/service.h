@@ -23,6 +23,7 @@
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
 #include "platform/db/database.h"
+#include "platform/events/live.h"
 #include "platform/notify/messages.h"
 
 namespace kefu::callbacks {
@@ -33,7 +34,11 @@ struct Settings {
   int64_t link_ttl_ms = 7LL * 24 * 3600 * 1000;
   std::string public_base_url = "http://127.0.0.1:8080";
   std::string hotline = "400-888-0000";  // {hotline} in scripts
+  int64_t due_soon_minutes = 60;         // the assignee hears "due soon" this long before
 };
+
+// The job that tells assignees their tasks are due soon (every 5 minutes, one per slot).
+inline constexpr const char* kDueSoonJob = "callbacks.due_soon";
 
 struct TaskView {
   Task task;
@@ -156,6 +161,15 @@ class CallbackService {
   void submit_public(const std::string& token, const std::string& answers_json);
 
   Kpis kpis(const auth::Principal& p, const KpiQuery& q);
+
+  // The live stream's callback topic: the frames a user may hear (live_reason in model.h),
+  // scope-checked here.
+  events::LiveTopic live_topic();
+  // Schedules the due-soon sweep of the current 5-minute slot (at start, after the test clock
+  // moved); each run marks and publishes `callback.due_soon` for open assigned tasks due
+  // within Settings::due_soon_minutes that were not told yet, then schedules the next slot.
+  void ensure_due_sweep();
+  std::string run_due_sweep(db::Session& s, const std::string& payload_json);
 
  private:
   struct Prepared;  // an answer scored and its tickets prepared, before the transaction

@@ -43,6 +43,7 @@ Config::Config() {
       {"server.public_url", "http://127.0.0.1:8080"},
       {"company.hotline", "400-888-0000"},  // the service hotline scripts name ({hotline})  // the start of links sent to customers
       {"callbacks.link_days", "7"},
+      {"callbacks.due_soon_minutes", "60"},  // the live stream tells the assignee this early
       // SMS and email gateways: capture (JSON lines into notify.capture_file), log, off;
       // email also smtp (a relay such as the host's Postfix).
       {"notify.sms", "capture"},
