@@ -139,6 +139,10 @@ class CallbackSkillsTest(ServerTestCase):
                           {"ids": [t["id"]], "agent_id": self.u["svc1"]["id"], "force": True})
         self.assertStatus(r, 200)
         self.assertEqual(r.body["reassigned"], 1)
+        audit = self.admin.get("/api/v1/audit", query={"entity": "callback_task"})
+        forced = [x for x in audit.body["items"] if x["action"] == "callback.reassign"][0]
+        self.assertEqual(forced["after"], [{"id": t["id"], "from": None, "to": self.u["svc1"]["id"],
+                                            "forced_skills": ["en"]}], "the override is on record")
         # Once someone learns the skill, balanced reassignment finds them.
         r = self.admin.patch("/api/v1/users/%d" % self.u["plain"]["id"], {"skills": ["en"]})
         self.assertStatus(r, 200)

@@ -7,7 +7,9 @@ a message went encrypted is Postfix's own: the Received header it adds says "wit
   127.0.0.1) and sent;
 - verify = true against the system's CAs: the handshake fails, nothing is handed over, the
   message waits for a retry (queued, not failed) and the reason names the certificate;
-- required against a Postfix without TLS: failed, never sent in plain text."""
+- required against a Postfix without TLS: failed, never sent in plain text;
+- a password with no TLS on offer: failed, the password never sent in the clear; with TLS the
+  client goes on to AUTH inside it."""
 
 import re
 
@@ -81,3 +83,36 @@ class RequiredButNotOfferedTest(EmailCase):
         self.assertIn("does not offer", seen["error"])
         self.assertIn("STARTTLS", seen["error"])
         self.assertEqual(self.mail.delivered("sun"), [])
+
+
+class NoPasswordInTheClearTest(EmailCase):
+    """A user and password are set but the server offers no STARTTLS: with smtp_tls = starttls
+    the password is not sent in plain text, so the message fails saying why."""
+    postfix_tls = False
+    smtp = {"smtp_user": "kefu", "smtp_password": "Secret-2026"}
+
+    def test_no_auth_without_tls(self):
+        self.set_clock(bj(2026, 11, 11, 10, 0))
+        task = self.task_for("周敏", email="zhou@kefu.test")
+        self.send(task["id"])
+        m = self.wait_message(task["id"], lambda m: m["state"] != "queued" or m["tries"] > 0)
+        self.assertEqual(m["state"], "failed", m)
+        seen = self.messages(task["id"], client=self.admin)[-1]
+        self.assertIn("not sent in the clear", seen["error"])
+        self.assertEqual(self.mail.delivered("zhou"), [])
+
+
+class AuthOnlyInsideTlsTest(TlsCase):
+    """With TLS the client goes on to AUTH (inside it); this Postfix has no SASL, so it offers
+    no AUTH and the message fails on that — after the TLS connection was made."""
+    smtp = {"smtp_verify": False, "smtp_user": "kefu", "smtp_password": "Secret-2026"}
+
+    def test_auth_is_tried_inside_tls(self):
+        self.set_clock(bj(2026, 11, 11, 10, 0))
+        task = self.task_for("吴丹", email="zhou@kefu.test")
+        self.send(task["id"])
+        m = self.wait_message(task["id"], lambda m: m["state"] != "queued" or m["tries"] > 0)
+        self.assertEqual(m["state"], "failed", m)
+        seen = self.messages(task["id"], client=self.admin)[-1]
+        self.assertIn("does not offer AUTH PLAIN", seen["error"])
+        self.assertRegex(self.mail.logs(), r"TLS connection established from [^\n]*127\.0\.0\.1")

@@ -589,10 +589,17 @@ int CallbackService::reassign(const auth::Principal& p, const std::vector<int64_
         throw Error::validation(
             {{"agent_id", r->task.skills.empty() ? "callbacks.no_agents" : "callbacks.no_skilled_agents",
               {{"skills", join_skills(r->task.skills)}}}});
-      moved.push_back(json::object{
+      json::object entry{
           {"id", r->task.id},
           {"from", r->task.assignee_id ? json::value(*r->task.assignee_id) : json::value(nullptr)},
-          {"to", *to}});
+          {"to", *to}};
+      // A supervisor's override of the skill filter stays on record.
+      if (target && force && !org::has_skills(target->skills, r->task.skills)) {
+        json::array needed;
+        for (const auto& k : r->task.skills) needed.emplace_back(k);
+        entry["forced_skills"] = std::move(needed);
+      }
+      moved.push_back(std::move(entry));
       std::optional<int64_t> from = r->task.assignee_id;
       r->task.assignee_id = to;
       r->task.state = State::kPending;
