@@ -8,6 +8,7 @@
 
 #include "app/live_routes.h"
 #include "app/system_routes.h"
+#include "app/upload_routes.h"
 #include "modules/calendar/model.h"
 #include "modules/calendar/routes.h"
 #include "modules/callbacks/routes.h"
@@ -35,8 +36,9 @@ namespace kefu {
 namespace {
 
 // Migration order: the platform's tables first, then each module in dependency order.
-const std::vector<std::string> kComponents = {"platform", "org",     "calendar", "customers",
-                                              "tickets",  "surveys", "rules",    "callbacks"};
+const std::vector<std::string> kComponents = {"platform", "storage", "org",   "calendar",
+                                              "customers", "tickets", "surveys", "rules",
+                                              "callbacks"};
 
 std::map<std::string, std::string> all_migration_files() {
   std::map<std::string, std::string> files = embedded::app_files();
@@ -161,6 +163,7 @@ App::App(Config config) : config_(std::move(config)) {
   rules::RuleService::register_messages();
   callbacks::CallbackService::register_messages();
   surveys::SurveyService::register_messages();
+  storage::Uploads::register_messages();
   if (config_.boolean("clock.adjustable")) {
     auto c = std::make_unique<AdjustableClock>();
     adjustable_ = c.get();
@@ -186,15 +189,37 @@ App::App(Config config) : config_(std::move(config)) {
   jobs_->on(customers::kClassNightlyJob,
             [this](db::Session& s, const jobs::Job&) { customers_->run_nightly(s); });
   files_ = std::make_unique<storage::Files>(config_.str("storage.files_dir"));
+  // Large files come in parts (resumable uploads); imports read them by id.
+  storage::UploadLimits limits;
+  limits.part_size = config_.integer("uploads.part_bytes");
+  limits.max_size = config_.integer("uploads.max_bytes");
+  limits.max_open = static_cast<int>(config_.integer("uploads.max_open"));
+  limits.ttl_ms = config_.integer("uploads.ttl_hours") * 3600 * 1000;
+  if (limits.part_size < 1024 || limits.max_size < 1 || limits.max_open < 1 || limits.ttl_ms < 1)
+    throw std::runtime_error(
+        "uploads.part_bytes must be at least 1024, and uploads.max_bytes, max_open, ttl_hours "
+        "positive");
+  uploads_ = std::make_unique<storage::Uploads>(*db_, *clock_, config_.str("storage.files_dir"),
+                                                limits);
+  customers_->set_uploads(*uploads_);
+  jobs_->on(storage::kUploadCleanupJob,
+            [this](db::Session& s, const jobs::Job&) { uploads_->run_cleanup(s); });
   tickets_ = std::make_unique<tickets::TicketService>(
       *db_, *clock_, *org_, *customers_, working_time(*calendar_), deadline_jobs(), *files_);
   tickets_->set_list_scan_window(config_.integer("tickets.list_scan_window"));
   surveys_ = std::make_unique<surveys::SurveyService>(
       *db_, *clock_, *org_, calendar::zone_offset(config_.str("company.time_zone")).value_or(480));
-  // Merging two customers moves their tickets in the same transaction.
-  customers_->on_merge([this](db::Session& s, int64_t from, int64_t into) {
-    tickets_->repoint_customer(s, from, into);
-  });
+  // Merging two customers moves their tickets and callback tasks in the same transaction;
+  // undoing it moves exactly those back (their ids are kept with the merge).
+  customers_->on_merge(
+      [this](db::Session& s, int64_t from, int64_t into) {
+        return customers::MovedRecords{{"tickets", tickets_->repoint_customer(s, from, into)}};
+      },
+      [this](db::Session& s, const customers::MovedRecords& moved, int64_t survivor,
+             int64_t back_to) {
+        if (auto it = moved.find("tickets"); it != moved.end())
+          tickets_->unrepoint_customer(s, it->second, survivor, back_to);
+      });
   jobs_->on(kTicketDeadline, [this](db::Session& s, const jobs::Job& job) {
     spdlog::info("ticket deadline {}: {}", job.key, tickets_->on_deadline(s, job.payload_json));
   });
@@ -224,6 +249,16 @@ App::App(Config config) : config_(std::move(config)) {
   jobs_->on(callbacks::kDueSoonJob, [this](db::Session& s, const jobs::Job& job) {
     callbacks_->run_due_sweep(s, job.payload_json);
   });
+  customers_->on_merge(
+      [this](db::Session& s, int64_t from, int64_t into) {
+        return customers::MovedRecords{
+            {"callback_tasks", callbacks_->repoint_customer(s, from, into)}};
+      },
+      [this](db::Session& s, const customers::MovedRecords& moved, int64_t survivor,
+             int64_t back_to) {
+        if (auto it = moved.find("callback_tasks"); it != moved.end())
+          callbacks_->unrepoint_customer(s, it->second, survivor, back_to);
+      });
   sender_ = std::make_unique<notify::Sender>(*db_, *clock_, gateway_options(config_), node_id(),
                                              config_.integer("notify.poll_ms"));
   live_ = std::make_unique<events::LiveFeed>(*db_, config_.integer("live.poll_ms"));
@@ -244,6 +279,7 @@ int App::migrate() {
   callbacks_->ensure_ready(*rules_);
   rules_->ensure_daily();
   callbacks_->ensure_due_sweep();
+  uploads_->ensure_cleanup();
   return applied;
 }
 
@@ -289,6 +325,7 @@ void App::add_routes() {
       {config_.boolean("server.secure_cookies"), config_.integer("auth.session_hours") * 3600});
   calendar::add_routes(router_, *calendar_);
   customers::add_routes(router_, *customers_);
+  add_upload_routes(router_, *uploads_);
   tickets::add_routes(router_, *tickets_);
   rules::add_routes(router_, *rules_);
   surveys::add_routes(router_, *surveys_);

@@ -19,6 +19,7 @@
 #include "platform/http/static_files.h"
 #include "platform/jobs/jobs.h"
 #include "platform/notify/messages.h"
+#include "platform/storage/uploads.h"
 
 namespace kefu {
 
@@ -63,6 +64,7 @@ class App {
   std::unique_ptr<calendar::CalendarService> calendar_;
   std::unique_ptr<customers::CustomerService> customers_;
   std::unique_ptr<storage::Files> files_;
+  std::unique_ptr<storage::Uploads> uploads_;
   std::unique_ptr<tickets::TicketService> tickets_;
   std::unique_ptr<rules::RuleService> rules_;
   std::unique_ptr<callbacks::CallbackService> callbacks_;

@@ -4,6 +4,7 @@ survivor, the audit keeps both before-images, and unmerge restores the records e
 Scope: branch A's people cannot merge B's customers."""
 
 import json
+import time
 import unittest
 
 from harness import PASSWORD, ServerTestCase, now_ms
@@ -24,6 +25,7 @@ def same(a, b):
 
 
 class CustomerMergeTest(ServerTestCase):
+    server_config = {"jobs": {"poll_ms": 100}}
 
     @classmethod
     def setUpClass(cls):
@@ -173,6 +175,70 @@ class CustomerMergeTest(ServerTestCase):
         self.assertStatus(self.admin.post(cpath(dup["id"], "/unmerge"), {}), 200)
         self.assertEqual(len(self.admin.get(cpath(dup["id"])).body["assets"]), 1)
 
+
+    def wait_tasks(self, customer_id, n, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r = self.admin.get("/api/v1/callbacks", query={"view": "unit", "customer_id": customer_id})
+            self.assertStatus(r, 200)
+            if len(r.body["items"]) >= n:
+                return sorted(t["id"] for t in r.body["items"])
+            time.sleep(0.2)
+        self.fail("no callback task for customer %d: %s" % (customer_id, self.server.logs()[-3000:]))
+
+    def tasks_of(self, customer_id):
+        r = self.admin.get("/api/v1/callbacks", query={"view": "unit", "customer_id": customer_id})
+        self.assertStatus(r, 200)
+        return sorted(t["id"] for t in r.body["items"])
+
+    def tickets_of(self, customer_id):
+        r = self.admin.get("/api/v1/tickets", query={"customer_id": customer_id})
+        self.assertStatus(r, 200)
+        return sorted(t["id"] for t in r.body["items"])
+
+    def test_unmerge_moves_tickets_and_callback_tasks_back(self):
+        r = self.admin.post("/api/v1/rules", {
+            "code": "mg-visit", "name": "未成交回访", "unit_id": self.A["id"],
+            "definition": {"trigger": {"event": "store.visit_without_purchase"},
+                           "due": {"unit": "hours", "amount": 48}, "action": "callback",
+                           "params": {"questionnaire": "store_purchase", "max_attempts": 3, "retry_minutes": 60}}})
+        self.assertStatus(r, 201)
+        keep = self.customer(name="吴磊44", unit_id=self.A["id"], phones=[{"number": "13900004401"}])
+        dup = self.customer(name="吴磊44", unit_id=self.A["id"], phones=[{"number": "13900004402"}])
+        tickets, tasks = {}, {}
+        for c in (keep, dup):
+            t = self.admin.post("/api/v1/tickets", {"kind": "complaint", "channel": "hotline", "subject": "看车未成交",
+                                                     "customer_id": c["id"], "category_id": self.category["id"]})
+            self.assertStatus(t, 201)
+            tickets[c["id"]] = [t.body["id"]]
+            self.assertStatus(self.admin.post(cpath(c["id"], "/events"),
+                                              {"kind": "visit_without_purchase", "occurred_at": now_ms() - 1000}), 201)
+            tasks[c["id"]] = self.wait_tasks(c["id"], 1)
+            self.assertEqual(len(tasks[c["id"]]), 1)
+
+        self.assertStatus(self.sup.post(cpath(dup["id"], "/merge"), {"into_id": keep["id"]}), 200)
+        self.assertEqual(self.tickets_of(keep["id"]), sorted(tickets[keep["id"]] + tickets[dup["id"]]))
+        self.assertEqual(self.tickets_of(dup["id"]), [])
+        self.assertEqual(self.tasks_of(keep["id"]), sorted(tasks[keep["id"]] + tasks[dup["id"]]))
+        self.assertEqual(self.tasks_of(dup["id"]), [])
+        # a ticket opened for the survivor while merged stays with it on undo
+        t = self.admin.post("/api/v1/tickets", {"kind": "complaint", "channel": "hotline", "subject": "合并后投诉",
+                                                 "customer_id": keep["id"], "category_id": self.category["id"]})
+        self.assertStatus(t, 201)
+        rec = next(x for x in self.admin.get("/api/v1/audit", query={"limit": 5}).body["items"]
+                   if x["action"] == "customer.merge")
+        after = rec["after"] if isinstance(rec["after"], dict) else json.loads(rec["after"])
+        self.assertEqual(after["moved"]["hooks"], {"tickets": tickets[dup["id"]], "callback_tasks": tasks[dup["id"]]})
+
+        self.assertStatus(self.sup.post(cpath(dup["id"], "/unmerge"), {}), 200)
+        self.assertEqual(self.tickets_of(dup["id"]), tickets[dup["id"]])
+        self.assertEqual(self.tickets_of(keep["id"]), sorted(tickets[keep["id"]] + [t.body["id"]]))
+        self.assertEqual(self.tasks_of(dup["id"]), tasks[dup["id"]])
+        self.assertEqual(self.tasks_of(keep["id"]), tasks[keep["id"]])
+        for tid in tickets[dup["id"]]:
+            self.assertEqual(self.admin.get("/api/v1/tickets/%d" % tid).body["customer_id"], dup["id"])
+        for tid in tasks[dup["id"]]:
+            self.assertEqual(self.admin.get("/api/v1/callbacks/%d" % tid).body["customer_id"], dup["id"])
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

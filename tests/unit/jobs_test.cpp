@@ -135,7 +135,10 @@ class Jobs : public ::testing::TestWithParam<std::string> {
   int64_t now() const { return clock_.now_ms(); }
 
   int64_t schedule_one(const JobSpec& spec) {
-    return db_->writing([&](Session& s) { return schedule(s, now(), spec); });
+    return db_->writing([&](Session& s) {
+      schedule(s, now(), spec);
+      return *job_id(s, spec.kind, spec.key);
+    });
   }
 
   // state, attempts, run_at, payload, last_error
@@ -247,6 +250,35 @@ TEST_P(Jobs, JobsBecomeDueByTheClockNotWallTime) {
   EXPECT_EQ(ran, (std::vector<std::string>{"b{}", R"(a{"n":1})"}));
   EXPECT_EQ(job_row("unhandled", "c").str(0), "pending") << "kinds without a handler wait";
   EXPECT_EQ(runner.stats().jobs["remind"].done, 2);
+}
+
+TEST_P(Jobs, AHandlerThatSchedulesItsOwnJobAgainReArmsIt) {
+  // A ticket's deadline job: a warning, then level 1, then level 2, then done.
+  schedule_one({"deadline", "ticket:5", now() + kHour, R"({"level":0})"});
+  std::vector<std::string> ran;
+  Runner runner(*db_, clock_, "test");
+  runner.on("deadline", [&](Session& s, const Job& j) {
+    ran.push_back(j.payload_json);
+    int level = j.payload_json[9] - '0';
+    if (level < 2)
+      schedule(s, now(),
+               {"deadline", "ticket:5", j.run_at_ms + kHour,
+                R"({"level":)" + std::to_string(level + 1) + "}"});
+    s.exec("INSERT INTO effects (k) VALUES (?)", {j.payload_json});
+  });
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(runner.run_due_once(), 0u) << "not due yet, round " << i;
+    clock_.advance(kHour);
+    EXPECT_EQ(runner.run_due_once(), 1u) << "round " << i;
+    db::Row r = job_row("deadline", "ticket:5");
+    EXPECT_EQ(r.str(0), i < 2 ? "pending" : "done") << "round " << i;
+    EXPECT_EQ(r.i64(1), i < 2 ? 0 : 1) << "a re-armed job counts its attempts afresh";
+  }
+  clock_.advance(kHour);
+  EXPECT_EQ(runner.run_due_once(), 0u);
+  EXPECT_EQ(ran, (std::vector<std::string>{R"({"level":0})", R"({"level":1})", R"({"level":2})"}));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM jobs"), 1) << "one job walked through the levels";
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM effects"), 3);
 }
 
 TEST_P(Jobs, ThrowingHandlerIsRolledBackRetriedWithBackoffThenFailed) {

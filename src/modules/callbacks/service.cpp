@@ -663,4 +663,14 @@ Backlog CallbackService::backlog(const auth::Principal& p) {
   return b;
 }
 
+std::vector<int64_t> CallbackService::repoint_customer(db::Session& s, int64_t from,
+                                                       int64_t into) {
+  return store::repoint_customer(s, from, into);
+}
+
+void CallbackService::unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids,
+                                         int64_t survivor, int64_t back_to) {
+  store::unrepoint_customer(s, ids, survivor, back_to);
+}
+
 }  // namespace kefu::callbacks

@@ -170,6 +170,11 @@ class CallbackService {
   // within Settings::due_soon_minutes that were not told yet, then schedules the next slot.
   void ensure_due_sweep();
   std::string run_due_sweep(db::Session& s, const std::string& payload_json);
+  // Inside the customers' merge transaction: the merged customer's tasks follow it (their
+  // ids are returned, for the undo); unrepoint moves exactly those back.
+  std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into);
+  void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                          int64_t back_to);
 
  private:
   struct Prepared;  // an answer scored and its tickets prepared, before the transaction

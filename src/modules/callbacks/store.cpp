@@ -472,4 +472,22 @@ std::string secret(db::Session& s, const std::string& name, const std::string& f
   return s.query_one("SELECT value FROM app_secrets WHERE name = ?", {name})->str(0);
 }
 
+std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into) {
+  std::vector<int64_t> ids;
+  for (const auto& r : s.query(
+           "UPDATE callback_tasks SET customer_id = ? WHERE customer_id = ? RETURNING id",
+           {into, from}))
+    ids.push_back(r.i64(0));
+  return ids;
+}
+
+void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                        int64_t back_to) {
+  if (ids.empty()) return;
+  db::Params p{back_to, survivor};
+  s.exec("UPDATE callback_tasks SET customer_id = ? WHERE customer_id = ? AND id IN " +
+             db::in_list(ids, p),
+         p);
+}
+
 }  // namespace kefu::callbacks::store

@@ -82,4 +82,10 @@ std::vector<int64_t> ticket_ids(db::Session& s, const std::string& path, int64_t
 
 std::string secret(db::Session& s, const std::string& name, const std::string& fresh, int64_t now);
 
+// Customers merged: the tasks of `from` go to `into` (their ids returned); undone: these
+// tasks, where still with `survivor`, go back to `back_to`.
+std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into);
+void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                        int64_t back_to);
+
 }  // namespace kefu::callbacks::store

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "modules/customers/classes_store.h"
+#include "modules/customers/import_columns.h"
 #include "modules/customers/search_index.h"
 #include "modules/customers/service.h"
 #include "modules/customers/store.h"
@@ -45,11 +46,7 @@ const std::map<std::string, std::string>& known_columns() {
   return m;
 }
 
-std::string trim(std::string s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
+using importing::trim;
 
 std::string gender_of(const std::string& v) {
   if (v == "男" || v == "male" || v == "M") return "male";
@@ -223,77 +220,13 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
     if (report.problems.size() < kMaxProblems)
       report.problems.push_back({line, column, code, value.substr(0, 100)});
   };
-  text::CsvResult csv;
-  if (options.format == "xlsx") {
-    if (bytes.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
-    text::XlsxResult x = text::read_xlsx(bytes);
-    if (x.error)
-      throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable_xlsx",
-                  {{"reason", *x.error}});
-    csv.rows = std::move(x.rows);
-    csv.encoding = "xlsx";
-  } else {
-    csv = text::parse_csv(bytes);
-  }
+  text::CsvResult csv = importing::read_rows(bytes, options.format);
   report.encoding = csv.encoding;
-  if (csv.error) {
-    throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable",
-                {{"reason", *csv.error}, {"line", std::to_string(csv.error_line)}});
-  }
-  if (csv.rows.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
-
   // The header row decides what each column is: the user's mapping first, then the usual
   // titles.
-  const auto& header = csv.rows.front().cells;
-  std::vector<std::string> titles;
-  for (const auto& h : header) titles.push_back(trim(h));
-  report.headers = titles;
-  {
-    std::vector<FieldError> errors;
-    std::set<std::string> mapped_fields;
-    for (const auto& [title, field] : options.mapping) {
-      std::string at = "mapping." + title;
-      if (std::find(titles.begin(), titles.end(), title) == titles.end())
-        errors.push_back({at, "customer.import_mapping_column", {}});
-      if (field.empty()) continue;
-      bool known = std::any_of(import_fields().begin(), import_fields().end(),
-                               [&](const ImportField& f) { return f.field == field; });
-      if (!known)
-        errors.push_back({at, "customer.import_mapping_field", {}});
-      else if (!mapped_fields.insert(field).second)
-        errors.push_back({at, "customer.import_mapping_repeated", {}});
-    }
-    if (!errors.empty()) throw Error::validation(std::move(errors));
-  }
-  std::map<std::string, size_t> field_col;
-  std::map<std::string, std::string> title_of;
-  std::vector<std::pair<std::string, size_t>> automatic;  // (field, column) by usual titles
-  for (size_t c = 0; c < titles.size(); ++c) {
-    const std::string& title = titles[c];
-    if (auto m = options.mapping.find(title); m != options.mapping.end()) {
-      if (!m->second.empty() && !field_col.count(m->second)) {
-        field_col[m->second] = c;
-        title_of[m->second] = title;
-      }
-      continue;
-    }
-    auto it = known_columns().find(title);
-    if (it != known_columns().end()) automatic.emplace_back(it->second, c);
-  }
-  for (const auto& [field, c] : automatic) {
-    if (field_col.count(field)) continue;  // the user's mapping took this field
-    field_col[field] = c;
-    title_of[field] = titles[c];
-  }
-  for (size_t c = 0; c < titles.size(); ++c) {
-    bool used = false;
-    for (const auto& [field, col] : field_col)
-      if (col == c) {
-        report.columns.emplace_back(titles[c], field);
-        used = true;
-      }
-    if (!used) report.ignored_columns.push_back(titles[c]);
-  }
+  importing::Columns columns = importing::map_columns(csv.rows.front().cells, options,
+                                                      import_fields(), known_columns(), report);
+  const auto& field_col = columns.field_col;
   // Without these the rows cannot be read; the report (headers, detected columns) goes back
   // with the refusal so that the user can map the columns.
   if (!field_col.count("name")) {
@@ -323,14 +256,10 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
     if (!default_unit) throw Error::validation({{"unit_id", "org.unit_unknown", {}}});
   }
 
-  auto cell = [&](const std::vector<std::string>& row, const char* field) -> std::string {
-    auto it = field_col.find(field);
-    if (it == field_col.end() || it->second >= row.size()) return {};
-    return trim(row[it->second]);
+  auto cell = [&](const std::vector<std::string>& row, const char* field) {
+    return columns.cell(row, field);
   };
-  auto col = [&](const char* field) {
-    return title_of.count(field) ? title_of[field] : std::string(field);
-  };
+  auto col = [&](const char* field) { return columns.title(field); };
 
   std::vector<Planned> planned;
   planned.reserve(csv.rows.size());
@@ -465,5 +394,127 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
   if (wake_jobs_) wake_jobs_();
   return report;
 }
+
+ImportFile CustomerService::import_upload(const auth::Principal& p, const std::string& upload_id,
+                                         const std::optional<std::string>& format) {
+  if (!p.can(org::perm::kCustomerWrite)) throw Error::forbidden();
+  if (!uploads_) throw Error::not_found("@entity.upload");
+  auto file = uploads_->assemble(p.user_id, upload_id);
+  ImportFile out;
+  out.bytes = std::move(file.bytes);
+  if (format) {
+    out.format = *format;
+  } else {
+    std::string name = file.filename;
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto ends = [&](std::string_view suffix) {
+      return name.size() >= suffix.size() &&
+             name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends(".xlsx"))
+      out.format = "xlsx";
+    else if (ends(".csv") || ends(".txt"))
+      out.format = "csv";
+    else
+      throw Error(ErrorKind::kUnsupportedMedia, "customer.import_format");
+  }
+  return out;
+}
+
+namespace importing {
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  auto e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+text::CsvResult read_rows(std::string_view bytes, const std::string& format) {
+  text::CsvResult csv;
+  if (format == "xlsx") {
+    if (bytes.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
+    text::XlsxResult x = text::read_xlsx(bytes);
+    if (x.error)
+      throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable_xlsx",
+                  {{"reason", *x.error}});
+    csv.rows = std::move(x.rows);
+    csv.encoding = "xlsx";
+  } else {
+    csv = text::parse_csv(bytes);
+  }
+  if (csv.error) {
+    throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable",
+                {{"reason", *csv.error}, {"line", std::to_string(csv.error_line)}});
+  }
+  if (csv.rows.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
+  return csv;
+}
+
+std::string Columns::cell(const std::vector<std::string>& row, const char* field) const {
+  auto it = field_col.find(field);
+  if (it == field_col.end() || it->second >= row.size()) return {};
+  return trim(row[it->second]);
+}
+
+std::string Columns::title(const char* field) const {
+  auto it = title_of.find(field);
+  return it != title_of.end() ? it->second : std::string(field);
+}
+
+Columns map_columns(const std::vector<std::string>& header, const ImportOptions& options,
+                    const std::vector<ImportField>& fields,
+                    const std::map<std::string, std::string>& usual_titles, ImportReport& report) {
+  std::vector<std::string> titles;
+  for (const auto& h : header) titles.push_back(trim(h));
+  report.headers = titles;
+  {
+    std::vector<FieldError> errors;
+    std::set<std::string> mapped_fields;
+    for (const auto& [title, field] : options.mapping) {
+      std::string at = "mapping." + title;
+      if (std::find(titles.begin(), titles.end(), title) == titles.end())
+        errors.push_back({at, "customer.import_mapping_column", {}});
+      if (field.empty()) continue;
+      bool known = std::any_of(fields.begin(), fields.end(),
+                               [&](const ImportField& f) { return f.field == field; });
+      if (!known)
+        errors.push_back({at, "customer.import_mapping_field", {}});
+      else if (!mapped_fields.insert(field).second)
+        errors.push_back({at, "customer.import_mapping_repeated", {}});
+    }
+    if (!errors.empty()) throw Error::validation(std::move(errors));
+  }
+  Columns out;
+  std::vector<std::pair<std::string, size_t>> automatic;  // (field, column) by usual titles
+  for (size_t c = 0; c < titles.size(); ++c) {
+    const std::string& title = titles[c];
+    if (auto m = options.mapping.find(title); m != options.mapping.end()) {
+      if (!m->second.empty() && !out.field_col.count(m->second)) {
+        out.field_col[m->second] = c;
+        out.title_of[m->second] = title;
+      }
+      continue;
+    }
+    auto it = usual_titles.find(title);
+    if (it != usual_titles.end()) automatic.emplace_back(it->second, c);
+  }
+  for (const auto& [field, c] : automatic) {
+    if (out.field_col.count(field)) continue;  // the user's mapping took this field
+    out.field_col[field] = c;
+    out.title_of[field] = titles[c];
+  }
+  for (size_t c = 0; c < titles.size(); ++c) {
+    bool used = false;
+    for (const auto& [field, col] : out.field_col)
+      if (col == c) {
+        report.columns.emplace_back(titles[c], field);
+        used = true;
+      }
+    if (!used) report.ignored_columns.push_back(titles[c]);
+  }
+  return out;
+}
+
+}  // namespace importing
 
 }  // namespace kefu::customers

@@ -137,7 +137,8 @@ boost::json::object event_json(const EventView& e) {
   return o;
 }
 
-boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang) {
+boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang,
+                                       const std::vector<ImportField>& import_fields) {
   boost::json::array columns, ignored, problems;
   for (const auto& [title, field] : r.columns)
     columns.push_back(boost::json::object{{"title", title}, {"field", field}});
@@ -152,7 +153,7 @@ boost::json::object import_report_json(const ImportReport& r, i18n::Lang lang) {
   }
   boost::json::array headers, fields;
   for (const auto& h : r.headers) headers.emplace_back(h);
-  for (const auto& f : CustomerService::import_fields())
+  for (const auto& f : import_fields)
     fields.push_back(
         boost::json::object{{"field", f.field},
                             {"label", lang == i18n::Lang::kEn ? f.label_en : f.label_zh},

@@ -131,7 +131,10 @@ CustomerView CustomerService::merge(const auth::Principal& p, int64_t from_id, i
     t.updated_at = now;
     store::update(s, t);
     store::set_merged(s, from_id, into_id, now);
-    for (const auto& hook : merge_hooks_) hook(s, from_id, into_id);
+    boost::json::object hooked;
+    for (const auto& hook : merge_hooks_)
+      for (const auto& [kind, ids] : hook(s, from_id, into_id))
+        if (!ids.empty()) hooked[kind] = ids_json(ids);
     reclassify(s, {from_id, into_id}, now);
     reindex(s, into_id);
     store::unindex(s, from_id);
@@ -144,7 +147,8 @@ CustomerView CustomerService::merge(const auth::Principal& p, int64_t from_id, i
                               {"phones", strings_json(phones_added)},
                               {"tags", strings_json(tags_added)},
                               {"notes", notes_appended},
-                              {"filled", std::move(filled)}};
+                              {"filled", std::move(filled)},
+                              {"hooks", std::move(hooked)}};
     store::Merge m;
     m.from_id = from_id;
     m.into_id = into_id;
@@ -213,6 +217,13 @@ CustomerView CustomerService::unmerge(const auth::Principal& p, int64_t from_id)
 
     store::move_assets(s, ids_of(moved.at("assets")), t.id, f.id);
     store::move_events(s, ids_of(moved.at("events")), t.id, f.id);
+    // Other modules' records that the merge moved (merges made before hooks said so have
+    // no "hooks": their records stay with the survivor).
+    MovedRecords hooked;
+    if (auto it = moved.find("hooks"); it != moved.end() && it->value().is_object())
+      for (const auto& kv : it->value().as_object())
+        hooked[std::string(kv.key())] = ids_of(kv.value());
+    for (const auto& hook : unmerge_hooks_) hook(s, hooked, t.id, f.id);
 
     auto tags_added = strings_of(moved.at("tags"));
     t.tags.erase(std::remove_if(t.tags.begin(), t.tags.end(),

@@ -226,6 +226,183 @@ std::string outbox_type(std::string_view kind, std::string_view asset_type) {
   return "customer." + std::string(kind);
 }
 
+std::optional<std::string> event_kind_of(std::string_view text) {
+  std::string t;
+  for (char ch : text) t += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(t.begin());
+  for (const auto& k : event_kinds())
+    if (t == k) return k;
+  static const std::pair<const char*, const char*> names[] = {
+      {"购买", "purchase"},     {"购物", "purchase"},
+      {"消费", "purchase"},     {"销售", "purchase"},
+      {"成交", "purchase"},     {"交车", "delivery"},
+      {"交付", "delivery"},     {"送货", "delivery"},
+      {"配送", "delivery"},     {"送货安装", "delivery"},
+      {"维修", "repair"},       {"报修", "repair"},
+      {"保养", "service"},      {"服务", "service"},
+      {"到店", "visit"},        {"来店", "visit"},
+      {"来访", "visit"},        {"拜访", "visit"},
+      {"到店未购", "visit_without_purchase"}, {"来店未购", "visit_without_purchase"},
+      {"未成交", "visit_without_purchase"},   {"订单", "order"},
+      {"下单", "order"},        {"来电", "call"},
+      {"通话", "call"},         {"电话", "call"},
+      {"联系", "contact"},      {"其他", "other"},
+      {"其它", "other"},
+  };
+  for (const auto& [name, kind] : names)
+    if (t == name) return std::string(kind);
+  return std::nullopt;
+}
+
+namespace {
+
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool strip_prefix(std::string_view& s, std::string_view p) {
+  if (s.substr(0, p.size()) != p) return false;
+  s.remove_prefix(p.size());
+  return true;
+}
+bool strip_suffix(std::string_view& s, std::string_view p) {
+  if (s.size() < p.size() || s.substr(s.size() - p.size()) != p) return false;
+  s.remove_suffix(p.size());
+  return true;
+}
+
+constexpr int64_t kMaxFen = 1'000'000'000'000'000;  // 10^15 fen: ten trillion yuan
+
+// A whole part "1280" or "1,280" (groups of three after the first): its value, or nullopt.
+std::optional<int64_t> whole_number(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  bool grouped = s.find(',') != std::string_view::npos;
+  int64_t v = 0;
+  size_t digits_since_comma = 0, leading = 0;
+  bool seen_comma = false;
+  for (char c : s) {
+    if (c == ',') {
+      if ((!seen_comma && (leading == 0 || leading > 3)) || (seen_comma && digits_since_comma != 3))
+        return std::nullopt;
+      seen_comma = true;
+      digits_since_comma = 0;
+      continue;
+    }
+    if (c < '0' || c > '9') return std::nullopt;
+    if (v > kMaxFen) return std::nullopt;
+    v = v * 10 + (c - '0');
+    if (seen_comma)
+      ++digits_since_comma;
+    else
+      ++leading;
+  }
+  if (grouped && digits_since_comma != 3) return std::nullopt;
+  return v;
+}
+
+}  // namespace
+
+std::optional<int64_t> yuan_to_fen(std::string_view text) {
+  std::string_view s = trim_view(text);
+  strip_prefix(s, "¥") || strip_prefix(s, "￥");
+  strip_suffix(s, "元");
+  s = trim_view(s);
+  if (s.empty()) return std::nullopt;
+  auto dot = s.find('.');
+  std::string_view whole = s.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1);
+  if (dot != std::string_view::npos && (frac.empty() || frac.size() > 2)) return std::nullopt;
+  auto w = whole_number(whole);
+  if (!w) return std::nullopt;
+  int64_t cents = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    int digit = 0;
+    if (i < frac.size()) {
+      if (frac[i] < '0' || frac[i] > '9') return std::nullopt;
+      digit = frac[i] - '0';
+    }
+    cents = cents * 10 + digit;
+  }
+  if (*w > kMaxFen / 100) return std::nullopt;
+  int64_t fen = *w * 100 + cents;
+  if (fen > kMaxFen) return std::nullopt;
+  return fen;
+}
+
+std::optional<int64_t> parse_fen(std::string_view text) {
+  std::string_view s = trim_view(text);
+  // Excel may write a whole number with zero decimals.
+  if (auto dot = s.find('.'); dot != std::string_view::npos) {
+    std::string_view frac = s.substr(dot + 1);
+    if (frac.empty() || frac.find_first_not_of('0') != std::string_view::npos) return std::nullopt;
+    s = s.substr(0, dot);
+  }
+  auto v = whole_number(s);
+  if (!v || *v > kMaxFen) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> parse_local_time(std::string_view text, int offset_minutes) {
+  std::string_view s = trim_view(text);
+  // Numbers and what separates them: 2026-03-01 14:30:05 → 2026 03 01 14 30 05.
+  int64_t parts[6] = {0, 0, 0, 0, 0, 0};
+  size_t n = 0, digits = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= '0' && c <= '9') {
+      if (n >= 6) return std::nullopt;
+      if (++digits > (n == 0 ? 4u : 2u)) return std::nullopt;
+      parts[n] = parts[n] * 10 + (c - '0');
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    std::string_view rest = s.substr(i);
+    bool date_sep = n < 2 && (c == '-' || c == '/' || c == '.');
+    bool cjk = rest.substr(0, 3) == "年" || rest.substr(0, 3) == "月" ||
+               rest.substr(0, 3) == "日" || rest.substr(0, 3) == "时" ||
+               rest.substr(0, 3) == "分" || rest.substr(0, 3) == "秒";
+    bool between = n == 2 && (c == ' ' || c == 'T');
+    bool time_sep = (n == 3 || n == 4) && c == ':';
+    if (cjk)
+      len = 3;
+    else if (date_sep || between || time_sep)
+      len = 1;
+    if (len == 0) return std::nullopt;
+    if (digits == 0) {
+      // "日 " / "日14时": a space after 日 is the date/time break itself.
+      if (!(n == 3 && c == ' ')) return std::nullopt;
+      i += len;
+      continue;
+    }
+    ++n;
+    digits = 0;
+    i += len;
+    // After 日 a space may follow.
+    while (i < s.size() && s[i] == ' ' && n == 3) ++i;
+  }
+  if (digits) ++n;
+  if (n != 3 && n != 5 && n != 6) return std::nullopt;
+  int64_t y = parts[0], m = parts[1], d = parts[2], hh = parts[3], mm = parts[4], ss = parts[5];
+  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return std::nullopt;
+  static const int days_in[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > days_in[m - 1] + (m == 2 && leap ? 1 : 0)) return std::nullopt;
+  if (hh > 23 || mm > 59 || ss > 59) return std::nullopt;
+  // Days since 1970-01-01 (H. Hinnant's days_from_civil).
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = era * 146097 + doe - 719468;
+  return ((days * 24 + hh) * 60 + mm - offset_minutes) * 60000 + ss * 1000;
+}
+
 Completeness completeness(const Customer& c) {
   Completeness out;
   struct Part {

@@ -142,6 +142,22 @@ inline const std::vector<std::string>& event_kinds() {
 }
 std::string outbox_type(std::string_view event_kind, std::string_view asset_type);
 
+// ---- Reading history from a spreadsheet (the events import) ----
+// An event kind as a file names it: its code (any case) or its Chinese name (购买, 交车,
+// 维修, 保养, 到店, 到店未购, 订单, 来电, 联系, 其他, and a few synonyms).
+std::optional<std::string> event_kind_of(std::string_view text);
+// Money in yuan as people type it — "128", "128.5", "128.50", "¥1,280.00", "1280元" — in
+// fen, exactly (digit by digit, no floating point). A sign, more than two decimals, misplaced
+// separators or more than 10^15 fen → nullopt.
+std::optional<int64_t> yuan_to_fen(std::string_view text);
+// A whole number of fen ("12800", "12,800", "12800.00" as Excel may write it) → nullopt for
+// anything else.
+std::optional<int64_t> parse_fen(std::string_view text);
+// A local date and time as people type it — 2026-03-01 14:30, 2026/3/1 14:30:05,
+// 2026-03-01T14:30, 2026年3月1日 14时30分, or a date alone (midnight) — as epoch ms for a zone
+// `offset_minutes` east of UTC. Impossible dates (02-30) and times (24:00) → nullopt.
+std::optional<int64_t> parse_local_time(std::string_view text, int offset_minutes);
+
 // Completeness 0–100 and what is missing, so incomplete records can be listed per unit.
 struct Completeness {
   int score = 0;

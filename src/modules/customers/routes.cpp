@@ -163,6 +163,77 @@ std::string attachment_header(const std::string& name, const std::string& ascii_
   return "attachment; filename=\"" + ascii_name + "\"; filename*=UTF-8''" + encoded;
 }
 
+// What an import request says: its options, and its file when it came as a resumable
+// upload (?upload_id=; the body must then be empty) instead of as the body, whose
+// Content-Type gives the format.
+struct ImportRequest {
+  ImportOptions options;
+  std::optional<ImportFile> upload;
+};
+
+ImportRequest read_import(CustomerService& svc, Context& c) {
+  ImportRequest in;
+  ImportOptions& o = in.options;
+  o.dry_run = http::query_bool(c.req, "dry_run").value_or(false);
+  auto mode = http::query_text(c.req, "mode", 10).value_or("all");
+  if (mode != "all" && mode != "valid")
+    throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mode"}});
+  o.only_valid = mode == "valid";
+  o.unit_id = http::query_int(c.req, "unit_id");
+  auto format = http::query_text(c.req, "format", 10);
+  if (format && *format != "csv" && *format != "xlsx")
+    throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "format"}});
+  if (auto m = http::query_text(c.req, "mapping", 20000)) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(*m, ec);
+    if (ec || !v.is_object())
+      throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mapping"}});
+    for (const auto& kv : v.as_object()) {
+      if (kv.value().is_string())
+        o.mapping[std::string(kv.key())] = std::string(kv.value().as_string());
+      else if (kv.value().is_null())
+        o.mapping[std::string(kv.key())] = "";
+      else
+        throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mapping"}});
+    }
+  }
+  if (auto id = http::query_text(c.req, "upload_id", 64)) {
+    if (!c.req.body.empty())
+      throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "upload_id"}});
+    in.upload = svc.import_upload(c.user(), *id, format);
+    o.format = in.upload->format;
+    return in;
+  }
+  std::string type(c.req.header("content-type"));
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (type == "text/csv") {
+    o.format = format.value_or("csv");
+  } else if (type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") {
+    o.format = format.value_or("xlsx");
+  } else if (type == "application/octet-stream" && format) {
+    o.format = *format;
+  } else {
+    throw Error(ErrorKind::kUnsupportedMedia, "customer.import_format");
+  }
+  return in;
+}
+
+// The report (200 dry run, 201 committed), or the refusal carrying it (422).
+Response import_response(const ImportReport& report, const ImportOptions& o, Context& c,
+                         const std::vector<ImportField>& fields) {
+  if (!report.refused.empty())
+    throw Error(ErrorKind::kUnprocessable, report.refused)
+        .with_extra("report", boost::json::serialize(import_report_json(report, c.lang, fields)));
+  if (!o.dry_run && !report.committed) {
+    throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors",
+                {{"count", std::to_string(report.invalid)}})
+        .with_extra("report", boost::json::serialize(import_report_json(report, c.lang, fields)));
+  }
+  return Response::json(import_report_json(report, c.lang, fields), report.committed ? 201 : 200);
+}
+
 }  // namespace
 
 void add_routes(http::Router& r, CustomerService& svc) {
@@ -200,59 +271,29 @@ void add_routes(http::Router& r, CustomerService& svc) {
 
   // CSV or XLSX upload: ?dry_run=true reports every bad row and writes nothing; without it
   // all good rows are written, or (mode=all, the default) nothing when any row is bad.
-  // ?mapping={"file column title": "field", ...} overrides the recognised columns.
-  r.add("POST", "/api/v1/customers/import",
-        [&svc](Context& c) {
-          ImportOptions o;
-          o.dry_run = http::query_bool(c.req, "dry_run").value_or(false);
-          auto mode = http::query_text(c.req, "mode", 10).value_or("all");
-          if (mode != "all" && mode != "valid")
-            throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mode"}});
-          o.only_valid = mode == "valid";
-          o.unit_id = http::query_int(c.req, "unit_id");
-          std::string type(c.req.header("content-type"));
-          type = type.substr(0, type.find(';'));
-          while (!type.empty() && type.back() == ' ') type.pop_back();
-          for (auto& ch : type)
-            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          auto format = http::query_text(c.req, "format", 10);
-          if (format && *format != "csv" && *format != "xlsx")
-            throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "format"}});
-          if (type == "text/csv") {
-            o.format = format.value_or("csv");
-          } else if (type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") {
-            o.format = format.value_or("xlsx");
-          } else if (type == "application/octet-stream" && format) {
-            o.format = *format;
-          } else {
-            throw Error(ErrorKind::kUnsupportedMedia, "customer.import_format");
-          }
-          if (auto m = http::query_text(c.req, "mapping", 20000)) {
-            boost::system::error_code ec;
-            auto v = boost::json::parse(*m, ec);
-            if (ec || !v.is_object())
-              throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mapping"}});
-            for (const auto& kv : v.as_object()) {
-              if (kv.value().is_string())
-                o.mapping[std::string(kv.key())] = std::string(kv.value().as_string());
-              else if (kv.value().is_null())
-                o.mapping[std::string(kv.key())] = "";
-              else
-                throw Error(ErrorKind::kBadRequest, "request.bad_parameter", {{"name", "mapping"}});
-            }
-          }
-          ImportReport report = svc.import_file(c.user(), c.req.body, o);
-          if (!report.refused.empty())
-            throw Error(ErrorKind::kUnprocessable, report.refused)
-                .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
-          if (!o.dry_run && !report.committed) {
-            throw Error(ErrorKind::kUnprocessable, "customer.import_has_errors",
-                        {{"count", std::to_string(report.invalid)}})
-                .with_extra("report", boost::json::serialize(import_report_json(report, c.lang)));
-          }
-          return Response::json(import_report_json(report, c.lang), report.committed ? 201 : 200);
-        },
-        {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
+  // ?mapping={"file column title": "field", ...} overrides the recognised columns. The file is
+  // the body, or ?upload_id= names a resumable upload (/api/v1/uploads) of the caller's.
+  r.add(
+      "POST", "/api/v1/customers/import",
+      [&svc](Context& c) {
+        auto in = read_import(svc, c);
+        std::string_view bytes = in.upload ? std::string_view(in.upload->bytes) : c.req.body;
+        ImportReport report = svc.import_file(c.user(), bytes, in.options);
+        return import_response(report, in.options, c, CustomerService::import_fields());
+      },
+      {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
+
+  // History from a CSV or XLSX file: the same parameters, dry run and modes as the customers
+  // import.
+  r.add(
+      "POST", "/api/v1/customer-events/import",
+      [&svc](Context& c) {
+        auto in = read_import(svc, c);
+        std::string_view bytes = in.upload ? std::string_view(in.upload->bytes) : c.req.body;
+        ImportReport report = svc.import_events(c.user(), bytes, in.options);
+        return import_response(report, in.options, c, CustomerService::event_import_fields());
+      },
+      {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
 
   // Bulk assignment: {customer_ids | filter, mode: balanced|to, agent_id?, agent_ids?, weights?}
   r.add("POST", "/api/v1/customers/assign", [&svc](Context& c) {

@@ -19,6 +19,7 @@
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
 #include "platform/db/database.h"
+#include "platform/storage/uploads.h"
 
 namespace kefu::customers {
 namespace store {
@@ -116,6 +117,12 @@ struct ImportField {
   std::string label_zh;
   std::string label_en;
   bool required = false;
+};
+
+// An import's file when it came as a resumable upload.
+struct ImportFile {
+  std::string bytes;
+  std::string format;  // "csv" or "xlsx"
 };
 
 struct ImportProblem {
@@ -224,9 +231,17 @@ struct ClassCountsReport {
 inline constexpr const char* kClassBatchJob = "customer.classes.batch";
 inline constexpr const char* kClassNightlyJob = "customer.classes.nightly";
 
+// Records of other modules that a merge moved, by kind ("tickets", "callback_tasks"): kept
+// with the merge (customer_merges.moved_json, under "hooks") so that the undo moves exactly
+// these back and nothing that was created for the survivor since.
+using MovedRecords = std::map<std::string, std::vector<int64_t>>;
 // Called inside the merge transaction: another module re-points its records from the
-// merged customer to the survivor (tickets now, callbacks later).
-using MergeHook = std::function<void(db::Session&, int64_t from, int64_t into)>;
+// merged customer to the survivor and says which ones it moved.
+using MergeHook = std::function<MovedRecords(db::Session&, int64_t from, int64_t into)>;
+// Called inside the unmerge transaction with everything the merge's hooks moved: a module
+// moves its own kinds back (only those still with the survivor).
+using UnmergeHook =
+    std::function<void(db::Session&, const MovedRecords& moved, int64_t survivor, int64_t back_to)>;
 
 class CustomerService {
  public:
@@ -238,6 +253,8 @@ class CustomerService {
   void ensure_presets(const std::string& industry = "general");
   // The company's zone (minutes east of UTC): the nightly run is at 02:00 local time.
   void set_zone_offset(int minutes) { zone_offset_minutes_ = minutes; }
+  // Resumable uploads, for imports of large files (?upload_id=).
+  void set_uploads(storage::Uploads& uploads) { uploads_ = &uploads; }
   // Called after a commit that scheduled classification work (the job runner's wake()).
   void set_job_waker(std::function<void()> wake) { wake_jobs_ = std::move(wake); }
 
@@ -290,6 +307,19 @@ class CustomerService {
   ImportReport import_file(const auth::Principal& p, std::string_view bytes,
                            const ImportOptions& options);
   static const std::vector<ImportField>& import_fields();
+  // History (purchases, deliveries, repairs, visits, ...) from a CSV or XLSX file, with the
+  // same mapping, dry run and all-or-nothing as customers: a row names its customer by code
+  // or phone, its unit by code or name (else the customer's), its staff by username, its
+  // amount in yuan or fen, its asset by plate or VIN. Every event written is published on
+  // the outbox and moves its customer's classes, as through record_event.
+  ImportReport import_events(const auth::Principal& p, std::string_view bytes,
+                             const ImportOptions& options);
+  static const std::vector<ImportField>& event_import_fields();
+  // The file of a resumable upload to import (customer.write first, 403): the caller's own
+  // upload (else 404), complete and its SHA-256 checked (else 422); the format is `format`
+  // when given, else the file name's (.csv / .txt → csv, .xlsx → xlsx, other → 415).
+  ImportFile import_upload(const auth::Principal& p, const std::string& upload_id,
+                           const std::optional<std::string>& format);
 
   // The caller's filtered list (same filters, scope and phone masking as list()) as a CSV
   // (UTF-8 with BOM) or XLSX file; more than `max_rows` customers → 422.
@@ -303,7 +333,11 @@ class CustomerService {
   CustomerView merge(const auth::Principal& p, int64_t from_id, int64_t into_id);
   // Undoes the last merge of `from_id`: what came from it goes back. Returns it.
   CustomerView unmerge(const auth::Principal& p, int64_t from_id);
-  void on_merge(MergeHook hook) { merge_hooks_.push_back(std::move(hook)); }
+  // A module's pair of hooks: what a merge moves, an unmerge moves back.
+  void on_merge(MergeHook merge, UnmergeHook unmerge) {
+    merge_hooks_.push_back(std::move(merge));
+    unmerge_hooks_.push_back(std::move(unmerge));
+  }
 
   // Classification and lifecycle (classes.cpp). Reading needs customer.read; changing,
   // dry runs and recomputation customer.classify_admin.
@@ -358,7 +392,9 @@ class CustomerService {
   db::Database& db_;
   const Clock& clock_;
   org::OrgService& org_;
+  storage::Uploads* uploads_ = nullptr;
   std::vector<MergeHook> merge_hooks_;
+  std::vector<UnmergeHook> unmerge_hooks_;
   int zone_offset_minutes_ = 480;
   std::function<void()> wake_jobs_;
   mutable std::mutex active_mu_;

@@ -483,6 +483,125 @@ void insert_event(db::Session& s, Event& e) {
              ->i64(0);
 }
 
+namespace {
+
+template <class T, class Fn>
+void in_chunks(const std::vector<T>& values, Fn fn) {
+  constexpr size_t kPerQuery = 500;
+  for (size_t from = 0; from < values.size(); from += kPerQuery) {
+    std::vector<T> some(
+        values.begin() + static_cast<std::ptrdiff_t>(from),
+        values.begin() + static_cast<std::ptrdiff_t>(std::min(values.size(), from + kPerQuery)));
+    fn(some);
+  }
+}
+
+CustomerRef ref_from(const db::Row& r) {
+  return {r.i64(0), r.str(1), r.i64(2), r.str(3), r.opt_i64(4)};
+}
+
+}  // namespace
+
+std::vector<CustomerRef> refs_by_codes(db::Session& s, const std::vector<std::string>& codes) {
+  std::vector<CustomerRef> out;
+  in_chunks(codes, [&](const std::vector<std::string>& some) {
+    db::Params p;
+    std::string sql =
+        "SELECT id, code, unit_id, unit_path, merged_into FROM customers WHERE code IN " +
+        db::in_list(some, p) + " AND deleted_at IS NULL";
+    for (const auto& r : s.query(sql, p)) out.push_back(ref_from(r));
+  });
+  return out;
+}
+
+std::vector<CustomerRef> refs_by_ids(db::Session& s, const std::vector<int64_t>& ids) {
+  std::vector<CustomerRef> out;
+  in_chunks(ids, [&](const std::vector<int64_t>& some) {
+    db::Params p;
+    std::string sql =
+        "SELECT id, code, unit_id, unit_path, merged_into FROM customers WHERE id IN " +
+        db::in_list(some, p) + " AND deleted_at IS NULL";
+    for (const auto& r : s.query(sql, p)) out.push_back(ref_from(r));
+  });
+  return out;
+}
+
+std::vector<std::pair<std::string, int64_t>> phone_holders(db::Session& s,
+                                                           const std::vector<std::string>& numbers) {
+  std::vector<std::pair<std::string, int64_t>> out;
+  in_chunks(numbers, [&](const std::vector<std::string>& some) {
+    db::Params p;
+    for (const auto& r :
+         s.query("SELECT number, customer_id FROM customer_phones WHERE number IN " +
+                     db::in_list(some, p),
+                 p))
+      out.emplace_back(r.str(0), r.i64(1));
+  });
+  return out;
+}
+
+std::vector<VehicleRef> vehicles_by_keys(db::Session& s, VehicleKey key,
+                                         const std::vector<std::string>& values) {
+  std::vector<VehicleRef> out;
+  const char* column = key == VehicleKey::kPlate ? "a.plate" : "a.vin";
+  in_chunks(values, [&](const std::vector<std::string>& some) {
+    db::Params p;
+    std::string sql = std::string("SELECT ") + column +
+                      ", a.id, a.customer_id, a.type FROM assets a JOIN customers c ON c.id = "
+                      "a.customer_id WHERE " +
+                      column + " IN " + db::in_list(some, p) + " AND c.deleted_at IS NULL";
+    for (const auto& r : s.query(sql, p)) out.push_back({r.str(0), r.i64(1), r.i64(2), r.str(3)});
+  });
+  return out;
+}
+
+std::unordered_set<std::string> external_ids_taken(db::Session& s,
+                                                   const std::vector<std::string>& ids) {
+  std::unordered_set<std::string> out;
+  in_chunks(ids, [&](const std::vector<std::string>& some) {
+    db::Params p;
+    for (const auto& r :
+         s.query("SELECT external_id FROM customer_events WHERE external_id IN " +
+                     db::in_list(some, p),
+                 p))
+      out.insert(r.str(0));
+  });
+  return out;
+}
+
+std::vector<int64_t> reserve_event_ids(db::Session& s, size_t n) {
+  std::vector<int64_t> ids;
+  ids.reserve(n);
+  if (n == 0) return ids;
+  if (s.dialect() == db::Dialect::kSqlite) {
+    // One writer holds the database: the next rowids are the ones SQLite would choose.
+    int64_t last = s.query_one("SELECT COALESCE(MAX(id), 0) FROM customer_events")->i64(0);
+    for (size_t i = 1; i <= n; ++i) ids.push_back(last + static_cast<int64_t>(i));
+  } else {
+    for (const auto& r :
+         s.query("SELECT nextval(pg_get_serial_sequence('customer_events', 'id')) FROM "
+                 "generate_series(1, ?)",
+                 {static_cast<int64_t>(n)}))
+      ids.push_back(r.i64(0));
+  }
+  return ids;
+}
+
+void insert_events_many(db::Session& s, const std::vector<Event>& events) {
+  insert_rows(s,
+              "INSERT INTO customer_events (id, customer_id, kind, occurred_at, unit_id, staff_id, "
+              "amount_fen, asset_id, attrs, external_id, created_at) VALUES ",
+              "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", events.size(), [&](size_t i, db::Params& p) {
+                const Event& e = events[i];
+                for (db::Param v :
+                     {db::Param(e.id), db::Param(e.customer_id), db::Param(e.kind),
+                      db::Param(e.occurred_at), db::Param(e.unit_id), db::Param(e.staff_id),
+                      db::Param(e.amount_fen), db::Param(e.asset_id), db::Param(e.attrs_json),
+                      db::Param(e.external_id), db::Param(e.created_at)})
+                  p.push_back(std::move(v));
+              });
+}
+
 bool event_exists(db::Session& s, const std::string& external_id) {
   return s.query_one("SELECT 1 FROM customer_events WHERE external_id = ?", {external_id})
       .has_value();

@@ -90,6 +90,39 @@ std::unordered_set<std::string> vehicle_keys_taken(db::Session& s, VehicleKey ke
                                                    const std::vector<std::string>& values);
 
 void insert_event(db::Session& s, Event& e);
+
+// For the history import: what a file's rows name, looked up for the whole file in batches.
+struct CustomerRef {
+  int64_t id = 0;
+  std::string code;
+  int64_t unit_id = 0;
+  std::string unit_path;
+  std::optional<int64_t> merged_into;
+};
+// Customers (not deleted) by code, and by id.
+std::vector<CustomerRef> refs_by_codes(db::Session& s, const std::vector<std::string>& codes);
+std::vector<CustomerRef> refs_by_ids(db::Session& s, const std::vector<int64_t>& ids);
+// (number, customer id) for these phone numbers, deleted customers included (refs_by_ids
+// leaves those out): one index lookup per number, no join.
+std::vector<std::pair<std::string, int64_t>> phone_holders(db::Session& s,
+                                                           const std::vector<std::string>& numbers);
+struct VehicleRef {
+  std::string key;  // the plate or VIN, upper-cased
+  int64_t asset_id = 0;
+  int64_t customer_id = 0;
+  std::string type;
+};
+// Assets of customers (not deleted) with these plates (or VINs), upper-cased.
+std::vector<VehicleRef> vehicles_by_keys(db::Session& s, VehicleKey key,
+                                         const std::vector<std::string>& values);
+// Which of these external ids an event already has.
+std::unordered_set<std::string> external_ids_taken(db::Session& s,
+                                                   const std::vector<std::string>& ids);
+// Ids for `n` new events, taken before they are written (multi-row INSERTs, and the outbox
+// payload names the id).
+std::vector<int64_t> reserve_event_ids(db::Session& s, size_t n);
+// New events with their ids already set.
+void insert_events_many(db::Session& s, const std::vector<Event>& events);
 bool event_exists(db::Session& s, const std::string& external_id);
 std::vector<Event> events_of(db::Session& s, int64_t customer_id, int64_t before_id, int limit);
 

@@ -110,8 +110,13 @@ const std::vector<std::pair<const char*, const char*>>& preset_root_causes() {
 
 }  // namespace
 
-void TicketService::repoint_customer(db::Session& s, int64_t from, int64_t into) {
-  store::repoint_customer(s, from, into);
+std::vector<int64_t> TicketService::repoint_customer(db::Session& s, int64_t from, int64_t into) {
+  return store::repoint_customer(s, from, into);
+}
+
+void TicketService::unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids,
+                                       int64_t survivor, int64_t back_to) {
+  store::unrepoint_customer(s, ids, survivor, back_to);
 }
 
 void TicketService::ensure_presets(const std::string& industry) {

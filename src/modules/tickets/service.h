@@ -177,8 +177,11 @@ class TicketService {
   // Presets: root causes and categories for the company's industry, SLA policies; only
   // what is missing is added.
   void ensure_presets(const std::string& industry = "general");
-  // Inside the customers' merge transaction: the merged customer's tickets follow it.
-  void repoint_customer(db::Session& s, int64_t from, int64_t into);
+  // Inside the customers' merge transaction: the merged customer's tickets follow it (their
+  // ids are returned, for the undo); unrepoint moves exactly those back.
+  std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into);
+  void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                          int64_t back_to);
 
   static std::vector<FieldError> check(const TicketInput& in, bool creating);
 

@@ -107,32 +107,35 @@ void TicketService::plan_deadlines(Ticket& t, int64_t start_ms) {
   t.warn_at = start + (*t.resolve_due_at - start) * policy->warn_percent / 100;
 }
 
-// One durable job per ticket: at the resolve deadline it escalates to the supervisor; the
-// handler schedules the manager's turn. Re-scheduling (pause, severity change) moves it.
-// Two durable jobs per round of deadlines: at the resolve deadline the ticket escalates to
-// the supervisor, at the manager's deadline to a manager. Pausing cancels them, resuming
-// moves them; a new round (reopen, not satisfied) gets new keys, since a job that ran stays
-// done.
+// One durable job per round of deadlines, keyed by ticket and round, at the next level
+// still ahead: the warning (level 0, nothing escalates, the people concerned hear it is due
+// soon), the supervisor at the resolve deadline (1), a manager at the manager's deadline
+// (2). Its handler re-arms it for the following level. Pausing cancels it, resuming or a
+// new severity moves it; a new round (reopen, not satisfied) gets a new key, since a job
+// that ran to its end stays done.
 void TicketService::schedule_deadline(db::Session& s, const Ticket& t) {
   if (!jobs_.schedule) return;
-  auto key = [&](int level) {
-    return "ticket:" + std::to_string(t.id) + ":" + std::to_string(t.deadline_round) + ":" +
-           std::to_string(level);
-  };
-  bool live = t.state != State::kClosed && !t.paused_at && t.resolve_due_at;
-  // Level 0 is the warning: nothing escalates, the people concerned hear it is due soon.
-  for (int level : {0, 1, 2}) {
-    std::optional<int64_t> at = level == 0   ? t.warn_at
-                                : level == 1 ? t.resolve_due_at
-                                             : t.manager_due_at;
-    if (level == 0 && t.breached) at.reset();
-    if (!live || !at || t.escalation >= std::max(level, 1)) {
-      if (jobs_.cancel) jobs_.cancel(s, key(level));
-      continue;
+  std::string key = "ticket:" + std::to_string(t.id) + ":" + std::to_string(t.deadline_round);
+  int level = -1;
+  std::optional<int64_t> at;
+  if (t.state != State::kClosed && !t.paused_at && t.resolve_due_at) {
+    if (!t.breached && t.escalation == 0 && t.warn_at && *t.warn_at > clock_.now_ms()) {
+      level = 0;
+      at = t.warn_at;
+    } else if (t.escalation < 1) {
+      level = 1;
+      at = t.resolve_due_at;
+    } else if (t.escalation < 2 && t.manager_due_at) {
+      level = 2;
+      at = t.manager_due_at;
     }
-    boost::json::object payload{{"ticket_id", t.id}, {"level", level}, {"round", t.deadline_round}};
-    jobs_.schedule(s, key(level), *at, boost::json::serialize(payload));
   }
+  if (!at) {
+    if (jobs_.cancel) jobs_.cancel(s, key);
+    return;
+  }
+  boost::json::object payload{{"ticket_id", t.id}, {"level", level}, {"round", t.deadline_round}};
+  jobs_.schedule(s, key, *at, boost::json::serialize(payload));
 }
 
 std::string TicketService::on_deadline(db::Session& s, const std::string& payload) {
@@ -147,19 +150,25 @@ std::string TicketService::on_deadline(db::Session& s, const std::string& payloa
   if (!found) return "ticket gone";
   Ticket t = *found;
   int64_t now = clock_.now_ms();
-  // A job that fires late after a pause or a close has nothing to do.
-  if (level == 0) {  // due soon: tell the live stream, change nothing
-    if (t.state == State::kClosed || t.paused_at || t.breached || t.deadline_round != round)
+  // A job that fires late after a pause, a close or a new round has nothing to do.
+  if (t.state == State::kClosed || t.paused_at || t.deadline_round != round)
+    return "nothing to do";
+  if (level == 0) {  // due soon: tell the live stream, change nothing, wait for the breach
+    if (t.breached) {
+      schedule_deadline(s, t);
       return "nothing to do";
+    }
     events::publish(s, now,
                     {"ticket.due_soon", "ticket", std::to_string(t.id), t.unit_id, std::nullopt,
                      event_json(t)});
+    schedule_deadline(s, t);
     return "due soon";
   }
   int64_t due = level >= 2 ? t.manager_due_at.value_or(0) : t.resolve_due_at.value_or(0);
-  if (t.state == State::kClosed || t.paused_at || !t.resolve_due_at || now < due ||
-      t.escalation >= level || t.deadline_round != round)
+  if (!t.resolve_due_at || now < due || t.escalation >= level) {
+    schedule_deadline(s, t);  // the deadlines moved under the job: it follows them
     return "nothing to do";
+  }
   std::string before = audit_json(t);
   t.breached = true;
   t.escalation = level;

@@ -198,10 +198,13 @@ namespace {
 void add_filters(const ListFilter& f, bool sqlite, std::string& sql, db::Params& p) {
   const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
   auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
-  if (f.state_group == "open") sql += " AND t.state <> 'closed'";
-  if (f.state_group == "closed") sql += " AND t.state = 'closed'";
+  // On SQLite `+t.state`: without statistics the planner would take tickets_due (state,
+  // resolve_due_at) for `state = ?` and read every closed ticket to sort them by id.
+  const std::string state = sqlite ? " AND +t.state" : " AND t.state";
+  if (f.state_group == "open") sql += state + " <> 'closed'";
+  if (f.state_group == "closed") sql += state + " = 'closed'";
   if (!f.states.empty()) {
-    sql += " AND t.state IN (";
+    sql += state + " IN (";
     for (size_t i = 0; i < f.states.size(); ++i) {
       sql += i ? ", ?" : "?";
       p.emplace_back(f.states[i]);
@@ -244,6 +247,75 @@ std::vector<int64_t> ids_of(db::Session& s, const std::string& sql, const db::Pa
   std::vector<int64_t> out;
   for (const auto& r : s.query(sql, p)) out.push_back(r.i64(0));
   return out;
+}
+
+// SQLite: the distinct values of a path column under `scope` among live tickets, one index
+// seek each (a skip scan of tickets_unit or tickets_resp); nullopt beyond `cap` of them.
+// Paths end with '/', so the subtree of "/1/2/" is the range ["/1/2/", "/1/20").
+std::optional<std::vector<std::string>> paths_under(db::Session& s, const std::string& col,
+                                                    const std::string& scope, size_t cap) {
+  std::string hi = scope;
+  hi.back() = static_cast<char>(hi.back() + 1);
+  const std::string tail = " AND " + col + " < ? AND merged_into IS NULL";
+  const std::string first = "SELECT MIN(" + col + ") FROM tickets WHERE " + col + " >= ?" + tail;
+  const std::string next = "SELECT MIN(" + col + ") FROM tickets WHERE " + col + " > ?" + tail;
+  std::vector<std::string> out;
+  for (;;) {
+    auto r = s.query_one(out.empty() ? first : next, {out.empty() ? scope : out.back(), hi});
+    if (!r || r->is_null(0)) return out;
+    if (out.size() == cap) return std::nullopt;
+    out.push_back(r->str(0));
+  }
+}
+
+// SQLite, when the scope holds few distinct paths: the newest `need` rows below id `below`
+// of each path through its index (unit_path, id) or (resp_unit_path, id), merged. Each path
+// reads at most a page of entries, where a range over the subtree reads all of them and
+// sorts them. nullopt when the scope has too many paths.
+std::optional<std::vector<int64_t>> newest_by_path(db::Session& s, const ListFilter& f,
+                                                   int64_t below, int need) {
+  constexpr size_t kMaxPaths = 64;
+  if (f.scope_path.empty()) return std::nullopt;
+  auto units = paths_under(s, "unit_path", f.scope_path, kMaxPaths);
+  if (!units) return std::nullopt;
+  auto resps = paths_under(s, "resp_unit_path", f.scope_path, kMaxPaths);
+  if (!resps) return std::nullopt;
+  std::string parts;
+  db::Params q;
+  for (const auto& [col, paths] : {std::pair{"unit_path", &*units}, {"resp_unit_path", &*resps}})
+    for (const auto& path : *paths) {
+      if (!parts.empty()) parts += " UNION ALL ";
+      parts += std::string("SELECT * FROM (SELECT t.id FROM tickets t WHERE t.") + col +
+               " = ? AND t.merged_into IS NULL AND t.id < ?";
+      q.emplace_back(path);
+      q.emplace_back(below);
+      add_filters(f, true, parts, q);
+      parts += " ORDER BY t.id DESC LIMIT ?)";
+      q.emplace_back(static_cast<int64_t>(need));
+    }
+  if (parts.empty()) return std::vector<int64_t>{};
+  q.emplace_back(static_cast<int64_t>(need));
+  return ids_of(s, "SELECT DISTINCT id FROM (" + parts + ") ORDER BY id DESC LIMIT ?", q);
+}
+
+// Each side of the scope through its own index (unit_path, id) / (resp_unit_path, id) of
+// live tickets as a prefix range, the newest `need` below id `below`.
+std::vector<int64_t> newest_by_range(db::Session& s, const ListFilter& f, bool sqlite,
+                                     int64_t below, int need) {
+  const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
+  const std::string prefix = f.scope_path + (sqlite ? "*" : "%");
+  std::string sides;
+  db::Params q;
+  for (const char* col : {"unit_path", "resp_unit_path"}) {
+    if (!sides.empty()) sides += " UNION ";
+    sides += std::string("SELECT t.id FROM tickets t WHERE t.") + col + op +
+             " AND t.merged_into IS NULL AND t.id < ?";
+    q.emplace_back(prefix);
+    q.emplace_back(below);
+    add_filters(f, sqlite, sides, q);
+  }
+  q.emplace_back(static_cast<int64_t>(need));
+  return ids_of(s, "SELECT id FROM (" + sides + ") u ORDER BY id DESC LIMIT ?", q);
 }
 
 }  // namespace
@@ -289,21 +361,11 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
     p.emplace_back(f.limit);
     ids = ids_of(s, sql, p);
     if (static_cast<int>(ids.size()) < f.limit && top - window > 1) {
-      // A small subtree, or rare filters: each side of the scope through its own index
-      // (unit_path, id) / (resp_unit_path, id) of live tickets.
-      std::string sides;
-      db::Params q;
-      for (const char* col : {"unit_path", "resp_unit_path"}) {
-        if (!sides.empty()) sides += " UNION ";
-        sides += std::string("SELECT t.id FROM tickets t WHERE t.") + col + op +
-                 " AND t.merged_into IS NULL AND t.id < ?";
-        q.emplace_back(prefix(f.scope_path));
-        q.emplace_back(top - window);
-        add_filters(f, sqlite, sides, q);
-      }
-      std::string more = "SELECT id FROM (" + sides + ") u ORDER BY id DESC LIMIT ?";
-      q.emplace_back(f.limit - static_cast<int>(ids.size()));
-      for (int64_t id : ids_of(s, more, q)) ids.push_back(id);
+      // A small subtree, or rare filters: the older rows through the path indexes.
+      const int need = f.limit - static_cast<int>(ids.size());
+      auto older = sqlite ? newest_by_path(s, f, top - window, need) : std::nullopt;
+      if (!older) older = newest_by_range(s, f, sqlite, top - window, need);
+      ids.insert(ids.end(), older->begin(), older->end());
     }
   }
   std::vector<Ticket> out;
@@ -681,8 +743,20 @@ std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id) {
   return out;
 }
 
-void repoint_customer(db::Session& s, int64_t from, int64_t into) {
-  s.exec("UPDATE tickets SET customer_id = ? WHERE customer_id = ?", {into, from});
+std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into) {
+  std::vector<int64_t> ids;
+  for (const auto& r :
+       s.query("UPDATE tickets SET customer_id = ? WHERE customer_id = ? RETURNING id", {into, from}))
+    ids.push_back(r.i64(0));
+  return ids;
+}
+
+void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                        int64_t back_to) {
+  if (ids.empty()) return;
+  db::Params p{back_to, survivor};
+  s.exec("UPDATE tickets SET customer_id = ? WHERE customer_id = ? AND id IN " + db::in_list(ids, p),
+         p);
 }
 
 }  // namespace kefu::tickets::store

@@ -147,8 +147,11 @@ std::vector<Attachment> attachments(db::Session& s, int64_t ticket_id);
 std::optional<Attachment> attachment(db::Session& s, int64_t id);
 
 void link(db::Session& s, int64_t a, int64_t b, const std::string& kind, int64_t now);
-// Tickets of customer `from` now belong to `into` (customers merged).
-void repoint_customer(db::Session& s, int64_t from, int64_t into);
+// Tickets of customer `from` now belong to `into` (customers merged); returns their ids.
+std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into);
+// These tickets, where still with `survivor`, go back to `back_to` (the merge undone).
+void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t survivor,
+                        int64_t back_to);
 std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id);
 
 }  // namespace kefu::tickets::store

@@ -23,6 +23,12 @@ Config::Config() {
       {"database.url", "sqlite://data/kefu.db"},
       {"database.pool_size", "4"},
       {"storage.files_dir", "data/files"},  // attachments, content-addressed
+      // Resumable uploads (large import files): parts of part_bytes, files up to max_bytes,
+      // at most max_open unfinished per user, removed after ttl_hours.
+      {"uploads.max_bytes", "536870912"},
+      {"uploads.part_bytes", "8388608"},
+      {"uploads.max_open", "10"},
+      {"uploads.ttl_hours", "24"},
       {"log.level", "info"},
       {"log.access", "true"},
       {"auth.session_hours", "12"},

@@ -16,7 +16,15 @@ std::string component_of(const std::string& path) {
     return end == std::string::npos ? std::string()
                                     : path.substr(kModules.size(), end - kModules.size());
   }
-  if (path.rfind("src/platform/", 0) == 0) return "platform";
+  // src/platform/db/migrations/... → platform; another platform part's own migrations
+  // (src/platform/storage/migrations/...) → that part, numbered on its own.
+  constexpr std::string_view kPlatform = "src/platform/";
+  if (path.rfind(kPlatform, 0) == 0) {
+    size_t end = path.find('/', kPlatform.size());
+    std::string part = end == std::string::npos ? std::string()
+                                                : path.substr(kPlatform.size(), end - kPlatform.size());
+    return part.empty() || part == "db" ? "platform" : part;
+  }
   return {};
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "platform/core/thread_name.h"
+
 namespace kefu::events {
 namespace {
 // PostgreSQL hands out ids at insert, not at commit: a row with a lower id can become
@@ -19,7 +21,10 @@ void LiveFeed::start() {
   std::lock_guard lock(mu_);
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("kefu-live");
+    run();
+  });
 }
 
 void LiveFeed::stop() {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "platform/db/database.h"
 
@@ -19,5 +20,7 @@ struct Event {
 };
 
 int64_t publish(db::Session& s, int64_t now_ms, const Event& e);
+// Many events in multi-row INSERTs (an import), in order; their ids are not returned.
+void publish_many(db::Session& s, int64_t now_ms, const std::vector<Event>& events);
 
 }  // namespace kefu::events

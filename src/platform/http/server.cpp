@@ -12,6 +12,7 @@
 
 #include "platform/core/error.h"
 #include "platform/core/ids.h"
+#include "platform/core/thread_name.h"
 #include "platform/db/database.h"
 #include "platform/http/problem.h"
 
@@ -461,7 +462,10 @@ uint16_t Server::start() {
   });
   i.accept();
   for (int n = 0; n < std::max(1, i.options.io_threads); ++n)
-    i.io_threads.emplace_back([&i] { i.ioc.run(); });
+    i.io_threads.emplace_back([&i] {
+      core::name_this_thread("kefu-http-io");
+      i.ioc.run();
+    });
   return i.acceptor.local_endpoint().port();
 }
 

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "platform/core/error_text.h"
+#include "platform/core/thread_name.h"
 
 namespace kefu::jobs {
 namespace {
@@ -42,12 +43,12 @@ std::string placeholders(size_t n) {
 
 }  // namespace
 
-int64_t schedule(db::Session& s, int64_t now_ms, const JobSpec& spec) {
+void schedule(db::Session& s, int64_t now_ms, const JobSpec& spec) {
   if (spec.kind.empty() || spec.key.empty()) {
     throw std::invalid_argument("jobs::schedule: kind and key are required");
   }
   // No RETURNING: on SQLite it costs more than the upsert itself (the rows are buffered in
-  // a temporary table first), and the id is one index lookup away.
+  // a temporary table first).
   s.exec(
       "INSERT INTO jobs (kind, key, run_at, payload_json, state, attempts, max_attempts, "
       "last_error, locked_by, locked_until, created_at, updated_at, done_at) "
@@ -61,8 +62,12 @@ int64_t schedule(db::Session& s, int64_t now_ms, const JobSpec& spec) {
       "WHERE jobs.state <> 'done'",
       {spec.kind, spec.key, spec.run_at_ms, spec.payload_json,
        static_cast<int64_t>(std::max(1, spec.max_attempts)), now_ms, now_ms});
-  return s.query_one("SELECT id FROM jobs WHERE kind = ? AND key = ?", {spec.kind, spec.key})
-      ->i64(0);
+}
+
+std::optional<int64_t> job_id(db::Session& s, std::string_view kind, std::string_view key) {
+  auto r = s.query_one("SELECT id FROM jobs WHERE kind = ? AND key = ?", {kind, key});
+  if (!r) return std::nullopt;
+  return r->i64(0);
 }
 
 bool cancel(db::Session& s, int64_t now_ms, std::string_view kind, std::string_view key) {
@@ -100,7 +105,10 @@ void Runner::start() {
   if (started_) return;
   started_ = true;
   stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("kefu-jobs");
+    loop();
+  });
   spdlog::info("jobs: runner {} started ({} kinds, {} consumers, poll {} ms)", node_id_,
                handlers_.size(), consumers_.size(), options_.poll_ms);
 }
@@ -132,8 +140,11 @@ size_t Runner::run_jobs_batch() {
   const bool pg = db_.dialect() == db::Dialect::kPostgres;
   db::Params params{now};
   for (const auto& [kind, h] : handlers_) params.emplace_back(kind);
-  const std::string where = " FROM jobs WHERE state = 'pending' AND run_at <= ? AND kind IN (" +
-                            placeholders(handlers_.size()) + ")";
+  // On SQLite `+kind` keeps the planner on jobs_due (pending by run_at): without statistics
+  // it would pick the (kind, key) index and read every pending job of the kind per poll.
+  const std::string where = std::string(" FROM jobs WHERE state = 'pending' AND run_at <= ? AND ") +
+                            (pg ? "kind" : "+kind") + " IN (" + placeholders(handlers_.size()) +
+                            ")";
 
   // A read first: an idle poll costs no write transaction (no turn on SQLite's writer).
   bool due = db_.reading([&](db::Session& s) {
@@ -181,10 +192,14 @@ size_t Runner::run_jobs_batch() {
       s.exec_script("SAVEPOINT kefu_job");
       try {
         handler(s, job);
-        s.exec(
-            "UPDATE jobs SET state = 'done', attempts = ?, last_error = NULL, locked_by = ?, "
-            "done_at = ?, updated_at = ? WHERE id = ?",
-            {job.attempt, node_id_, now, now, job.id});
+        // A handler that scheduled its own (kind, key) again re-armed the job: it stays
+        // pending at its new time with a fresh count of attempts.
+        if (s.exec("UPDATE jobs SET state = 'done', attempts = ?, last_error = NULL, "
+                   "locked_by = ?, done_at = ?, updated_at = ? "
+                   "WHERE id = ? AND run_at = ? AND payload_json = ?",
+                   {job.attempt, node_id_, now, now, job.id, job.run_at_ms, job.payload_json}) ==
+            0)
+          s.exec("UPDATE jobs SET attempts = 0, last_error = NULL WHERE id = ?", {job.id});
         s.exec_script("RELEASE SAVEPOINT kefu_job");
         outcomes.push_back({job.kind, job.key, job.id, job.attempt, true, false, {}});
       } catch (...) {

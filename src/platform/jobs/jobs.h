@@ -32,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -61,11 +62,16 @@ struct Job {
   int max_attempts = 5;
 };
 
-// Schedules `spec` in the caller's transaction; returns the job's id. Idempotent per
-// (kind, key): a pending job gets the new run_at, payload and max_attempts; a cancelled
-// or failed one becomes pending again (attempts reset); a done job is left alone.
+// Schedules `spec` in the caller's transaction. Idempotent per (kind, key): a pending job
+// gets the new run_at, payload and max_attempts; a cancelled or failed one becomes pending
+// again (attempts reset); a done job is left alone. A handler that schedules its own job
+// with another run_at or payload re-arms it: the job stays pending instead of becoming
+// done (one job can walk through a ticket's warning and escalation levels).
 // Call Runner::wake() after the commit to run a job that is due at once.
-int64_t schedule(db::Session& s, int64_t now_ms, const JobSpec& spec);
+void schedule(db::Session& s, int64_t now_ms, const JobSpec& spec);
+
+// The id of the job (kind, key), if there is one.
+std::optional<int64_t> job_id(db::Session& s, std::string_view kind, std::string_view key);
 
 // Cancels a pending job; false if there is none (unknown, done, failed or cancelled).
 bool cancel(db::Session& s, int64_t now_ms, std::string_view kind, std::string_view key);

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "platform/core/ids.h"
+#include "platform/core/thread_name.h"
 
 namespace kefu::notify {
 namespace {
@@ -84,7 +85,10 @@ Sender::~Sender() {
 void Sender::start() {
   if (thread_.joinable()) return;
   stop_ = false;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    core::name_this_thread("kefu-notify");
+    loop();
+  });
 }
 
 void Sender::stop() {

@@ -1943,6 +1943,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Announce a file to upload in parts
+         * @description Starts a resumable upload owned by the caller (any signed-in user; at most uploads.max_open = 10 unfinished ones each, else 422 `upload.too_many`). Then send the parts with PUT /api/v1/uploads/{id}/parts/{n}, in any order; GET /api/v1/uploads/{id} tells which arrived; an import takes `upload_id=`. Uploads are removed a day after they were started (uploads.ttl_hours).
+         */
+        post: operations["createUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An upload's progress
+         * @description Which parts arrived and how many bytes, so that a client that lost its connection resumes where it stopped. Only the owner sees it (else 404).
+         */
+        get: operations["getUpload"];
+        put?: never;
+        post?: never;
+        /** Remove an upload and its parts */
+        delete: operations["deleteUpload"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/uploads/{id}/parts/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Send one part (idempotent)
+         * @description The body is the part's raw bytes (any Content-Type). Part n (1-based) holds bytes [(n−1)·part_size, min(n·part_size, size)): every part has exactly part_size bytes but the last, which has the rest (else 422 `upload.part_size` on `n`); a number outside 1..parts → 422 `upload.part_number`; a body over part_size → 413. Sending a part again replaces it. The bytes are flushed to disk before the answer.
+         */
+        put: operations["putUploadPart"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-events/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import history (purchases, deliveries, repairs, visits, ...) from a CSV or XLSX file
+         * @description 导入客户历史（购买、交车、维修、保养、到店、订单、来电等）。列按标题识别：类型、时间、客户编号、手机、门店/单元、员工、金额(元)、金额(分)、车牌、车架号、外部单号、备注、属性；`mapping` 可指定每一列对应的字段。 Same parameters, dry run, modes, formats and `upload_id` as the customers import. A row names its kind (code or Chinese name: 购买, 交车, 维修, 保养, 到店, 到店未购, 订单, 来电, 联系, 其他), its local time in the company's zone (`2026-03-01 14:30`, `2026/3/1`, an Excel date cell), its customer by code or else by phone (a merged customer's history goes to the survivor; outside the caller's scope → `customer.unknown`), optionally its unit by code or by a name only one unit has (else the customer's; `unit_id` sets another default), its staff by username, its amount in yuan (at most two decimals, converted to fen exactly) or in fen, its asset by plate or VIN (the customer's own), an external id (already recorded → `customer.event_recorded`), a note and attributes (a JSON object). Every bad row is reported by its number with the reason (`customer.import_kind_unknown`, `customer.import_time_invalid`, `customer.time_out_of_range`, `customer.unknown`, `org.unit_unknown`, `customer.import_unit_ambiguous`, `customer.staff_unknown`, `customer.import_amount_invalid`, `customer.import_asset_unknown`, `customer.asset_not_owned`, `customer.import_repeated`). Each event written is published on the outbox like an event recorded through the API (`repair.closed`, `sale.completed`, ...) and its customer's classes are recomputed in the same transaction; one audit row for the file. A file without a kind, time or customer column is refused (422 `customer.import_no_kind_column` / `_no_time_column` / `_no_customer_column`, with the report). Needs `customer.write`.
+         */
+        post: operations["importCustomerEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2766,7 +2847,7 @@ export interface components {
             columns: {
                 title: string;
                 /** @enum {string} */
-                field: "name" | "phone" | "unit" | "address" | "birthday" | "gender" | "email" | "source" | "notes" | "tags" | "plate" | "vin" | "model";
+                field: "name" | "phone" | "unit" | "address" | "birthday" | "gender" | "email" | "source" | "notes" | "tags" | "plate" | "vin" | "model" | "kind" | "time" | "customer_code" | "staff" | "amount_yuan" | "amount_fen" | "external_id" | "note" | "attrs";
             }[];
             ignored_columns: string[];
             /** @description The first 1000 problems. */
@@ -2774,10 +2855,10 @@ export interface components {
             problem_count: number;
             /** @description The file's column titles, in order (for the mapping step). */
             headers: string[];
-            /** @description Every field a column can fill, with its label in the caller's language. */
+            /** @description Every field a column can fill (the customers' or the history's), with its label in the caller's language. */
             fields: {
                 /** @enum {string} */
-                field: "name" | "phone" | "unit" | "address" | "birthday" | "gender" | "email" | "source" | "notes" | "tags" | "plate" | "vin" | "model";
+                field: "name" | "phone" | "unit" | "address" | "birthday" | "gender" | "email" | "source" | "notes" | "tags" | "plate" | "vin" | "model" | "kind" | "time" | "customer_code" | "staff" | "amount_yuan" | "amount_fen" | "external_id" | "note" | "attrs";
                 label: string;
                 required: boolean;
             }[];
@@ -4423,6 +4504,48 @@ export interface components {
             /** @description week: 1 (Monday) … 7 (Sunday); month: 1 … 28; day: absent or 0. */
             on?: number;
         };
+        Upload: {
+            /** @description 128 random bits; only its owner can use it. */
+            id: string;
+            filename: string;
+            /**
+             * Format: int64
+             * @description The whole file's size in bytes.
+             */
+            size: number;
+            /** @description The SHA-256 announced (lower-case hex), checked when the file is assembled; null = none. */
+            sha256: string | null;
+            /**
+             * Format: int64
+             * @description Every part but the last has exactly this size (config uploads.part_bytes, 8 MiB).
+             */
+            part_size: number;
+            /** @description How many parts the file has: ceil(size / part_size), numbered from 1. */
+            parts: number;
+            /** @description The part numbers received, ascending. */
+            received: number[];
+            /** Format: int64 */
+            bytes_received: number;
+            complete: boolean;
+            /** Format: int64 */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description After this the upload is gone (404) and its files are removed.
+             */
+            expires_at: number;
+        };
+        NewUpload: {
+            /** @description The file's name; its extension (.csv, .txt, .xlsx) gives an import's format. */
+            filename: string;
+            /**
+             * Format: int64
+             * @description At most uploads.max_bytes (512 MiB): else 422 `upload.too_large`.
+             */
+            size: number;
+            /** @description Optional: the file's SHA-256, checked when it is assembled (422 `upload.sha256_mismatch`). */
+            sha256?: string;
+        };
     };
     responses: {
         /** @description Malformed request: body not JSON / not an object / invalid UTF-8 (`request.malformed_json`, `request.not_an_object`, `request.invalid_utf8`), bad query parameter (`request.bad_parameter`) or cursor (`request.bad_cursor`). */
@@ -4596,6 +4719,8 @@ export interface components {
         CallbackId: number;
         /** @description The rule's id; unknown or outside the caller's scope → 404. */
         RuleId: number;
+        /** @description An upload id. Unknown, expired or someone else's → 404. */
+        UploadId: string;
     };
     requestBodies: never;
     headers: {
@@ -5846,6 +5971,8 @@ export interface operations {
                 unit_id?: number;
                 /** @description csv or xlsx; needed only with `application/octet-stream`. */
                 format?: "csv" | "xlsx";
+                /** @description Import a resumable upload of the caller's (/api/v1/uploads) instead of the body, which must then be empty (else 400). The upload must be complete (else 422 `upload.incomplete`, with `missing`: the part numbers) and match its announced SHA-256 (else 422 `upload.sha256_mismatch`); someone else's → 404. Its format is `format`, else the file name's extension (.csv/.txt, .xlsx; else 415). The report is the same as for the file sent as the body. */
+                upload_id?: string;
                 /** @description JSON object {file column title: field}; a field of `fields`, or "" / null to ignore the column. Titles not named are recognised by their usual names. Bad JSON → 400; a title not in the file (`customer.import_mapping_column`), an unknown field (`customer.import_mapping_field`) or a field given twice (`customer.import_mapping_repeated`) → 422 on `mapping.<title>`. */
                 mapping?: string;
             };
@@ -5858,7 +5985,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "text/csv": string;
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
@@ -5887,6 +6014,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -8817,6 +8945,197 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewUpload"];
+            };
+        };
+        responses: {
+            /** @description The upload, with its id and part size. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description An upload id. Unknown, expired or someone else's → 404. */
+                id: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upload. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteUpload: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description An upload id. Unknown, expired or someone else's → 404. */
+                id: components["parameters"]["UploadId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putUploadPart: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                /** @description An upload id. Unknown, expired or someone else's → 404. */
+                id: components["parameters"]["UploadId"];
+                /** @description The part number, from 1. */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "*/*": string;
+            };
+        };
+        responses: {
+            /** @description The upload's progress after this part. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Upload"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    importCustomerEvents: {
+        parameters: {
+            query?: {
+                dry_run?: boolean;
+                mode?: "all" | "valid";
+                /** @description The unit for rows without a unit (else the customer's own). */
+                unit_id?: number;
+                /** @description csv or xlsx; needed only with `application/octet-stream`. */
+                format?: "csv" | "xlsx";
+                /** @description Import a resumable upload of the caller's (/api/v1/uploads) instead of the body, which must then be empty (else 400). The upload must be complete (else 422 `upload.incomplete`, with `missing`: the part numbers) and match its announced SHA-256 (else 422 `upload.sha256_mismatch`); someone else's → 404. Its format is `format`, else the file name's extension (.csv/.txt, .xlsx; else 415). The report is the same as for the file sent as the body. */
+                upload_id?: string;
+                /** @description JSON object {file column title: field}; a field of `fields`, or "" / null to ignore the column. Titles not named are recognised by their usual names. Bad JSON → 400; a title not in the file (`customer.import_mapping_column`), an unknown field (`customer.import_mapping_field`) or a field given twice (`customer.import_mapping_repeated`) → 422 on `mapping.<title>`. */
+                mapping?: string;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Dry run: the report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Written: the report. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -204,7 +204,11 @@ export default {
     version: 'Version',
     priority: 'Priority',
     conditions: 'Conditions',
-    noConditions: 'No conditions: every event makes a callback',
+    noConditions: {
+      event: 'No conditions: every event makes a callback',
+      date: 'No conditions: every customer whose date falls due gets a callback',
+      schedule: 'No conditions: every customer in the unit gets a callback on each run',
+    },
     addCondition: 'Add condition',
     field: 'Field',
     op: 'Operator',

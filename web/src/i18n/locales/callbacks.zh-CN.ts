@@ -204,7 +204,11 @@ export default {
     version: '版本',
     priority: '优先级',
     conditions: '条件',
-    noConditions: '无条件：每个事件都生成回访',
+    noConditions: {
+      event: '无条件：每个事件都生成回访',
+      date: '无条件：日期到期的每位客户都生成回访',
+      schedule: '无条件：范围内每位客户在每次计划执行时都生成回访',
+    },
     addCondition: '添加条件',
     field: '字段',
     op: '运算',
