@@ -89,6 +89,7 @@ callbacks::Settings callback_settings(const Config& c) {
   s.link_ttl_ms = c.integer("callbacks.link_days") * 24 * 3600 * 1000;
   s.public_base_url = c.str("server.public_url");
   s.hotline = c.str("company.hotline");
+  s.due_soon_minutes = c.integer("callbacks.due_soon_minutes");
   return s;
 }
 
@@ -104,6 +105,13 @@ notify::GatewayOptions gateway_options(const Config& c) {
   gw.smtp.user = c.str("notify.smtp_user");
   gw.smtp.password = c.str("notify.smtp_password");
   gw.smtp.timeout_ms = c.integer("notify.smtp_timeout_ms");
+  auto tls = notify::parse_tls(c.str("notify.smtp_tls"));
+  if (!tls)
+    throw std::runtime_error("notify.smtp_tls must be starttls, required or none, got: " +
+                             c.str("notify.smtp_tls"));
+  gw.smtp.tls = *tls;
+  gw.smtp.verify = c.boolean("notify.smtp_verify");
+  gw.smtp.ca_file = c.str("notify.smtp_ca_file");
   if (auto problem = notify::check(gw); !problem.empty()) throw std::runtime_error(problem);
   return gw;
 }
@@ -238,6 +246,9 @@ App::App(Config config) : config_(std::move(config)) {
   callbacks_ = std::make_unique<callbacks::CallbackService>(
       *db_, *clock_, *org_, *customers_, *tickets_, *surveys_, callback_settings(config_));
   rules_->register_action(callbacks_->action());
+  jobs_->on(callbacks::kDueSoonJob, [this](db::Session& s, const jobs::Job& job) {
+    callbacks_->run_due_sweep(s, job.payload_json);
+  });
   customers_->on_merge(
       [this](db::Session& s, int64_t from, int64_t into) {
         return customers::MovedRecords{
@@ -267,6 +278,7 @@ int App::migrate() {
   surveys_->ensure_presets();
   callbacks_->ensure_ready(*rules_);
   rules_->ensure_daily();
+  callbacks_->ensure_due_sweep();
   uploads_->ensure_cleanup();
   return applied;
 }
@@ -279,6 +291,7 @@ void App::add_routes() {
     // A tester may move the clock backwards, before the pending day's job: today's is
     // scheduled again (a done one stays done), so date rules follow the test clock.
     rules_->ensure_daily();
+    callbacks_->ensure_due_sweep();
     jobs_->run_due_once();
   };
   add_system_routes(router_, std::move(deps));
@@ -317,7 +330,7 @@ void App::add_routes() {
   rules::add_routes(router_, *rules_);
   surveys::add_routes(router_, *surveys_);
   callbacks::add_routes(router_, *callbacks_);
-  add_live_routes(router_, *live_, *tickets_);
+  add_live_routes(router_, *live_, {ticket_topic(*tickets_), callbacks_->live_topic()});
   static_files_ = std::make_unique<http::StaticFiles>(config_.str("server.static_dir"));
   if (static_files_->enabled()) {
     router_.set_fallback(

@@ -14,6 +14,10 @@ there and 554 for every other domain (nothing ever leaves this machine). It neve
 master(8) runs with `-c DIR -d`, in the foreground as a child of the test, which stops it
 by its pid (SIGTERM: master stops its daemons itself).
 Needs root: master(8) binds its port and hands mail to the `postfix` user.
+
+With `tls=True` the instance offers STARTTLS (smtpd_tls_security_level = may) with a
+self-signed certificate for 127.0.0.1 that `openssl req` makes in its directory (`cert_file`,
+for a client that should trust it), and records TLS in the Received header ("with ESMTPS").
 """
 
 import email
@@ -54,6 +58,7 @@ discard   unix  -       -       n       -       -       discard
 local     unix  -       n       n       -       -       local
 virtual   unix  -       n       n       -       -       virtual
 anvil     unix  -       -       n       -       1       anvil
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 """
@@ -75,8 +80,9 @@ def available():
 
 
 class PrivatePostfix:
-    def __init__(self, mailboxes=(), port=None):
+    def __init__(self, mailboxes=(), port=None, tls=False):
         self.mailboxes = list(mailboxes)
+        self.tls = tls
         self.port = port or free_port()
         self.dir = tempfile.mkdtemp(prefix="kefu-postfix-")
         self.conf = os.path.join(self.dir, "conf")
@@ -84,6 +90,8 @@ class PrivatePostfix:
         self.data = os.path.join(self.dir, "data")
         self.mail = os.path.join(self.dir, "mail")
         self.log = os.path.join(self.dir, "maillog")
+        self.cert_file = os.path.join(self.dir, "conf", "cert.pem")
+        self.key_file = os.path.join(self.dir, "conf", "key.pem")
         self.proc = None
         self._configure()
 
@@ -137,6 +145,16 @@ class PrivatePostfix:
             "minimal_backoff_time": "1s",
             "maximal_backoff_time": "2s",
         }
+        if self.tls:
+            self._make_certificate()
+            main.update({
+                "smtpd_tls_security_level": "may",
+                "smtpd_tls_cert_file": self.cert_file,
+                "smtpd_tls_key_file": self.key_file,
+                "smtpd_tls_loglevel": "1",
+                "smtpd_tls_received_header": "yes",
+                "smtpd_tls_session_cache_database": "",
+            })
         with open(os.path.join(self.conf, "main.cf"), "w") as f:
             for k, v in main.items():
                 f.write("%s = %s\n" % (k, v))
@@ -147,6 +165,18 @@ class PrivatePostfix:
                 f.write("%s@%s %s/%s/\n" % (box, DOMAIN, DOMAIN, box))
         # Creates the queue's subdirectories with Postfix's owners and modes.
         self._postfix("post-install", "create-missing")
+
+    def _make_certificate(self):
+        """A throwaway self-signed certificate for 127.0.0.1 (and localhost), valid two days."""
+        r = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                            "-keyout", self.key_file, "-out", self.cert_file,
+                            "-subj", "/CN=127.0.0.1/O=kefu tests",
+                            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError("openssl req failed: %s%s" % (r.stdout, r.stderr))
+        os.chmod(self.key_file, 0o600)  # read by smtpd before it drops root
+        os.chmod(self.cert_file, 0o644)
 
     def _postfix(self, *args):
         r = subprocess.run(["postfix", "-c", self.conf] + list(args), capture_output=True, text=True,

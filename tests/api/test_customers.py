@@ -13,7 +13,7 @@ BATCH = "/api/v1/customer-events/batch"
 ASSET_TYPES = "/api/v1/asset-types"
 PRESETS = {"vehicle", "property_unit", "phone_line", "securities_account", "shop_account"}
 CUSTOMER_FIELDS = {"id", "code", "kind", "name", "gender", "birthday", "email", "address", "source", "unit_id",
-                   "owner_id", "tags", "may_call", "may_text", "quiet_start", "quiet_end", "notes", "phones",
+                   "owner_id", "tags", "may_call", "may_text", "may_email", "quiet_start", "quiet_end", "notes", "phones",
                    "phones_masked", "completeness", "asset_count", "created_at", "updated_at"}
 ASSET_FIELDS = {"id", "type", "label", "attrs", "created_at", "updated_at"}
 EVENT_FIELDS = {"id", "customer_id", "kind", "occurred_at", "unit_id", "staff_id", "amount_fen", "asset_id", "attrs",
@@ -100,7 +100,7 @@ class CustomerCrudTest(CustomerCase):
         body = {"name": "  张三  ", "unit_id": self.store["id"], "kind": "person", "gender": "male",
                 "birthday": "1988-02-29", "email": "zhangsan@example.com", "address": "上海市徐汇区漕溪北路 1 号",
                 "source": "hotline", "owner_id": self.owner["id"], "tags": ["vip", "老客户"], "may_call": True,
-                "may_text": False, "quiet_start": "22:00", "quiet_end": "08:00", "notes": "喜欢上午联系",
+                "may_text": False, "may_email": True, "quiet_start": "22:00", "quiet_end": "08:00", "notes": "喜欢上午联系",
                 "phones": [{"number": "+86 138-1234-5678", "label": "mobile"},
                            {"number": "(021) 6123-4567", "label": "home"}]}
         r = self.admin.post(CUSTOMERS, body)
@@ -111,7 +111,7 @@ class CustomerCrudTest(CustomerCase):
         self.assertEqual(c["code"], "C%08d" % c["id"])
         expect = dict(body, name="张三", unit_id=self.store["id"])
         for k in ("name", "kind", "gender", "birthday", "email", "address", "source", "owner_id", "tags", "may_call",
-                  "may_text", "quiet_start", "quiet_end", "notes", "unit_id"):
+                  "may_text", "may_email", "quiet_start", "quiet_end", "notes", "unit_id"):
             self.assertEqual(c[k], expect[k], k)
         self.assertEqual(c["phones"], [{"number": "13812345678", "label": "mobile", "primary": True},
                                        {"number": "021-61234567", "label": "home", "primary": False}])
@@ -134,8 +134,8 @@ class CustomerCrudTest(CustomerCase):
         self.assertStatus(r, 201)
         c = r.body
         self.assertEqual((c["kind"], c["gender"], c["source"], c["owner_id"], c["tags"], c["phones"], c["may_call"],
-                          c["may_text"], c["birthday"], c["phones_masked"]),
-                         ("person", "unknown", "other", None, [], [], True, True, "", False))
+                          c["may_text"], c["may_email"], c["birthday"], c["phones_masked"]),
+                         ("person", "unknown", "other", None, [], [], True, True, True, "", False))
         self.assertEqual(c["completeness"], {"score": 0, "missing": ["phone", "address", "birthday", "assets",
                                                                       "owner"]})
         r = self.admin.post(CUSTOMERS, {"name": "某某有限公司", "unit_id": self.unit["id"], "kind": "organisation"})
@@ -264,6 +264,7 @@ class CustomerCrudTest(CustomerCase):
                  ({"phones": "13812345678"}, {"phones": "field.wrong_type"}),
                  ({"phones": {"number": "13812345678"}}, {"phones": "field.wrong_type"}),
                  ({"may_text": 1}, {"may_text": "field.wrong_type"}),
+                 ({"may_email": "yes"}, {"may_email": "field.wrong_type"}),
                  ({"unit_id": 1.5}, {"unit_id": "field.wrong_type"}),
                  ({"unit_id": "1"}, {"unit_id": "field.wrong_type"}),
                  ({"owner_id": True}, {"owner_id": "field.wrong_type"}),

@@ -23,20 +23,25 @@ def bj(*args):
     return int(datetime.datetime(*args, tzinfo=BJ).timestamp() * 1000)
 
 
-class EmailSurveyLinkTest(ServerTestCase):
+class EmailCase(ServerTestCase):
+    """A private Postfix, kefu sending email through it, an agent and a purchase rule; no tests
+    of its own (test_email_tls.py runs the same set-up with TLS)."""
+    postfix_tls = False  # Postfix offers STARTTLS with a self-signed certificate
+    smtp = {}            # more notify.smtp_* settings (smtp_tls, smtp_verify, smtp_ca_file)
 
     @classmethod
     def setUpClass(cls):
         reason = mailserver.available()
         if reason:
             raise unittest.SkipTest(reason)
-        cls.mail = mailserver.PrivatePostfix(mailboxes=["zheng", "wang", "zhao", "sun"])
+        cls.mail = mailserver.PrivatePostfix(mailboxes=["zheng", "wang", "zhao", "sun", "zhou"],
+                                             tls=cls.postfix_tls)
         try:
             cls.mail.start()
-            cls.server_config = {
-                "clock": {"adjustable": True}, "jobs": {"poll_ms": 100},
-                "notify": {"email": "smtp", "smtp_host": "127.0.0.1", "smtp_port": cls.mail.port,
-                           "smtp_from": FROM, "smtp_timeout_ms": 5000, "poll_ms": 100}}
+            notify = {"email": "smtp", "smtp_host": "127.0.0.1", "smtp_port": cls.mail.port,
+                      "smtp_from": FROM, "smtp_timeout_ms": 5000, "poll_ms": 100}
+            notify.update({k: (v(cls.mail) if callable(v) else v) for k, v in cls.smtp.items()})
+            cls.server_config = {"clock": {"adjustable": True}, "jobs": {"poll_ms": 100}, "notify": notify}
             super().setUpClass()
         except BaseException:
             cls.mail.cleanup()
@@ -110,6 +115,10 @@ class EmailSurveyLinkTest(ServerTestCase):
         self.assertStatus(r, expect)
         return r
 
+
+class EmailSurveyLinkTest(EmailCase):
+    """Postfix without TLS: the default `notify.smtp_tls = starttls` sends in plain text."""
+
     # -- the tests
 
     def test_link_by_email_arrives_in_chinese_and_is_answered_once(self):
@@ -162,7 +171,8 @@ class EmailSurveyLinkTest(ServerTestCase):
     def test_refusals_are_422_in_both_languages_and_change_nothing(self):
         self.set_clock(bj(2026, 11, 11, 10, 0))
         no_email = self.task_for("钱多多", gender="male")
-        refused = self.task_for("孙莉", email="sun@kefu.test", may_text=False)
+        # Email consent is its own flag: no email, though texts are fine.
+        refused = self.task_for("孙莉", email="sun@kefu.test", may_text=True, may_email=False)
         en = self.server.login("em_agent", PASSWORD, lang="en")
         audit_before = self.admin.audit_count()
         r = self.send(no_email["id"], expect=422)
@@ -175,7 +185,7 @@ class EmailSurveyLinkTest(ServerTestCase):
         r = self.send(refused["id"], expect=422)
         self.assertProblem(r, 422, "callbacks.no_email_consent")
         r = self.send(refused["id"], expect=422, client=en)
-        self.assertIn("does not accept messages", r.body["detail"])
+        self.assertIn("does not accept email", r.body["detail"])
         r = self.send(no_email["id"], channel="fax", expect=422)
         self.assertProblem(r, 422, "validation.failed")
         self.assertEqual([e["field"] for e in r.body["errors"]], ["channel"])
@@ -184,6 +194,23 @@ class EmailSurveyLinkTest(ServerTestCase):
             self.assertIsNone(self.c.get("/api/v1/callbacks/%d" % t["id"]).body.get("link_sent_at"))
         self.assertEqual(self.admin.audit_count(), audit_before)
         self.assertEqual(self.mail.delivered("sun"), [])
+
+    def test_email_consent_apart_from_sms_consent(self):
+        self.set_clock(bj(2026, 11, 11, 10, 0))
+        # No texts, but email is welcome: the link goes by email.
+        task = self.task_for("周雪", email="zhou@kefu.test", may_text=False, may_email=True)
+        self.send(task["id"])
+        self.wait_message(task["id"], lambda m: m["state"] == "sent")
+        self.assertEqual(len(self.mail.wait_for("zhou")), 1)
+        # ... and by SMS it is refused on the text consent, not the email one.
+        r = self.c.post("/api/v1/callbacks/%d/survey-link" % task["id"], {"channel": "sms"})
+        self.assertProblem(r, 409, "callbacks.no_text_consent")
+        # The flag is the customer's own: edited through the customer API like the others.
+        cid = task["customer_id"]
+        r = self.admin.patch("/api/v1/customers/%d" % cid, {"may_email": False})
+        self.assertStatus(r, 200)
+        self.assertEqual((r.body["may_text"], r.body["may_email"]), (False, False))
+        self.assertProblem(self.send(task["id"], expect=422), 422, "callbacks.no_email_consent")
 
     def test_recipient_refused_by_postfix_fails_with_its_reply(self):
         self.set_clock(bj(2026, 11, 11, 10, 0))

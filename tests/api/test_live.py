@@ -1,7 +1,10 @@
 """The console's live event stream (server-sent events): a user hears about tickets in their
 scope or assigned to them, nothing about other branches, and an open stream does not hold up
-a shutdown."""
+a shutdown. Callbacks on the same stream: a task given to an agent reaches that agent and not
+another; moved to someone else, the first hears it was taken and the second that it is theirs;
+the assignee hears when it is due soon and when the customer answered the survey link."""
 
+import datetime
 import http.client
 import json
 import threading
@@ -113,6 +116,106 @@ class LiveStreamTest(ServerTestCase):
             self.assertLess(time.time() - t0, 20)
         finally:
             l.close()
+
+
+BJ = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def bj(*args):
+    return int(datetime.datetime(*args, tzinfo=BJ).timestamp() * 1000)
+
+
+class CallbackLiveTest(ServerTestCase):
+    server_config = {"clock": {"adjustable": True}, "jobs": {"poll_ms": 100}, "live": {"poll_ms": 100}}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        r = cls.admin.post("/api/v1/test/clock", {"set": bj(2026, 11, 11, 10, 0)})  # a Wednesday
+        assert r.status == 200, r
+        a = cls.admin = cls.server.login()
+        cls.branch = a.create_unit(cls.head["id"], "lc-a", "一店", "branch")
+        cls.other = a.create_unit(cls.head["id"], "lc-b", "二店", "branch")
+        cls.a = a.create_user("lc_a", cls.branch["id"], roles=["agent"])  # the lower id: first pick
+        cls.b = a.create_user("lc_b", cls.branch["id"], roles=["agent"])
+        a.create_user("lc_sup", cls.branch["id"], roles=["supervisor"])
+        a.create_user("lc_sup2", cls.other["id"], roles=["supervisor"])
+        cls.c = {n: cls.server.login("lc_" + n, PASSWORD) for n in ("a", "b", "sup", "sup2")}
+        r = a.post("/api/v1/rules", {
+            "code": "lc-sale", "name": "购物回访", "unit_id": cls.branch["id"],
+            "definition": {"trigger": {"event": "sale.completed"}, "due": {"unit": "hours", "amount": 2},
+                           "action": "callback", "params": {"questionnaire": "store_purchase"}}})
+        assert r.status == 201, r
+
+    def test_callback_events_reach_whom_they_concern(self):
+        ears = {n: Listener(self.server, self.c[n]) for n in ("a", "b", "sup", "sup2")}
+        try:
+            time.sleep(0.8)  # the feed starts from "now"
+            r = self.admin.post("/api/v1/customers", {"name": "钱女士", "gender": "female", "unit_id": self.branch["id"],
+                                                      "phones": [{"number": "13900001234"}]})
+            self.assertStatus(r, 201)
+            cid = r.body["id"]
+            self.assertStatus(self.admin.post("/api/v1/customers/%d/events" % cid, {
+                "kind": "purchase", "occurred_at": bj(2026, 11, 11, 9, 45), "unit_id": self.branch["id"]}), 201)
+            mine = lambda reason: (lambda e, d: e == "callback" and d.get("customer_id") == cid and d["reason"] == reason)
+            got = ears["a"].wait_for(mine("assigned"))
+            self.assertIsNotNone(got, "agent A heard nothing of the task given to them: %s" % self.server.logs()[-2000:])
+            tid = got["task_id"]
+            self.assertEqual((got["type"], got["assignee_id"], got["by_me"]), ("callback.created", self.a["id"], False))
+            self.assertNotIn("phone", got, "no customer data on the stream")
+            self.assertIsNotNone(ears["sup"].wait_for(lambda e, d: e == "callback" and d["task_id"] == tid
+                                                      and d["reason"] == "changed"), "the unit's supervisor")
+            time.sleep(0.5)
+            for n in ("b", "sup2"):
+                with ears[n].lock:
+                    self.assertEqual([d for e, d in ears[n].events if e == "callback"], [],
+                                     "%s heard about a task that is not theirs" % n)
+
+            # The supervisor moves it to B: A hears it was taken, B that it is theirs.
+            r = self.c["sup"].post("/api/v1/callbacks/reassign", {"ids": [tid], "agent_id": self.b["id"]})
+            self.assertStatus(r, 200)
+            taken = ears["a"].wait_for(lambda e, d: d.get("task_id") == tid and d["reason"] == "taken")
+            self.assertIsNotNone(taken, "A was not told the task was taken")
+            self.assertEqual((taken["from_assignee_id"], taken["assignee_id"]), (self.a["id"], self.b["id"]))
+            given = ears["b"].wait_for(lambda e, d: d.get("task_id") == tid and d["reason"] == "assigned")
+            self.assertIsNotNone(given, "B was not told about the task")
+            self.assertEqual(given["type"], "callback.reassigned")
+
+            # Due at 11:45; an hour before, B hears it is due soon (and nobody else does).
+            self.assertStatus(self.admin.post("/api/v1/test/clock", {"set": bj(2026, 11, 11, 10, 50)}), 200)
+            due = ears["b"].wait_for(lambda e, d: d.get("task_id") == tid and d["reason"] == "due_soon")
+            self.assertIsNotNone(due, "B heard nothing at 10:50 about the task due at 11:45: %s" % self.server.logs()[-2000:])
+            self.assertEqual(due["due_at"], bj(2026, 11, 11, 11, 45))
+            self.assertIsNone(ears["a"].wait_for(lambda e, d: d.get("reason") == "due_soon", timeout=0.5))
+            # Once: moving on does not tell it again.
+            self.assertStatus(self.admin.post("/api/v1/test/clock", {"set": bj(2026, 11, 11, 11, 0)}), 200)
+            time.sleep(1)
+            with ears["b"].lock:
+                self.assertEqual(len([d for e, d in ears["b"].events if d.get("reason") == "due_soon"]), 1)
+
+            # The customer answers the survey link: B hears "answered".
+            b = self.server.login("lc_b", PASSWORD)
+            r = b.post("/api/v1/callbacks/%d/survey-link" % tid, {"channel": "sms"})
+            self.assertStatus(r, 201)
+            token = r.body["link"].rsplit("/", 1)[1]
+            anon = self.server.client()
+            page = anon.get("/api/v1/public/surveys/" + token)
+            self.assertStatus(page, 200)
+            answers = {}
+            for q in page.body["questionnaire"]["questions"]:
+                if q["required"] and q["show_if"] is None:
+                    answers[q["code"]] = {"scale": q.get("scale_max"), "yes_no": True, "text": "很好",
+                                          "single": (q.get("options") or [{}])[0].get("code"),
+                                          "multi": [(q.get("options") or [{}])[0].get("code")]}[q["type"]]
+            self.assertStatus(anon.post("/api/v1/public/surveys/" + token, {"answers": answers}), 201)
+            done = ears["b"].wait_for(lambda e, d: d.get("task_id") == tid and d["reason"] == "answered")
+            self.assertIsNotNone(done, "B was not told the customer answered")
+            self.assertEqual((done["state"], done["channel"]), ("done", "sms"))
+            with ears["a"].lock:
+                self.assertFalse([d for e, d in ears["a"].events if d.get("reason") == "answered"])
+        finally:
+            for l in ears.values():
+                l.close()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@
 // later), and the server's state is checked after each; a survey link is sent for the
 // fourth, opened on a phone-sized page and answered with taps; a reload says it was
 // answered. Then the KPI page and the rules editor. Screenshots go to docs/screenshots/.
+// Last, skills and the live stream: the admin gives the agent a skill on the users page, a
+// rule requiring it hands the agent a task that appears in their open queue with a
+// notification (no reload); a task requiring a skill nobody has waits unassigned, and the
+// supervisor forces it onto the agent, who is told at once.
 // Registered inside console.test.mjs's suite (one server, one Chromium), after the public
 // pages; `KEFU_E2E_GREP=callbacks scripts/e2e.sh` runs it alone.
 import { test } from 'node:test'
@@ -11,7 +15,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BASE, apiSession, signIn } from './harness.mjs'
+import { BASE, apiSession, shot, signIn } from './harness.mjs'
 
 const DOCS = join(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
 mkdirSync(DOCS, { recursive: true })
@@ -295,5 +299,113 @@ export function callbackTests(chrome) {
     await docShot(page, 'rules-date-trigger')
     await page.context().close()
     for (const r of ctx.paused) await admin.patch(`/api/v1/rules/${r.id}`, { active: true })
+  })
+
+  test('callbacks: skills on the users page, a task that needs them arrives live in the agent\'s queue', { timeout: 180_000 }, async () => {
+    // The admin gives the agent the skill "vip" and capacity 2 on the users page.
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/admin/users`)
+    await page.getByTestId('user-filter-q').fill(AGENT.username)
+    await page.getByTestId('user-search').click()
+    await page.getByTestId(`user-edit-${AGENT.username}`).click()
+    const dialog = page.getByTestId('user-dialog')
+    await dialog.waitFor()
+    await page.getByTestId('user-form-skills').click()
+    await page.keyboard.type('vip')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('user-form-capacity').locator('input').fill('2')
+    await shot(page, 'users-skills-dialog')
+    await page.getByTestId('user-form-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await page.getByTestId('user-table').getByText('vip').waitFor()
+    await shot(page, 'users-skills')
+    const saved = await admin.get(`/api/v1/users/${AGENT.user.id}`)
+    assert.deepEqual(saved.skills, ['vip'])
+    assert.equal(saved.capacity, 2)
+    await page.context().close()
+
+    // Purchases go to rules that need skills; the demo's own purchase rules rest meanwhile.
+    const rules = (await admin.get('/api/v1/rules')).items
+    const paused = rules.filter((r) => r.active && r.definition.trigger.event === 'sale.completed')
+    for (const r of paused) await admin.patch(`/api/v1/rules/${r.id}`, { active: false })
+    const vipRule = await admin.post('/api/v1/rules', {
+      code: 'e2e-vip-purchase', name: '大客户购物回访', unit_id: ctx.unit.id,
+      definition: { trigger: { event: 'sale.completed' }, conditions: [{ field: 'event.amount_fen', op: '>=', values: [1000000] }], delay: { unit: 'hours', amount: 0 }, due: { unit: 'hours', amount: 24 }, priority: 7, action: 'callback', params: { questionnaire: 'store_purchase', skills: ['vip'] } },
+    })
+    const enRule = await admin.post('/api/v1/rules', {
+      code: 'e2e-en-purchase', name: '外籍客户购物回访', unit_id: ctx.unit.id,
+      definition: { trigger: { event: 'sale.completed' }, conditions: [{ field: 'event.amount_fen', op: '<', values: [1000000] }], delay: { unit: 'hours', amount: 0 }, due: { unit: 'hours', amount: 24 }, priority: 5, action: 'callback', params: { questionnaire: 'store_purchase', skills: ['en'] } },
+    })
+    try {
+      // The agent has the queue open.
+      const agentPage = await chrome().page()
+      await signIn(agentPage, AGENT.username, PASSWORD)
+      await agentPage.goto(`${BASE}/callbacks`)
+      await agentPage.getByTestId('callbacks-live-on').waitFor({ timeout: 15_000 })
+      const before = await agentPage.getByTestId('callbacks-table').locator('.el-table__row').count()
+      await agentPage.waitForTimeout(700) // the live feed starts from "now"
+
+      // A big purchase: the vip rule gives the task to the one agent with the skill.
+      const buyer = await admin.post('/api/v1/customers', { name: '周大福', gender: 'male', unit_id: ctx.unit.id, phones: [{ number: '13911110005' }] })
+      await admin.post(`/api/v1/customers/${buyer.id}/events`, { kind: 'purchase', occurred_at: ctx.now, unit_id: ctx.unit.id, amount_fen: 2000000 })
+      const notice = agentPage.locator('.callback-live-notice')
+      await notice.waitFor({ timeout: 20_000 })
+      assert.match(await notice.innerText(), /已分配给您/)
+      const rows = agentPage.getByTestId('callbacks-table').locator('.el-table__row')
+      await agentPage.waitForFunction((n) => document.querySelectorAll('[data-testid=callbacks-table] .el-table__row').length > n, before)
+      const row = rows.filter({ hasText: '周大福' })
+      await row.waitFor()
+      assert.match(await row.innerText(), /vip/)
+      assert.ok(await notice.isVisible(), 'the notification is on screen')
+      await shot(agentPage, 'callbacks-live-assigned')
+
+      // A small purchase needs English: nobody has it, the task waits unassigned.
+      const guest = await admin.post('/api/v1/customers', { name: 'John Smith', gender: 'male', unit_id: ctx.unit.id, phones: [{ number: '13911110006' }] })
+      await admin.post(`/api/v1/customers/${guest.id}/events`, { kind: 'purchase', occurred_at: ctx.now, unit_id: ctx.unit.id, amount_fen: 50000 })
+      const lead = await chrome().page()
+      await signIn(lead, LEAD.username, PASSWORD)
+      let waiting
+      const deadline = Date.now() + 20_000
+      do {
+        waiting = (await admin.get(`/api/v1/callbacks?view=unassigned&customer_id=${guest.id}`)).items[0]
+        if (waiting) break
+        await new Promise((r) => setTimeout(r, 250))
+      } while (Date.now() < deadline)
+      assert.ok(waiting, 'the English task waits unassigned')
+      assert.deepEqual(waiting.skills, ['en'])
+      await lead.goto(`${BASE}/callbacks?tab=unassigned`)
+      const leadRow = lead.getByTestId('callbacks-table').locator('.el-table__row', { hasText: 'John Smith' })
+      await leadRow.waitFor()
+      await lead.getByTestId(`callback-noskill-${waiting.id}`).waitFor()
+      await leadRow.locator('.el-checkbox').click()
+      await lead.getByTestId('callbacks-reassign').click()
+      const rd = lead.getByTestId('callbacks-reassign-dialog')
+      await rd.waitFor()
+      await lead.getByTestId('callbacks-reassign-agent').click()
+      await lead.locator('.el-select-dropdown__item:visible', { hasText: AGENT.display_name }).first().click()
+      await lead.getByTestId('callbacks-reassign-missing').waitFor()
+      assert.match(await lead.getByTestId('callbacks-reassign-missing').innerText(), /en/)
+      await lead.getByTestId('callbacks-reassign-force').click()
+      await shot(lead, 'callbacks-reassign-skills')
+      await lead.getByTestId('callbacks-reassign-submit').click()
+      await rd.waitFor({ state: 'hidden' })
+      assert.equal((await admin.get(`/api/v1/callbacks/${waiting.id}`)).assignee_id, AGENT.user.id)
+
+      // The agent is told at once, and the task is in the open queue.
+      const moved = agentPage.locator('.callback-live-notice', { hasText: `#${waiting.id}` })
+      await moved.waitFor({ timeout: 20_000 })
+      await agentPage.waitForTimeout(500) // it slides in from the right
+      const box = await moved.boundingBox()
+      assert.ok(box && box.y + box.height <= 820 && box.x + box.width <= 1366, `the notification is inside the window: ${JSON.stringify(box)}`)
+      await agentPage.getByTestId('callbacks-table').locator('.el-table__row', { hasText: 'John Smith' }).waitFor()
+      await shot(agentPage, 'callbacks-live-reassigned')
+      await lead.context().close()
+      await agentPage.context().close()
+    } finally {
+      for (const r of [vipRule, enRule]) await admin.patch(`/api/v1/rules/${r.id}`, { active: false })
+      for (const r of paused) await admin.patch(`/api/v1/rules/${r.id}`, { active: true })
+    }
   })
 }

@@ -105,4 +105,32 @@ TEST(CallbackScript, PoliteTitles) {
 }
 
 }  // namespace
+TEST(CallbacksModel, LiveReasonSaysWhyAnEventConcernsSomeone) {
+  const int64_t a = 7, b = 8, sup = 9;
+  // Created for A: A hears "assigned", B nothing, a supervisor of the unit "changed".
+  LiveFacts created{"callback.created", a, std::nullopt, std::nullopt, ""};
+  EXPECT_EQ(live_reason(created, a, false), "assigned");
+  EXPECT_EQ(live_reason(created, b, false), "");
+  EXPECT_EQ(live_reason(created, sup, true), "changed");
+  EXPECT_EQ(live_reason(created, sup, false), "") << "outside the supervisor's scope";
+  // Moved from A to B by the supervisor.
+  LiveFacts moved{"callback.reassigned", b, a, sup, ""};
+  EXPECT_EQ(live_reason(moved, a, false), "taken");
+  EXPECT_EQ(live_reason(moved, b, false), "assigned");
+  EXPECT_EQ(live_reason(moved, sup, true), "changed");
+  EXPECT_EQ(live_reason({"callback.reassigned", a, a, sup, ""}, a, false), "changed");
+  // Due soon: the assignee only, not the supervisor.
+  LiveFacts due{"callback.due_soon", b, std::nullopt, std::nullopt, ""};
+  EXPECT_EQ(live_reason(due, b, false), "due_soon");
+  EXPECT_EQ(live_reason(due, sup, true), "");
+  EXPECT_EQ(live_reason(due, a, false), "");
+  // Answered by the customer (no actor, a link channel) vs recorded by the agent on the phone.
+  EXPECT_EQ(live_reason({"callback.completed", b, std::nullopt, std::nullopt, "email"}, b, false),
+            "answered");
+  EXPECT_EQ(live_reason({"callback.completed", b, std::nullopt, std::nullopt, "sms"}, sup, true),
+            "changed");
+  EXPECT_EQ(live_reason({"callback.completed", b, std::nullopt, b, "phone"}, b, false), "changed");
+  EXPECT_EQ(live_reason({"callback.attempted", b, std::nullopt, b, ""}, a, false), "");
+}
+
 }  // namespace kefu::callbacks

@@ -207,6 +207,15 @@ TEST(MailFormat, AuthPlain) {
   EXPECT_EQ(auth_plain("kefu", "secret"), base64(std::string("\0kefu\0secret", 12)));
 }
 
+TEST(MailFormat, OffersAnExtension) {
+  Reply ehlo{250, {"mail.kefu.test", "PIPELINING", "SIZE 10240000", "starttls", "8BITMIME"}};
+  EXPECT_TRUE(offers(ehlo, "STARTTLS"));  // keywords are case-insensitive
+  EXPECT_TRUE(offers(ehlo, "SIZE"));
+  EXPECT_FALSE(offers(ehlo, "SMTPUTF8"));
+  EXPECT_FALSE(offers(Reply{250, {"mail", "STARTTLSX", "X-STARTTLS"}}, "STARTTLS"));
+  EXPECT_FALSE(offers(Reply{250, {}}, "STARTTLS"));  // after HELO: no extensions
+}
+
 TEST(MailFormat, VerdictsKeepAtMostOnce) {
   EXPECT_EQ(refusal_verdict(421), Verdict::kRetry);
   EXPECT_EQ(refusal_verdict(451), Verdict::kRetry);

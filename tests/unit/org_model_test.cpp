@@ -114,4 +114,43 @@ TEST(OrgModel, BalanceGivesEachItemToTheLeastLoadedByWeight) {
             balance({{6, 0, 1.5}, {4, 1, 1.0}, {9, 1, 1.0}}, 7));
 }
 
+TEST(OrgModel, SkillCodes) {
+  EXPECT_TRUE(valid_skill("service"));
+  EXPECT_TRUE(valid_skill("after-sales_2"));
+  EXPECT_FALSE(valid_skill(""));
+  EXPECT_FALSE(valid_skill("VIP"));
+  EXPECT_FALSE(valid_skill("a,b"));
+  EXPECT_FALSE(valid_skill("售后"));
+  EXPECT_FALSE(valid_skill(std::string(33, 'a')));
+  EXPECT_TRUE(has_skills({"en", "service", "vip"}, {"vip", "service"}));
+  EXPECT_TRUE(has_skills({}, {}));
+  EXPECT_TRUE(has_skills({"sales"}, {}));
+  EXPECT_FALSE(has_skills({"service"}, {"service", "vip"}));
+  EXPECT_FALSE(has_skills({}, {"service"}));
+}
+
+TEST(OrgModel, SkilledPickIsAHardFilterThenBalancedByCapacity) {
+  std::vector<Candidate> team = {{1, {"sales"}, 1.0, 0},
+                                 {2, {"service"}, 1.0, 3},
+                                 {3, {"service", "vip"}, 2.0, 4},
+                                 {4, {"service", "vip", "en"}, 0.0, 0},  // takes no balanced work
+                                 {5, {}, 1.0, 0}};
+  // Nothing required: everyone, the least loaded first (1 and 5 at 0; lowest id).
+  EXPECT_EQ(balance(eligible(team, {}), 1), (std::vector<int64_t>{1}));
+  // "service": 2 at (3+1)/1 = 4 against 3 at (4+1)/2 = 2.5, 3, 3.5, then 4 = 4 (tie: lowest
+  // id) → 3 takes three although it holds more tasks; the idle agents 1 and 5 have no
+  // service skill and get nothing.
+  EXPECT_EQ(balance(eligible(team, {"service"}), 4), (std::vector<int64_t>{3, 3, 3, 2}));
+  // "service" + "vip": 3 only (4 has them but capacity 0).
+  EXPECT_EQ(balance(eligible(team, {"vip", "service"}), 2), (std::vector<int64_t>{3, 3}));
+  // Nobody has "en" with capacity: the work stays unassigned.
+  EXPECT_TRUE(balance(eligible(team, {"en"}), 1).empty());
+  EXPECT_TRUE(balance(eligible(team, {"fr"}), 1).empty());
+  // Capacities weigh the share among the skilled: 3 items over 2 (w 1) and 3 (w 2) from 0.
+  std::vector<Candidate> fresh = {{2, {"service"}, 1.0, 0}, {3, {"service"}, 2.0, 0}};
+  auto w = balance(eligible(fresh, {"service"}), 6);
+  EXPECT_EQ(std::count(w.begin(), w.end(), 3), 4);
+  EXPECT_EQ(std::count(w.begin(), w.end(), 2), 2);
+}
+
 }  // namespace kefu::org

@@ -44,6 +44,12 @@ json::object kpi_row_json(const KpiRow& r) {
           {"first_fix_rate", rate(r.first_fix_rate)}};
 }
 
+json::array skills_array(const std::vector<std::string>& skills) {
+  json::array a;
+  for (const auto& k : skills) a.emplace_back(k);
+  return a;
+}
+
 }  // namespace
 
 json::object task_json_min(const Task& t) {
@@ -66,6 +72,7 @@ json::object task_json_min(const Task& t) {
           {"due_at", t.due_at},
           {"next_try_at", opt(t.next_try_at)},
           {"assignee_id", opt(t.assignee_id)},
+          {"skills", skills_array(t.skills)},
           {"attempts", t.attempts},
           {"max_attempts", t.max_attempts},
           {"retry_minutes", t.retry_minutes},

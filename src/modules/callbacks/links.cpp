@@ -103,8 +103,8 @@ Error email_refused(const char* code) {
 }
 
 notify::Message survey_email(const customers::Customer& c, const SurveyInvite& v) {
-  // Consent to messages is one flag for written messages, SMS and email alike.
-  if (!c.may_text) throw email_refused("callbacks.no_email_consent");
+  // Consent to email is its own flag (may_email), apart from SMS (may_text).
+  if (!c.may_email) throw email_refused("callbacks.no_email_consent");
   if (c.email.empty()) throw email_refused("callbacks.no_email");
   std::string sender = v.unit_name.empty() ? std::string("客户服务中心") : v.unit_name;
   notify::Message m;

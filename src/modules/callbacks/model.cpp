@@ -137,6 +137,20 @@ std::optional<Window> parse_window(std::string_view start, std::string_view end)
 
 double round2(double v) { return std::floor(v * 100 + 0.5 + 1e-9) / 100; }
 
+std::string live_reason(const LiveFacts& e, int64_t me, bool supervises) {
+  bool mine = e.assignee && *e.assignee == me;
+  bool was_mine = e.from_assignee && *e.from_assignee == me;
+  if (e.type == "callback.due_soon") return mine ? "due_soon" : "";
+  if (e.type == "callback.created" && mine) return "assigned";
+  if (e.type == "callback.reassigned") {
+    if (mine && !was_mine) return "assigned";
+    if (was_mine && !mine) return "taken";
+  }
+  if (e.type == "callback.completed" && mine && !e.actor && e.channel != "phone")
+    return "answered";
+  return mine || was_mine || supervises ? "changed" : "";
+}
+
 std::optional<double> percent(int64_t numerator, int64_t denominator) {
   if (denominator <= 0) return std::nullopt;
   return 100.0 * static_cast<double>(numerator) / static_cast<double>(denominator);

@@ -40,6 +40,7 @@ struct Task {
   int64_t due_at = 0;
   std::optional<int64_t> next_try_at;  // after an unanswered attempt
   std::optional<int64_t> assignee_id;
+  std::vector<std::string> skills;  // the assignee must have all of them (the rule's params)
   int attempts = 0;
   int max_attempts = 3;
   int retry_minutes = 120;
@@ -88,6 +89,19 @@ int64_t quiet_until(int64_t utc_ms, int offset_minutes, const Window& company,
                     const std::optional<Window>& customer);
 std::optional<Window> parse_window(std::string_view start, std::string_view end);
 
+
+// The live stream (GET /api/v1/events/stream): why a callback event concerns user `me`.
+// "assigned" (created for me, or moved to me), "taken" (moved from me to someone else),
+// "due_soon" (mine, due within the notice time), "answered" (mine, answered by the customer
+// through a survey link), "changed" (anything else about my task, or about a task in the
+// scope a supervisor watches: `supervises` = they may supervise callbacks and the task's unit
+// is in their scope); "" = not theirs to hear. A due-soon notice goes to the assignee only.
+struct LiveFacts {
+  std::string_view type;  // "callback.created", "callback.reassigned", ...
+  std::optional<int64_t> assignee, from_assignee, actor;
+  std::string_view channel;  // how it was answered: phone | sms | email | web
+};
+std::string live_reason(const LiveFacts& e, int64_t me, bool supervises);
 
 // Percent, unrounded (round2 when shown: two decimals, half up); nullopt (shown "—")
 // when the denominator is 0.

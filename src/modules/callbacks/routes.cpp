@@ -61,8 +61,9 @@ void add_routes(http::Router& r, CallbackService& svc) {
       in.add_error("ids", v ? "field.wrong_type" : "field.required");
     }
     auto agent = in.optional_integer("agent_id");
+    bool force = in.optional_boolean("force").value_or(false);
     in.finish();
-    int n = svc.reassign(c.user(), ids, agent);
+    int n = svc.reassign(c.user(), ids, agent, force);
     return Response::json(boost::json::object{{"reassigned", n}});
   });
 

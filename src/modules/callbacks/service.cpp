@@ -18,6 +18,12 @@ namespace {
 namespace json = boost::json;
 const char* const kTask = "@entity.callback";
 
+std::string join_skills(const std::vector<std::string>& skills) {
+  std::string out;
+  for (const auto& k : skills) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
 std::string calendar_day(int64_t days) {
   return calendar::format_date(days);
 }
@@ -35,6 +41,7 @@ struct Params {
   std::string assign = "balanced";  // balanced | owner | none
   std::string kind = "callback";    // callback | verification
   std::optional<int64_t> pool_unit_id;
+  std::vector<std::string> skills;  // the assignee must have every one
 };
 
 Params params_from(const std::string& text, std::vector<FieldError>* errors) {
@@ -51,7 +58,8 @@ Params params_from(const std::string& text, std::vector<FieldError>* errors) {
     return p;
   }
   static const std::set<std::string> known = {"questionnaire", "max_attempts", "retry_minutes",
-                                              "assign",        "kind",         "pool_unit_id"};
+                                              "assign",        "kind",         "pool_unit_id",
+                                              "skills"};
   const auto& o = v.as_object();
   for (const auto& kv : o)
     if (!known.count(std::string(kv.key())) && errors)
@@ -83,6 +91,28 @@ Params params_from(const std::string& text, std::vector<FieldError>* errors) {
   text_of("assign", p.assign);
   text_of("kind", p.kind);
   p.pool_unit_id = opt_int(o, "pool_unit_id");
+  if (auto* x = o.if_contains("skills")) {
+    if (!x->is_array()) {
+      if (errors) errors->push_back({"params.skills", "field.wrong_type", {{"expected", "array"}}});
+    } else {
+      const auto& a = x->as_array();
+      for (size_t i = 0; i < a.size(); ++i) {
+        std::string field = "params.skills[" + std::to_string(i) + "]";
+        std::string k = a[i].is_string() ? std::string(a[i].as_string()) : std::string();
+        if (!org::valid_skill(k)) {
+          if (errors) errors->push_back({field, "org.skill_invalid", {{"skill", k}}});
+        } else if (std::find(p.skills.begin(), p.skills.end(), k) != p.skills.end()) {
+          if (errors) errors->push_back({field, "org.skill_duplicate", {{"skill", k}}});
+        } else {
+          p.skills.push_back(k);
+        }
+      }
+      if (a.size() > org::kMaxSkills && errors)
+        errors->push_back(
+            {"params.skills", "org.skills_too_many", {{"max", std::to_string(org::kMaxSkills)}}});
+      std::sort(p.skills.begin(), p.skills.end());
+    }
+  }
   if (errors) {
     if (p.questionnaire.empty()) errors->push_back({"params.questionnaire", "field.required", {}});
     if (p.assign != "balanced" && p.assign != "owner" && p.assign != "none")
@@ -165,13 +195,15 @@ std::vector<FieldError> CallbackService::check_params(db::Session& s, const std:
   return errors;
 }
 
-std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::string& path) {
+std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::string& path,
+                                                 const std::vector<std::string>& skills) {
   auto now = std::chrono::steady_clock::now();
   std::vector<org::Assignee> people;
   bool fresh = false;
+  std::string key = pool_key(path, skills);
   {
     std::lock_guard lock(pools_mu_);
-    auto it = pools_.find(path);
+    auto it = pools_.find(key);
     if (it != pools_.end() && now - it->second.read_at < std::chrono::seconds(3) &&
         it->second.epoch == store::load_epoch()) {
       people = it->second.people;
@@ -180,19 +212,32 @@ std::optional<int64_t> CallbackService::balanced(db::Session& s, const std::stri
   }
   if (!fresh) {
     uint64_t epoch = store::load_epoch();
+    // The agents of the pool who have every required skill, weighted by their capacity.
+    std::vector<org::Candidate> agents;
     std::vector<int64_t> ids;
     for (const auto& u : org_.people_in(s, path, org::perm::kCallbackWork))
-      if (std::find(u.roles.begin(), u.roles.end(), "agent") != u.roles.end()) ids.push_back(u.id);
+      if (std::find(u.roles.begin(), u.roles.end(), "agent") != u.roles.end()) {
+        agents.push_back({u.id, u.skills, u.capacity, 0});
+        ids.push_back(u.id);
+      }
     std::unordered_map<int64_t, int64_t> loads;
     for (const auto& [id, load] : store::open_load(s, ids)) loads[id] = load;
-    for (auto id : ids) people.push_back({id, loads.count(id) ? loads[id] : 0, 1.0});
+    for (auto& a : agents) a.load = loads.count(a.id) ? loads[a.id] : 0;
+    people = org::eligible(agents, skills);
     std::lock_guard lock(pools_mu_);
-    pools_[path] = {now, epoch, people};
+    pools_[key] = {now, epoch, people};
   }
   // The same balancing as the customers' bulk assignment (org::balance).
   auto pick = org::balance(std::move(people), 1);
   if (pick.empty()) return std::nullopt;
   return pick.front();
+}
+
+std::string CallbackService::pool_key(const std::string& path,
+                                      const std::vector<std::string>& skills) {
+  std::string key = path;
+  for (const auto& k : skills) key += "#" + k;
+  return key;
 }
 
 void CallbackService::count_assigned(const std::string& pool, int64_t agent,
@@ -237,6 +282,7 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
   t.due_at = f.due_at;
   t.max_attempts = params.max_attempts;
   t.retry_minutes = params.retry_minutes;
+  t.skills = params.skills;
   if (params.kind == "verification" && f.event_type.rfind("ticket.", 0) == 0) {
     json::object payload;
     try {
@@ -256,20 +302,24 @@ rules::ActionResult CallbackService::create_from_rule(db::Session& s, const rule
     // The agent who heard the complaint verifies its result, when still there.
     if (auto first = store::task_with_ticket(s, *t.verifies_ticket_id))
       if (first->task.assignee_id)
-        if (auto u = org_.user_in(s, *first->task.assignee_id); u && u->active)
+        if (auto u = org_.user_in(s, *first->task.assignee_id);
+            u && u->active && org::has_skills(u->skills, t.skills))
           t.assignee_id = u->id;
   }
   if (!t.assignee_id && params.assign == "owner" && c.owner_id)
-    if (auto u = org_.user_in(s, *c.owner_id); u && u->active) t.assignee_id = u->id;
+    if (auto u = org_.user_in(s, *c.owner_id);
+        u && u->active && org::has_skills(u->skills, t.skills))
+      t.assignee_id = u->id;
+  // Nobody with the skills: the task waits unassigned in the unit's queue, showing them.
   bool balanced_pick = false;
   if (!t.assignee_id && params.assign != "none") {
-    t.assignee_id = balanced(s, pool);
+    t.assignee_id = balanced(s, pool, t.skills);
     balanced_pick = t.assignee_id.has_value();
   }
 
   uint64_t epoch = store::load_epoch();
   if (!store::insert(s, r)) return {"", "callbacks.duplicate"};
-  if (balanced_pick) count_assigned(pool, *t.assignee_id, epoch);
+  if (balanced_pick) count_assigned(pool_key(pool, t.skills), *t.assignee_id, epoch);
   std::string body = json::serialize(task_json_min(t));
   audit::append(s, now,
                 {std::nullopt, "rules", "callback.create", "callback_task", std::to_string(t.id),
@@ -500,18 +550,20 @@ TaskView CallbackService::cancel(const auth::Principal& p, int64_t id, const std
 }
 
 int CallbackService::reassign(const auth::Principal& p, const std::vector<int64_t>& ids,
-                              std::optional<int64_t> agent_id) {
+                              std::optional<int64_t> agent_id, bool force) {
   if (!p.can(org::perm::kCallbackSupervise)) throw Error::forbidden();
   if (ids.empty() || ids.size() > 1000)
     throw Error::validation({{"ids", "callbacks.ids_range", {}}});
   int n = 0;
   db_.write([&](db::Session& s) {
+    std::optional<org::User> target;
     if (agent_id) {
       auto u = org_.user_in(s, *agent_id);
       auto perms = u ? org::permissions_of(u->roles) : std::vector<std::string>{};
       if (!u || !u->active || !p.in_scope(u->unit_path) ||
           !std::binary_search(perms.begin(), perms.end(), std::string(org::perm::kCallbackWork)))
         throw Error::validation({{"agent_id", "callbacks.agent_unknown", {}}});
+      target = u;
     }
     int64_t now = clock_.now_ms();
     json::array moved;
@@ -521,18 +573,46 @@ int CallbackService::reassign(const auth::Principal& p, const std::vector<int64_
         throw Error::validation({{"ids[" + std::to_string(i) + "]", "callbacks.task_unknown", {}}});
       if (!is_open(r->task.state))
         throw Error::validation({{"ids[" + std::to_string(i) + "]", "callbacks.closed", {}}});
+      // A required skill is a hard filter: a named agent without it only with `force`.
+      if (target && !force && !org::has_skills(target->skills, r->task.skills)) {
+        std::string missing;
+        for (const auto& k : r->task.skills)
+          if (!org::has_skills(target->skills, {k})) missing += (missing.empty() ? "" : ", ") + k;
+        throw Error::validation({{"agent_id",
+                                  "callbacks.agent_lacks_skills",
+                                  {{"skills", missing}, {"task", std::to_string(r->task.id)}}}});
+      }
       // Balanced: each task in turn goes to the least loaded agent of the supervisor's
-      // team; the loads include the tasks moved so far.
-      auto to = agent_id ? agent_id : balanced(s, p.unit_path);
-      if (!to) throw Error::validation({{"agent_id", "callbacks.no_agents", {}}});
-      moved.push_back(json::object{
+      // team who has the task's skills; the loads include the tasks moved so far.
+      auto to = agent_id ? agent_id : balanced(s, p.unit_path, r->task.skills);
+      if (!to)
+        throw Error::validation(
+            {{"agent_id", r->task.skills.empty() ? "callbacks.no_agents" : "callbacks.no_skilled_agents",
+              {{"skills", join_skills(r->task.skills)}}}});
+      json::object entry{
           {"id", r->task.id},
           {"from", r->task.assignee_id ? json::value(*r->task.assignee_id) : json::value(nullptr)},
-          {"to", *to}});
+          {"to", *to}};
+      // A supervisor's override of the skill filter stays on record.
+      if (target && force && !org::has_skills(target->skills, r->task.skills)) {
+        json::array needed;
+        for (const auto& k : r->task.skills) needed.emplace_back(k);
+        entry["forced_skills"] = std::move(needed);
+      }
+      moved.push_back(std::move(entry));
+      std::optional<int64_t> from = r->task.assignee_id;
       r->task.assignee_id = to;
       r->task.state = State::kPending;
       r->task.updated_at = now;
       if (!store::update(s, *r)) throw Error(ErrorKind::kConflict, "callbacks.version_conflict");
+      r->task.version += 1;
+      // The live stream tells the new agent and the one who lost the task.
+      json::object body = task_json_min(r->task);
+      body["from_assignee_id"] = from ? json::value(*from) : json::value(nullptr);
+      if (force) body["forced"] = true;
+      events::publish(s, now,
+                      {"callback.reassigned", "callback_task", std::to_string(r->task.id),
+                       r->task.unit_id, p.actor_id(), json::serialize(body)});
       ++n;
     }
     audit::append(s, now,

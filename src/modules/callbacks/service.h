@@ -23,6 +23,7 @@
 #include "platform/core/clock.h"
 #include "platform/core/error.h"
 #include "platform/db/database.h"
+#include "platform/events/live.h"
 #include "platform/notify/messages.h"
 
 namespace kefu::callbacks {
@@ -33,7 +34,11 @@ struct Settings {
   int64_t link_ttl_ms = 7LL * 24 * 3600 * 1000;
   std::string public_base_url = "http://127.0.0.1:8080";
   std::string hotline = "400-888-0000";  // {hotline} in scripts
+  int64_t due_soon_minutes = 60;         // the assignee hears "due soon" this long before
 };
+
+// The job that tells assignees their tasks are due soon (every 5 minutes, one per slot).
+inline constexpr const char* kDueSoonJob = "callbacks.due_soon";
 
 struct TaskView {
   Task task;
@@ -142,9 +147,10 @@ class CallbackService {
   TaskView attempt(const auth::Principal& p, int64_t id, const AttemptInput& in);
   TaskView cancel(const auth::Principal& p, int64_t id, const std::string& reason);
   // Reassigns open tasks: to one agent, or balanced over the agents of the tasks' units
-  // (agent_id none). All or nothing.
+  // (agent_id none), each to an agent with the task's required skills. A named agent who
+  // lacks a task's skills is refused (422) unless `force`. All or nothing.
   int reassign(const auth::Principal& p, const std::vector<int64_t>& ids,
-               std::optional<int64_t> agent_id);
+               std::optional<int64_t> agent_id, bool force = false);
   Backlog backlog(const auth::Principal& p);
   // Sends the questionnaire as a link by SMS to the customer's mobile, or by email to their
   // address; either waits until the customer's quiet hours end.
@@ -156,6 +162,14 @@ class CallbackService {
 
   Kpis kpis(const auth::Principal& p, const KpiQuery& q);
 
+  // The live stream's callback topic: the frames a user may hear (live_reason in model.h),
+  // scope-checked here.
+  events::LiveTopic live_topic();
+  // Schedules the due-soon sweep of the current 5-minute slot (at start, after the test clock
+  // moved); each run marks and publishes `callback.due_soon` for open assigned tasks due
+  // within Settings::due_soon_minutes that were not told yet, then schedules the next slot.
+  void ensure_due_sweep();
+  std::string run_due_sweep(db::Session& s, const std::string& payload_json);
   // Inside the customers' merge transaction: the merged customer's tasks follow it (their
   // ids are returned, for the undo); unrepoint moves exactly those back.
   std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into);
@@ -176,7 +190,10 @@ class CallbackService {
   Page page_for(db::Session& s, const std::vector<store::Row>& rows);
   TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r);
   TaskView view(db::Session& s, const auth::Principal& p, const store::Row& r, Page& page);
-  std::optional<int64_t> balanced(db::Session& s, const std::string& path);
+  // The least loaded (load ÷ capacity) agent of the pool who has every skill in `skills`.
+  std::optional<int64_t> balanced(db::Session& s, const std::string& path,
+                                  const std::vector<std::string>& skills);
+  static std::string pool_key(const std::string& path, const std::vector<std::string>& skills);
   Prepared prepare_answer(const auth::Principal& actor, const store::Row& r,
                           const std::string& answers_json, const std::string& complaint,
                           const std::string& channel);
@@ -207,7 +224,7 @@ class CallbackService {
     std::vector<org::Assignee> people;
   };
   std::mutex pools_mu_;
-  std::map<std::string, Pool> pools_;  // by pool path
+  std::map<std::string, Pool> pools_;  // by pool path and required skills (pool_key)
   // Counts an assignment made by balanced() into its pool once the task is written.
   void count_assigned(const std::string& pool, int64_t agent, uint64_t epoch_before);
 };

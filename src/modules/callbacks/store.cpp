@@ -13,7 +13,7 @@ constexpr const char* kCols =
     "offer_at, due_at, next_try_at, assignee_id, attempts, max_attempts, retry_minutes, "
     "last_outcome, answer_id, channel, satisfied, dissatisfied, hotline_told, fault_fixed, "
     "ticket_ids, verifies_ticket_id, done_at, close_reason, link_sent_at, created_at, "
-    "updated_at, version";
+    "updated_at, version, skills";
 
 std::optional<bool> opt_bool(const db::Row& r, size_t i) {
   if (r.is_null(i)) return std::nullopt;
@@ -29,6 +29,25 @@ std::vector<int64_t> ids_from(const std::string& text) {
         if (x.is_int64()) out.push_back(x.as_int64());
   } catch (...) {
   }
+  return out;
+}
+
+// Required skills as one text: "service,vip" (codes hold no comma).
+std::vector<std::string> skills_from(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string skills_text(const std::vector<std::string>& skills) {
+  std::string out;
+  for (const auto& k : skills) out += (out.empty() ? "" : ",") + k;
   return out;
 }
 
@@ -162,6 +181,7 @@ Row from_row(const db::Row& r) {
   t.created_at = r.i64(35);
   t.updated_at = r.i64(36);
   t.version = r.i64(37);
+  t.skills = skills_from(r.str(38));
   return out;
 }
 
@@ -220,9 +240,9 @@ bool insert(db::Session& s, Row& r) {
       "INSERT INTO callback_tasks (kind, rule_id, rule_version, event_id, dedupe_key, "
       "customer_id, asset_id, staff_id, unit_id, unit_path, questionnaire_id, "
       "questionnaire_version, q_channel, priority, state, offer_at, due_at, assignee_id, "
-      "max_attempts, retry_minutes, verifies_ticket_id, created_at, updated_at) VALUES (?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO "
-      "NOTHING",
+      "max_attempts, retry_minutes, verifies_ticket_id, created_at, updated_at, skills) VALUES "
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+      "(dedupe_key) DO NOTHING",
       {t.kind,         t.rule_id,          t.rule_version,
        t.event_id,     t.dedupe_key,       t.customer_id,
        t.asset_id,     t.staff_id,         t.unit_id,
@@ -230,7 +250,7 @@ bool insert(db::Session& s, Row& r) {
        r.q_channel,    t.priority,         std::string(to_string(t.state)),
        t.offer_at,     t.due_at,           t.assignee_id,
        t.max_attempts, t.retry_minutes,    t.verifies_ticket_id,
-       t.created_at,   t.updated_at});
+       t.created_at,   t.updated_at,       skills_text(t.skills)});
   if (!id) return false;
   t.id = *id;
   add_daily(s, r, +1);
@@ -268,8 +288,9 @@ bool update(db::Session& s, const Row& r) {
           "UPDATE callback_tasks SET state = ?, offer_at = ?, due_at = ?, next_try_at = ?, "
           "assignee_id = ?, attempts = ?, last_outcome = ?, answer_id = ?, channel = ?, "
           "satisfied = ?, dissatisfied = ?, hotline_told = ?, fault_fixed = ?, ticket_ids = ?, "
-          "done_at = ?, close_reason = ?, link_sent_at = ?, updated_at = ?, version = ? "
-          "WHERE id = ? AND version = ?",
+          "done_at = ?, close_reason = ?, link_sent_at = ?, updated_at = ?, version = ?, "
+          "due_warned_at = CASE WHEN due_at = ? THEN due_warned_at END WHERE id = ? AND "
+          "version = ?",
           {std::string(to_string(t.state)),
            t.offer_at,
            t.due_at,
@@ -289,6 +310,7 @@ bool update(db::Session& s, const Row& r) {
            r.link_sent_at,
            t.updated_at,
            t.version + 1,
+           t.due_at,  // a new due time gets its own "due soon" notice
            t.id,
            t.version}) == 1;
   if (!ok) return false;
@@ -298,6 +320,21 @@ bool update(db::Session& s, const Row& r) {
   if (is_open(before->task.state)) add_load(s, before->task.assignee_id, -1);
   if (is_open(t.state)) add_load(s, t.assignee_id, +1);
   return true;
+}
+
+std::vector<Row> due_soon(db::Session& s, int64_t after, int64_t until, int limit) {
+  std::vector<Row> out;
+  for (const auto& r : s.query(std::string("SELECT ") + kCols +
+                                   " FROM callback_tasks WHERE due_at > ? AND due_at <= ? AND "
+                                   "state IN ('pending', 'in_progress') AND assignee_id IS NOT "
+                                   "NULL AND due_warned_at IS NULL ORDER BY due_at, id LIMIT ?",
+                               {after, until, limit}))
+    out.push_back(from_row(r));
+  return out;
+}
+
+void mark_warned(db::Session& s, int64_t id, int64_t now) {
+  s.exec("UPDATE callback_tasks SET due_warned_at = ? WHERE id = ?", {now, id});
 }
 
 std::vector<Row> queue(db::Session& s, const QueueFilter& f) {

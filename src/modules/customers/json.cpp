@@ -26,6 +26,7 @@ boost::json::object customer_json(const CustomerView& v, bool with_details) {
                         {"unit_id", c.unit_id},
                         {"may_call", c.may_call},
                         {"may_text", c.may_text},
+                        {"may_email", c.may_email},
                         {"quiet_start", c.quiet_start},
                         {"quiet_end", c.quiet_end},
                         {"notes", c.notes},

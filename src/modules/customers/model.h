@@ -62,6 +62,7 @@ struct Customer {
   std::vector<std::string> tags;
   bool may_call = true;
   bool may_text = true;
+  bool may_email = true;  // survey links and other messages by email (apart from SMS)
   std::string quiet_start;  // "HH:MM" or "" (the company's default window applies)
   std::string quiet_end;
   std::string notes;

@@ -64,6 +64,7 @@ CustomerInput read_customer(JsonInput& in) {
   c.tags = in.optional_text_list("tags", {1, 60});
   c.may_call = in.optional_boolean("may_call");
   c.may_text = in.optional_boolean("may_text");
+  c.may_email = in.optional_boolean("may_email");
   c.quiet_start = in.optional_text("quiet_start", {0, 5});
   c.quiet_end = in.optional_text("quiet_end", {0, 5});
   c.notes = in.optional_text("notes", {0, 2000});

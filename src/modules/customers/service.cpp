@@ -75,6 +75,7 @@ void apply(Customer& c, const CustomerInput& in) {
   if (in.tags) c.tags = *in.tags;
   if (in.may_call) c.may_call = *in.may_call;
   if (in.may_text) c.may_text = *in.may_text;
+  if (in.may_email) c.may_email = *in.may_email;
 }
 
 auth::Principal scope_reader(const auth::Principal& p) {

@@ -32,7 +32,7 @@ struct CustomerInput {  // create: required fields must be set; patch: only what
   std::optional<int64_t> unit_id;
   std::optional<std::optional<int64_t>> owner_id;  // present null = no owner
   std::optional<std::vector<std::string>> tags;
-  std::optional<bool> may_call, may_text;
+  std::optional<bool> may_call, may_text, may_email;
   std::optional<std::vector<Phone>> phones;  // raw numbers; normalised by the service
 };
 

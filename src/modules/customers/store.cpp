@@ -16,7 +16,7 @@ constexpr const char* kCols =
     "c.unit_path, "
     "c.owner_id, c.tags, c.may_call, c.may_text, c.quiet_start, c.quiet_end, c.notes, "
     "c.created_at, c.updated_at, "
-    "(SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id), c.merged_into";
+    "(SELECT COUNT(*) FROM assets a WHERE a.customer_id = c.id), c.merged_into, c.may_email";
 
 std::vector<std::string> tags_from(const std::string& json) {
   std::vector<std::string> out;
@@ -59,6 +59,7 @@ Customer from(const db::Row& r) {
   c.updated_at = r.i64(19);
   c.asset_count = r.i64(20);
   c.merged_into = r.opt_i64(21);
+  c.may_email = r.boolean(22);
   return c;
 }
 
@@ -136,11 +137,11 @@ void insert(db::Session& s, Customer& c) {
       "INSERT INTO customers (code, kind, name, gender, birthday, email, address, source, unit_id, "
       "unit_path, "
       "owner_id, tags, may_call, may_text, quiet_start, quiet_end, notes, completeness, "
-      "created_at, updated_at) "
-      "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "created_at, updated_at, may_email) "
+      "VALUES ('', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source,
        c.unit_id, c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start,
-       c.quiet_end, c.notes, completeness(c).score, c.created_at, c.updated_at});
+       c.quiet_end, c.notes, completeness(c).score, c.created_at, c.updated_at, c.may_email});
   c.id = r->i64(0);
   c.code = customer_code(c.id);
   s.exec("UPDATE customers SET code = ? WHERE id = ?", {c.code, c.id});
@@ -152,10 +153,10 @@ void update(db::Session& s, const Customer& c) {
       "source = ?, "
       "unit_id = ?, unit_path = ?, owner_id = ?, tags = ?, may_call = ?, may_text = ?, quiet_start "
       "= ?, "
-      "quiet_end = ?, notes = ?, completeness = ?, updated_at = ? WHERE id = ?",
+      "quiet_end = ?, notes = ?, completeness = ?, updated_at = ?, may_email = ? WHERE id = ?",
       {std::string(to_string(c.kind)), c.name, c.gender, c.birthday, c.email, c.address, c.source,
        c.unit_id, c.unit_path, c.owner_id, tags_json(c.tags), c.may_call, c.may_text, c.quiet_start,
-       c.quiet_end, c.notes, completeness(c).score, c.updated_at, c.id});
+       c.quiet_end, c.notes, completeness(c).score, c.updated_at, c.may_email, c.id});
 }
 
 void set_phones(db::Session& s, int64_t customer_id, const std::vector<Phone>& phones) {

@@ -31,6 +31,10 @@ boost::json::object user_json(const User& u) {
   o["active"] = u.active;
   o["phone"] = u.phone;
   o["email"] = u.email;
+  boost::json::array skills;
+  for (const auto& k : u.skills) skills.emplace_back(k);
+  o["skills"] = std::move(skills);
+  o["capacity"] = u.capacity;
   o["created_at"] = u.created_at;
   o["updated_at"] = u.updated_at;
   if (u.locked_until > 0) o["locked_until"] = u.locked_until;

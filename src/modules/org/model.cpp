@@ -123,6 +123,13 @@ bool valid_username(std::string_view name) {
   });
 }
 
+bool valid_skill(std::string_view skill) {
+  if (skill.empty() || skill.size() > 32) return false;
+  return std::all_of(skill.begin(), skill.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
 bool valid_email(std::string_view email) {
   auto at = email.find('@');
   if (at == std::string_view::npos || at == 0 || at != email.rfind('@')) return false;
@@ -184,6 +191,20 @@ std::vector<int64_t> balance(std::vector<Assignee> people, size_t items) {
     ++next.load;
     queue.push(next);
   }
+  return out;
+}
+
+bool has_skills(const std::vector<std::string>& skills, const std::vector<std::string>& required) {
+  return std::all_of(required.begin(), required.end(), [&](const std::string& r) {
+    return std::find(skills.begin(), skills.end(), r) != skills.end();
+  });
+}
+
+std::vector<Assignee> eligible(const std::vector<Candidate>& people,
+                               const std::vector<std::string>& required) {
+  std::vector<Assignee> out;
+  for (const auto& p : people)
+    if (has_skills(p.skills, required)) out.push_back({p.id, p.load, p.capacity});
   return out;
 }
 

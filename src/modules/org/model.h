@@ -105,6 +105,8 @@ struct User {
   bool active = true;
   std::string phone;
   std::string email;
+  std::vector<std::string> skills;  // sorted, unique: "en", "sales", "vip", ...
+  double capacity = 1.0;            // balanced work: 2.0 takes twice the share of 1.0; 0 none
   int64_t created_at = 0;
   int64_t updated_at = 0;
   int failed_logins = 0;
@@ -112,6 +114,10 @@ struct User {
 };
 
 bool valid_username(std::string_view name);
+// A skill is a short code: 1–32 of a-z, 0-9, - and _ ("sales", "service", "vip", "en").
+bool valid_skill(std::string_view skill);
+inline constexpr size_t kMaxSkills = 20;
+inline constexpr double kMaxCapacity = 10.0;
 bool valid_email(std::string_view email);
 // Mainland mobile (1[3-9]x, 11 digits) or a landline with area code (e.g. 010-12345678).
 bool valid_phone(std::string_view phone);
@@ -160,5 +166,19 @@ struct Assignee {
   double weight = 1.0;  // capacity: 2.0 takes twice the share of 1.0
 };
 std::vector<int64_t> balance(std::vector<Assignee> people, size_t items);
+
+// Whether `skills` holds every one of `required` (both any order; nothing required: true).
+// A required skill is a hard filter (DOMAIN §11): load balances only among those who have it.
+bool has_skills(const std::vector<std::string>& skills, const std::vector<std::string>& required);
+// The people who may take work requiring `required`, as Assignees weighted by their capacity;
+// `load_of` gives each one's current work. Order kept.
+struct Candidate {
+  int64_t id = 0;
+  std::vector<std::string> skills;
+  double capacity = 1.0;
+  int64_t load = 0;
+};
+std::vector<Assignee> eligible(const std::vector<Candidate>& people,
+                               const std::vector<std::string>& required);
 
 }  // namespace kefu::org

@@ -22,6 +22,17 @@ std::string session_cookie(const std::string& value, const CookieSettings& c, in
   return out;
 }
 
+// A JSON number (capacity: 1, 1.5); absent → nullopt, anything else a field error.
+std::optional<double> optional_number(JsonInput& in, const char* key) {
+  const auto* v = in.raw(key);
+  if (!v) return std::nullopt;
+  if (v->is_double()) return v->as_double();
+  if (v->is_int64()) return static_cast<double>(v->as_int64());
+  if (v->is_uint64()) return static_cast<double>(v->as_uint64());
+  in.add_error(key, "field.wrong_type", {{"expected", "number"}});
+  return std::nullopt;
+}
+
 boost::json::array unit_array(const std::vector<Unit>& units) {
   boost::json::array a;
   for (const auto& u : units) a.push_back(unit_json(u));
@@ -158,6 +169,8 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     u.roles = in.text_list("roles", {1, 32});
     u.phone = in.optional_text("phone", {0, 20}).value_or("");
     u.email = in.optional_text("email", {0, 254}).value_or("");
+    u.skills = in.optional_text_list("skills", {1, 32}).value_or(std::vector<std::string>{});
+    u.capacity = optional_number(in, "capacity").value_or(1.0);
     in.add_errors(OrgService::check(u));
     in.finish();
     return Response::json(user_json(svc.create_user(c.user(), u)), 201);
@@ -178,6 +191,8 @@ void add_routes(http::Router& r, OrgService& svc, CookieSettings cookies) {
     p.active = in.optional_boolean("active");
     p.phone = in.optional_text("phone", {0, 20});
     p.email = in.optional_text("email", {0, 254});
+    p.skills = in.optional_text_list("skills", {1, 32});
+    p.capacity = optional_number(in, "capacity");
     in.add_errors(OrgService::check(p));
     in.finish();
     return Response::json(user_json(svc.update_user(c.user(), id, p)));

@@ -64,6 +64,8 @@ struct NewUser {
   std::vector<std::string> roles;
   std::string phone;
   std::string email;
+  std::vector<std::string> skills;
+  double capacity = 1.0;
 };
 struct UserPatch {
   std::optional<std::string> display_name;
@@ -72,6 +74,8 @@ struct UserPatch {
   std::optional<bool> active;
   std::optional<std::string> phone;
   std::optional<std::string> email;
+  std::optional<std::vector<std::string>> skills;
+  std::optional<double> capacity;
 };
 struct UserQuery {
   std::optional<std::string> q;

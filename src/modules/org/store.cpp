@@ -25,7 +25,26 @@ Unit unit_from(const db::Row& r) {
 constexpr const char* kUserCols =
     "u.id, u.username, u.display_name, u.unit_id, o.path, u.active, u.phone, u.email, "
     "u.created_at, "
-    "u.updated_at, u.failed_logins, u.locked_until";
+    "u.updated_at, u.failed_logins, u.locked_until, u.skills, u.capacity";
+
+// Skills are kept as one comma-separated text ("sales,vip"): codes cannot hold a comma.
+std::vector<std::string> skills_from(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string skills_text(const std::vector<std::string>& skills) {
+  std::string out;
+  for (const auto& s : skills) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
 
 User user_from(const db::Row& r) {
   User u;
@@ -41,6 +60,8 @@ User user_from(const db::Row& r) {
   u.updated_at = r.i64(9);
   u.failed_logins = static_cast<int>(r.i64(10));
   u.locked_until = r.i64(11);
+  u.skills = skills_from(r.str(12));
+  u.capacity = r.f64(13);
   return u;
 }
 
@@ -201,10 +222,10 @@ std::string password_hash(db::Session& s, int64_t user_id) {
 void insert_user(db::Session& s, User& u, const std::string& hash) {
   auto r = s.query_one(
       "INSERT INTO users (username, display_name, unit_id, password_hash, active, phone, email, "
-      "created_at, "
-      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-      {u.username, u.display_name, u.unit_id, hash, u.active, u.phone, u.email, u.created_at,
-       u.updated_at});
+      "skills, capacity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "RETURNING id",
+      {u.username, u.display_name, u.unit_id, hash, u.active, u.phone, u.email,
+       skills_text(u.skills), u.capacity, u.created_at, u.updated_at});
   u.id = r->i64(0);
   set_roles(s, u.id, u.roles);
 }
@@ -212,9 +233,9 @@ void insert_user(db::Session& s, User& u, const std::string& hash) {
 void update_user(db::Session& s, const User& u) {
   s.exec(
       "UPDATE users SET display_name = ?, unit_id = ?, active = ?, phone = ?, email = ?, "
-      "updated_at = ? "
-      "WHERE id = ?",
-      {u.display_name, u.unit_id, u.active, u.phone, u.email, u.updated_at, u.id});
+      "skills = ?, capacity = ?, updated_at = ? WHERE id = ?",
+      {u.display_name, u.unit_id, u.active, u.phone, u.email, skills_text(u.skills), u.capacity,
+       u.updated_at, u.id});
 }
 
 void set_roles(db::Session& s, int64_t user_id, const std::vector<std::string>& roles) {

@@ -60,6 +60,30 @@ void check_contact(const std::optional<std::string>& phone, const std::optional<
     errors.push_back({"email", "org.email_invalid", {}});
 }
 
+// Skills are short codes, each once; the capacity weight is 0 (takes no balanced work) to 10.
+void check_skills(const std::optional<std::vector<std::string>>& skills,
+                  const std::optional<double>& capacity, std::vector<FieldError>& errors) {
+  if (skills) {
+    if (skills->size() > kMaxSkills)
+      errors.push_back({"skills", "org.skills_too_many", {{"max", std::to_string(kMaxSkills)}}});
+    std::set<std::string> seen;
+    for (size_t i = 0; i < skills->size(); ++i) {
+      std::string field = "skills[" + std::to_string(i) + "]";
+      if (!valid_skill((*skills)[i]))
+        errors.push_back({field, "org.skill_invalid", {{"skill", (*skills)[i]}}});
+      else if (!seen.insert((*skills)[i]).second)
+        errors.push_back({field, "org.skill_duplicate", {{"skill", (*skills)[i]}}});
+    }
+  }
+  if (capacity && !(*capacity >= 0 && *capacity <= kMaxCapacity))
+    errors.push_back({"capacity", "org.capacity_range", {{"max", "10"}}});
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
 // Granting or removing a role the caller may not hand out is forbidden, as is touching an
 // account that holds such a role (a manager cannot edit an admin).
 void check_grants(const auth::Principal& p, const std::vector<std::string>& roles) {
@@ -70,7 +94,8 @@ void check_grants(const auth::Principal& p, const std::vector<std::string>& role
 
 bool same(const User& a, const User& b) {
   return a.display_name == b.display_name && a.unit_id == b.unit_id && a.roles == b.roles &&
-         a.active == b.active && a.phone == b.phone && a.email == b.email;
+         a.active == b.active && a.phone == b.phone && a.email == b.email &&
+         a.skills == b.skills && a.capacity == b.capacity;
 }
 
 }  // namespace
@@ -83,6 +108,7 @@ std::vector<FieldError> OrgService::check(const NewUser& in) {
   if (in.unit_id <= 0) errors.push_back({"unit_id", "field.required", {}});
   check_roles(in.roles, errors);
   check_contact(in.phone, in.email, errors);
+  check_skills(in.skills, in.capacity, errors);
   return errors;
 }
 
@@ -92,6 +118,7 @@ std::vector<FieldError> OrgService::check(const UserPatch& in) {
     errors.push_back({"display_name", "field.required", {}});
   if (in.roles) check_roles(*in.roles, errors);
   check_contact(in.phone, in.email, errors);
+  check_skills(in.skills, in.capacity, errors);
   return errors;
 }
 
@@ -113,6 +140,8 @@ User OrgService::create_user(const auth::Principal& p, const NewUser& in) {
     u.roles = in.roles;
     u.phone = in.phone;
     u.email = in.email;
+    u.skills = sorted(in.skills);
+    u.capacity = in.capacity;
     u.created_at = u.updated_at = now;
     store::insert_user(s, u, hash);
     record(s, now, p, "org.user.create", std::nullopt, u);
@@ -174,6 +203,8 @@ User OrgService::update_user(const auth::Principal& p, int64_t id, const UserPat
     if (patch.display_name) u.display_name = *patch.display_name;
     if (patch.phone) u.phone = *patch.phone;
     if (patch.email) u.email = *patch.email;
+    if (patch.skills) u.skills = sorted(*patch.skills);
+    if (patch.capacity) u.capacity = *patch.capacity;
     if (patch.unit_id && *patch.unit_id != u.unit_id) {
       Unit unit = scoped_active_unit(s, p, *patch.unit_id);
       u.unit_id = unit.id;

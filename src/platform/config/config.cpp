@@ -49,6 +49,7 @@ Config::Config() {
       {"server.public_url", "http://127.0.0.1:8080"},
       {"company.hotline", "400-888-0000"},  // the service hotline scripts name ({hotline})  // the start of links sent to customers
       {"callbacks.link_days", "7"},
+      {"callbacks.due_soon_minutes", "60"},  // the live stream tells the assignee this early
       // SMS and email gateways: capture (JSON lines into notify.capture_file), log, off;
       // email also smtp (a relay such as the host's Postfix).
       {"notify.sms", "capture"},
@@ -61,6 +62,10 @@ Config::Config() {
       {"notify.smtp_user", ""},  // AUTH PLAIN when set (and offered by the server)
       {"notify.smtp_password", ""},
       {"notify.smtp_timeout_ms", "30000"},  // for each step of the SMTP conversation
+      // STARTTLS: "starttls" when the server offers it, "required" (no TLS, no mail), "none".
+      {"notify.smtp_tls", "starttls"},
+      {"notify.smtp_verify", "true"},  // the server's certificate and name (false: self-signed)
+      {"notify.smtp_ca_file", ""},     // trusted CAs (PEM) instead of the system's
       {"notify.poll_ms", "500"},  // presets at first start: car_dealer, retail, call_center, property, online_shop, telecom
       {"jobs.enabled", "true"},      // false: this node runs no jobs and no outbox consumers
       {"jobs.poll_ms", "500"},       // how often the runner looks for due jobs and new events

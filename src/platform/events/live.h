@@ -14,10 +14,22 @@
 #include <thread>
 #include <vector>
 
+#include "platform/auth/principal.h"
 #include "platform/db/database.h"
 #include "platform/events/consumer.h"
 
 namespace kefu::events {
+
+// What one module streams (GET /api/v1/events/stream): the events whose type starts with
+// `prefix` are offered to `render`, which decides, in the module's service, whether the
+// listener may see it (their scope, their own work) and what the frame says. One stream per
+// user carries every topic; each frame is named `name` ("ticket", "callback").
+struct LiveTopic {
+  std::string prefix;  // "ticket."
+  std::string name;    // the SSE event name
+  // The frame's JSON, or nullopt: not for this listener. Runs on the live feed's thread.
+  std::function<std::optional<std::string>(const auth::Principal&, const StoredEvent&)> render;
+};
 
 class LiveFeed {
  public:

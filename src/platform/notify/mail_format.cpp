@@ -192,6 +192,20 @@ std::optional<Reply> parse_reply(std::string_view buffer, size_t* used) {
   }
 }
 
+bool offers(const Reply& ehlo, std::string_view keyword) {
+  for (const auto& line : ehlo.lines) {
+    std::string_view word = std::string_view(line).substr(0, line.find(' '));
+    if (word.size() != keyword.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < word.size() && same; ++i) {
+      auto up = [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; };
+      same = up(word[i]) == up(keyword[i]);
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
 bool offers_auth_plain(const Reply& ehlo) {
   for (const auto& line : ehlo.lines) {
     std::string upper;

@@ -59,6 +59,8 @@ struct Reply {
 // The first complete reply at the start of `buffer` (multi-line replies: "250-..." up to
 // "250 ..."); nullopt while its last line has not arrived. *used = the bytes it took.
 std::optional<Reply> parse_reply(std::string_view buffer, size_t* used);
+// Whether an EHLO reply offers an extension by its keyword ("STARTTLS", "8BITMIME"; any case).
+bool offers(const Reply& ehlo, std::string_view keyword);
 // Whether an EHLO reply offers AUTH PLAIN ("AUTH LOGIN PLAIN", or the old "AUTH=PLAIN").
 bool offers_auth_plain(const Reply& ehlo);
 // The AUTH PLAIN initial response: base64 of "\0user\0password".

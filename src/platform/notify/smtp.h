@@ -1,10 +1,13 @@
 #pragma once
 // A small synchronous SMTP client (RFC 5321): one connection per message, EHLO (HELO for
-// old servers), AUTH PLAIN when configured and offered, MAIL FROM, RCPT TO, DATA, QUIT, each
-// step under a timeout. No TLS: it talks to a relay on the same host or network (Postfix on
-// 127.0.0.1 by default), which takes the mail onward. The Asio code stays in smtp.cpp.
+// old servers), STARTTLS (RFC 3207) when the server offers it, AUTH PLAIN when configured and
+// offered (only inside TLS unless TLS is off), MAIL FROM, RCPT TO, DATA, QUIT, each step under
+// a timeout. TLS is OpenSSL through Boost.Asio's ssl::stream, verifying the server's
+// certificate chain and name unless told not to. The Asio code stays in smtp.cpp.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "platform/notify/mail_format.h"
 
@@ -18,7 +21,15 @@ struct SmtpSettings {
   std::string user;  // "" = no AUTH
   std::string password;
   int64_t timeout_ms = 30000;  // for each step: connecting, each command's reply, DATA
+  // kStartTls: TLS when the server offers STARTTLS, else plain (but no AUTH in plain);
+  // kRequired: no TLS, no mail; kNone: plain, as for a relay on the same host.
+  enum class Tls { kNone, kStartTls, kRequired };
+  Tls tls = Tls::kStartTls;
+  bool verify = true;   // the certificate chain and that it names `host`
+  std::string ca_file;  // PEM file of trusted CAs; "" = the system's
 };
+// "starttls" | "required" | "none".
+std::optional<SmtpSettings::Tls> parse_tls(std::string_view s);
 
 struct SmtpResult {
   mail::Verdict verdict = mail::Verdict::kFailed;

@@ -932,7 +932,7 @@ export interface paths {
         };
         /**
          * Live events (server-sent events)
-         * @description Any signed-in user. `text/event-stream`: `event: ticket` frames whose `data` is JSON {type (ticket.created, ticket.changed, ticket.routed, ticket.closed, ticket.reopened, ticket.commented, ticket.breached, ticket.due_soon), event_id, at, by_me, ticket_id, number, kind, state, severity, customer_id, unit_id, resp_unit_id, assignee_id, resolution} for tickets in the caller's scope or assigned to them, from the moment of connecting; a `: ping` comment every 15 s. The body ends when the connection closes; reconnect and reload on error.
+         * @description Any signed-in user. `text/event-stream`: `event: ticket` frames whose `data` is JSON {type (ticket.created, ticket.changed, ticket.routed, ticket.closed, ticket.reopened, ticket.commented, ticket.breached, ticket.due_soon), event_id, at, by_me, ticket_id, number, kind, state, severity, customer_id, unit_id, resp_unit_id, assignee_id, resolution} for tickets in the caller's scope or assigned to them; and `event: callback` frames whose `data` is JSON {type (callback.created, callback.reassigned, callback.due_soon, callback.attempted, callback.completed, callback.failed), event_id, at, by_me, reason (assigned: given to the caller; taken: moved from the caller to someone else; due_soon: the caller's task is due within `callbacks.due_soon_minutes`; answered: the customer answered the caller's survey link; changed: anything else about the caller's task, or any task in the scope of a caller with `callback.supervise`), task_id, kind, state, unit_id, assignee_id, from_assignee_id, due_at, channel, satisfied, customer_id} for callback tasks that concern the caller — no customer names or numbers; both from the moment of connecting; a `: ping` comment every 15 s. The body ends when the connection closes; reconnect and reload on error.
          */
         get: operations["eventStream"];
         put?: never;
@@ -1518,7 +1518,7 @@ export interface paths {
         put?: never;
         /**
          * Reassign open callbacks
-         * @description Needs `callback.supervise`. To one agent, or balanced over the agents of the tasks' units (no agent_id). All or nothing.
+         * @description Needs `callback.supervise`. To one agent, or balanced over the agents of the tasks' units (no agent_id), each task to an agent with its required skills. A named agent without a task's skills is refused (422 `callbacks.agent_lacks_skills`) unless `force`; balanced with nobody skilled: 422 `callbacks.no_skilled_agents`. Each moved task publishes `callback.reassigned` (the live stream tells both agents). All or nothing.
          */
         post: operations["reassignCallbacks"];
         delete?: never;
@@ -1618,7 +1618,7 @@ export interface paths {
         put?: never;
         /**
          * Send the questionnaire as a link by SMS or email
-         * @description Needs `callback.work` (own task) or `callback.supervise`. The body is optional (no body: SMS). SMS goes to the customer's primary mobile, email to the customer's address; either waits until the customer's quiet hours end. 409 callbacks.no_text_consent, callbacks.no_mobile (SMS), callbacks.closed. 422 callbacks.no_email, callbacks.no_email_consent (email: no address on file, or the customer does not accept messages), each also named on the field `channel`.
+         * @description Needs `callback.work` (own task) or `callback.supervise`. The body is optional (no body: SMS). SMS goes to the customer's primary mobile, email to the customer's address; either waits until the customer's quiet hours end. 409 callbacks.no_text_consent, callbacks.no_mobile (SMS), callbacks.closed. 422 callbacks.no_email, callbacks.no_email_consent (email: no address on file, or the customer does not accept email — `may_email`, apart from `may_text`), each also named on the field `channel`.
          */
         post: operations["sendCallbackSurveyLink"];
         delete?: never;
@@ -2145,6 +2145,10 @@ export interface components {
              * @description Present only while the account is or was last locked after repeated failed sign-ins (UTC epoch milliseconds / UTC 毫秒时间戳)
              */
             locked_until?: number;
+            /** @description Skill codes (技能: `sales`, `service`, `vip`, `en` …), sorted. Callback rules may require skills: only agents with all of them get such tasks. */
+            skills: string[];
+            /** @description Capacity weight for balanced assignment (接单权重): 2 takes twice the share of 1; 0 takes no balanced work. */
+            capacity: number;
         };
         /** @description An API token's metadata (never the secret). */
         ApiToken: {
@@ -2325,6 +2329,10 @@ export interface components {
             phone?: string;
             /** @description Empty string for none. */
             email?: string;
+            /** @description Skill codes, each 1–32 of a-z, 0-9, - and _ (422 `org.skill_invalid`, `org.skill_duplicate`). Default none. */
+            skills?: string[];
+            /** @description Capacity weight 0–10 (422 `org.capacity_range`). Default 1. */
+            capacity?: number;
         };
         /** @description Change a user. Callers cannot disable themselves or change their own roles or unit (422 `org.self_lockout`); deactivating signs the user out. Fields that are omitted (or null) are left unchanged. */
         UserPatch: {
@@ -2337,6 +2345,10 @@ export interface components {
             phone?: string;
             /** @description Empty string for none. */
             email?: string;
+            /** @description Replaces the user's skills. */
+            skills?: string[];
+            /** @description Capacity weight 0–10 (422 `org.capacity_range`). */
+            capacity?: number;
         };
         /** @description Set another user's password; their sessions are signed out. */
         PasswordReset: {
@@ -2476,6 +2488,8 @@ export interface components {
             classes: {
                 [key: string]: string;
             };
+            /** @description Consent to email (同意接收邮件), apart from SMS (`may_text`): survey links by email need it. Default true. */
+            may_email: boolean;
         };
         /** @description A customer with its assets: the answer of GET, POST and PATCH on one customer. */
         CustomerDetail: components["schemas"]["Customer"] & {
@@ -2527,6 +2541,8 @@ export interface components {
             notes?: string;
             /** @description Every number is normalised; a number that already belongs to another customer → 409 `customer.phone_taken`. */
             phones?: components["schemas"]["PhoneInput"][];
+            /** @description Consent to email (同意接收邮件), apart from SMS (`may_text`): survey links by email need it. Default true. */
+            may_email?: boolean;
         };
         /** @description Change a customer: only the fields given change (null is refused for every field but `owner_id`, which null clears). A change that changes nothing records nothing. */
         CustomerPatch: {
@@ -2573,6 +2589,8 @@ export interface components {
             notes?: string;
             /** @description Replaces every number of the customer; a number that belongs to another customer → 409 `customer.phone_taken`. */
             phones?: components["schemas"]["PhoneInput"][];
+            /** @description Consent to email (同意接收邮件), apart from SMS (`may_text`): survey links by email need it. Default true. */
+            may_email?: boolean;
         };
         /** @description A page of customers, newest first (by descending id). */
         CustomerPage: {
@@ -3945,6 +3963,8 @@ export interface components {
             quiet_until: number | null;
             /** @description false when the customer refused calls. */
             may_call: boolean;
+            /** @description Skills the rule requires of the assignee. A task whose unit has no agent with them stays unassigned. */
+            skills: string[];
         };
         CallbackQueue: {
             items: components["schemas"]["CallbackTask"][];
@@ -4043,6 +4063,8 @@ export interface components {
              * @description Omitted: balanced over the agents of the tasks' units.
              */
             agent_id?: number;
+            /** @description Assign to `agent_id` even when the agent lacks a task's required skills (without it: 422 `callbacks.agent_lacks_skills`). */
+            force?: boolean;
         };
         CallbackReassigned: {
             reassigned: number;
@@ -4210,6 +4232,8 @@ export interface components {
             /** @enum {string} */
             assign?: "balanced" | "owner" | "none";
             kind?: components["schemas"]["CallbackKind"];
+            /** @description Required skills: balanced (and owner / verification) assignment picks only agents who have all of them, weighted by their capacity; nobody → the task waits unassigned. */
+            skills?: string[];
         } & {
             [key: string]: unknown;
         };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, answerErrors, dueClass, firingOutcome, formatFigure, formatRate, formatScore, opsFor, outcomeForKey, shanghaiDay, shortcutLabel, splitValues } from './callbacks'
+import { addDays, answerErrors, callbackNotice, dueClass, firingOutcome, formatFigure, formatRate, formatScore, opsFor, outcomeForKey, parseCallbackEvent, shanghaiDay, shortcutLabel, splitValues } from './callbacks'
 
 describe('callback figures', () => {
   it('rates: two decimals, "—" for no data, never 0', () => {
@@ -57,5 +57,23 @@ describe('rules and queue helpers', () => {
   })
   it('answer errors by question code', () => {
     expect(answerErrors([{ field: 'answers.q17', message: 'x' }, { field: 'note', message: 'y' }, { field: 'answers.q17', message: 'z' }])).toEqual({ q17: 'x; z' })
+  })
+})
+
+describe('live callback events', () => {
+  it('parses a frame and falls back on unknown reasons', () => {
+    const e = parseCallbackEvent(JSON.stringify({ type: 'callback.reassigned', reason: 'taken', task_id: 7, state: 'pending', assignee_id: 3, from_assignee_id: 2, due_at: 1000, by_me: false }))
+    expect(e).toEqual({ type: 'callback.reassigned', reason: 'taken', task_id: 7, state: 'pending', assignee_id: 3, from_assignee_id: 2, due_at: 1000, by_me: false })
+    expect(parseCallbackEvent(JSON.stringify({ type: 'callback.x', reason: 'odd', task_id: 1 }))?.reason).toBe('changed')
+    expect(parseCallbackEvent('not json')).toBeNull()
+    expect(parseCallbackEvent(JSON.stringify({ type: 'callback.created' }))).toBeNull()
+  })
+  it('notifies about my own work only', () => {
+    const base = { type: 'callback.created', task_id: 1, state: 'pending', assignee_id: 1, from_assignee_id: null, due_at: null, by_me: false }
+    expect(callbackNotice({ ...base, reason: 'assigned' })?.key).toBe('callbacks.live.assigned')
+    expect(callbackNotice({ ...base, reason: 'due_soon' })?.type).toBe('warning')
+    expect(callbackNotice({ ...base, reason: 'answered' })?.key).toBe('callbacks.live.answered')
+    expect(callbackNotice({ ...base, reason: 'changed' })).toBeNull()
+    expect(callbackNotice({ ...base, reason: 'taken', by_me: true })).toBeNull()
   })
 })

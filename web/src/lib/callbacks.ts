@@ -96,3 +96,57 @@ const OP_KEYS: Record<string, string> = { '=': 'eq', '!=': 'ne', '<': 'lt', '<='
 export const opKey = (op: string): string => OP_KEYS[op] ?? op
 // The i18n key of a message code ("callbacks.no_consent" → "callbacks_no_consent").
 export const codeKey = (code: string): string => code.replace(/\./g, '_')
+
+// A callback frame of the live stream (event `callback`): why it concerns the listener
+// (`reason`, decided by the server) and the task's fields, never the customer's data.
+export type LiveReason = 'assigned' | 'taken' | 'due_soon' | 'answered' | 'changed'
+export interface LiveCallbackEvent {
+  type: string
+  reason: LiveReason
+  task_id: number
+  state: string
+  assignee_id: number | null
+  from_assignee_id: number | null
+  due_at: number | null
+  by_me: boolean
+}
+
+const REASONS: readonly string[] = ['assigned', 'taken', 'due_soon', 'answered', 'changed']
+
+export function parseCallbackEvent(data: string): LiveCallbackEvent | null {
+  try {
+    const v = JSON.parse(data) as Partial<LiveCallbackEvent>
+    if (!v || typeof v !== 'object' || typeof v.type !== 'string' || typeof v.task_id !== 'number') return null
+    const reason = REASONS.includes(String(v.reason)) ? (v.reason as LiveReason) : 'changed'
+    return {
+      type: v.type,
+      reason,
+      task_id: v.task_id,
+      state: String(v.state ?? ''),
+      assignee_id: typeof v.assignee_id === 'number' ? v.assignee_id : null,
+      from_assignee_id: typeof v.from_assignee_id === 'number' ? v.from_assignee_id : null,
+      due_at: typeof v.due_at === 'number' ? v.due_at : null,
+      by_me: v.by_me === true,
+    }
+  } catch {
+    return null
+  }
+}
+
+// Whether an event deserves a notification (the agent's own work changing under them), and
+// its text key; supervisors' "changed" events only refresh the list.
+export function callbackNotice(e: LiveCallbackEvent): { key: string; type: 'info' | 'warning' | 'success' } | null {
+  if (e.by_me) return null
+  switch (e.reason) {
+    case 'assigned':
+      return { key: 'callbacks.live.assigned', type: 'info' }
+    case 'taken':
+      return { key: 'callbacks.live.taken', type: 'info' }
+    case 'due_soon':
+      return { key: 'callbacks.live.dueSoon', type: 'warning' }
+    case 'answered':
+      return { key: 'callbacks.live.answered', type: 'success' }
+    default:
+      return null
+  }
+}

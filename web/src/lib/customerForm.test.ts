@@ -19,6 +19,7 @@ const CUSTOMER: Customer = {
   tags: ['老客户'],
   may_call: true,
   may_text: true,
+  may_email: true,
   quiet_start: '',
   quiet_end: '',
   notes: '客户希望周末联系',

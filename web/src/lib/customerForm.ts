@@ -22,6 +22,7 @@ export interface CustomerForm {
   tags: string[]
   may_call: boolean
   may_text: boolean
+  may_email: boolean
   quiet_start: string
   quiet_end: string
   notes: string
@@ -45,6 +46,7 @@ export function emptyForm(unitId: number | null = null, ownerId: number | null =
     tags: [],
     may_call: true,
     may_text: true,
+    may_email: true,
     quiet_start: '',
     quiet_end: '',
     notes: '',
@@ -68,6 +70,7 @@ export function formOf(c: Customer): CustomerForm {
     tags: [...c.tags],
     may_call: c.may_call,
     may_text: c.may_text,
+    may_email: c.may_email ?? true,
     quiet_start: c.quiet_start,
     quiet_end: c.quiet_end,
     notes: c.notes,
@@ -102,6 +105,7 @@ export function newCustomerBody(form: CustomerForm): NewCustomer {
     tags: trimmedTags(form.tags),
     may_call: form.may_call,
     may_text: form.may_text,
+    may_email: form.may_email,
     quiet_start: form.quiet_start.trim(),
     quiet_end: form.quiet_end.trim(),
     notes: form.notes.trim(),
@@ -127,6 +131,7 @@ export function customerPatch(form: CustomerForm, c: Customer): CustomerPatch {
   if (!same(next.tags, c.tags)) body.tags = next.tags
   if (next.may_call !== c.may_call) body.may_call = next.may_call
   if (next.may_text !== c.may_text) body.may_text = next.may_text
+  if (next.may_email !== c.may_email) body.may_email = next.may_email
   if (next.quiet_start !== c.quiet_start || next.quiet_end !== c.quiet_end) {
     body.quiet_start = next.quiet_start
     body.quiet_end = next.quiet_end
