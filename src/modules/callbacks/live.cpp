@@ -88,7 +88,7 @@ std::string CallbackService::run_due_sweep(db::Session& s, const std::string& pa
   int64_t lead = std::max<int64_t>(1, settings_.due_soon_minutes) * kMinuteMs;
   auto rows = store::due_soon(s, now, now + lead, kSweepBatch);
   for (const auto& r : rows) {
-    store::mark_warned(s, r.task.id, now);
+    if (!store::mark_warned(s, r.task.id, now)) continue;
     events::publish(s, now,
                     {"callback.due_soon", "callback_task", std::to_string(r.task.id),
                      r.task.unit_id, std::nullopt, json::serialize(task_json_min(r.task))});

@@ -333,8 +333,11 @@ std::vector<Row> due_soon(db::Session& s, int64_t after, int64_t until, int limi
   return out;
 }
 
-void mark_warned(db::Session& s, int64_t id, int64_t now) {
-  s.exec("UPDATE callback_tasks SET due_warned_at = ? WHERE id = ?", {now, id});
+bool mark_warned(db::Session& s, int64_t id, int64_t now) {
+  // Only the first: two sweeps of different slots may run at once on PostgreSQL; the second
+  // waits for the first's row lock and then finds the task warned.
+  return s.exec("UPDATE callback_tasks SET due_warned_at = ? WHERE id = ? AND due_warned_at IS NULL",
+                {now, id}) == 1;
 }
 
 std::vector<Row> queue(db::Session& s, const QueueFilter& f) {

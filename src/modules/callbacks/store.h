@@ -43,7 +43,7 @@ std::vector<Row> queue(db::Session& s, const QueueFilter& f);
 // Open, assigned tasks due in (after, until] whose assignee was not yet told it is due soon
 // (the column is cleared when the due time moves), soonest first.
 std::vector<Row> due_soon(db::Session& s, int64_t after, int64_t until, int limit);
-void mark_warned(db::Session& s, int64_t id, int64_t now);
+bool mark_warned(db::Session& s, int64_t id, int64_t now);  // false: warned already
 int64_t count(db::Session& s, const QueueFilter& f);
 
 // Open tasks per agent (agents without a row have none), for balanced assignment.
