@@ -49,8 +49,12 @@ std::string Files::put(std::string_view bytes) const {
   std::string sha = sha256_hex(bytes);
   std::string path = path_of(sha);
   if (std::filesystem::exists(path)) return sha;
-  std::string folder = path.substr(0, path.rfind('/'));
-  std::filesystem::create_directories(folder);
+  std::filesystem::create_directories(path.substr(0, path.rfind('/')));
+  write_durably(path, bytes);
+  return sha;
+}
+
+void write_durably(const std::string& path, std::string_view bytes) {
   std::string tmp = path + ".tmp-" + random_hex(6);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0640);
   if (fd < 0) throw std::runtime_error("cannot create " + tmp);
@@ -67,8 +71,7 @@ std::string Files::put(std::string_view bytes) const {
     ::unlink(tmp.c_str());
     throw std::runtime_error("cannot rename " + tmp);
   }
-  sync_dir(folder);
-  return sha;
+  sync_dir(path.substr(0, path.rfind('/')));
 }
 
 std::optional<std::string> Files::get(const std::string& sha) const {

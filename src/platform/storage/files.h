@@ -22,6 +22,10 @@ class Files {
   std::string dir_;
 };
 
+// Writes `bytes` to `path` so that a crash leaves the old file or the whole new one: a
+// temporary name in the same folder, flushed, renamed over `path`, the folder flushed.
+void write_durably(const std::string& path, std::string_view bytes);
+
 // What the bytes are, judged by their first bytes, for the types attachments accept:
 // image/jpeg, image/png, image/webp, image/gif, application/pdf, application/zip (also
 // .docx/.xlsx), text/plain (valid UTF-8). Empty when none matches.

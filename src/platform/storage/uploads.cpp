@@ -12,30 +12,13 @@
 #include "platform/core/i18n.h"
 #include "platform/core/ids.h"
 #include "platform/jobs/jobs.h"
+#include "platform/storage/files.h"
 
 namespace kefu::storage {
 namespace {
 
 constexpr int64_t kHourMs = 3600 * 1000LL;
 const char* const kEntity = "@entity.upload";
-
-void write_all(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error("cannot write " + path);
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-void sync_dir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
 
 // Reads exactly `size` bytes of a part into `out`; false when the file is missing or short.
 bool read_part(const std::string& path, int64_t size, std::string& out) {
@@ -131,7 +114,9 @@ void Uploads::register_messages() {
   });
 }
 
-std::string Uploads::dir_of(const std::string& id) const { return root_ + "/" + id; }
+std::string Uploads::dir_of(const std::string& id) const {
+  return root_ + "/" + id;
+}
 
 std::optional<Upload> Uploads::find(db::Session& s, int64_t owner_id, const std::string& id,
                                     int64_t now) const {
@@ -208,8 +193,7 @@ Upload Uploads::put_part(int64_t owner_id, const std::string& id, int64_t n,
   Upload u = get(owner_id, id);
   int64_t expected = part_bytes(u.size, u.part_size, n);
   if (expected == 0)
-    throw Error::validation(
-        {{"n", "upload.part_number", {{"parts", std::to_string(u.parts())}}}});
+    throw Error::validation({{"n", "upload.part_number", {{"parts", std::to_string(u.parts())}}}});
   if (static_cast<int64_t>(bytes.size()) != expected)
     throw Error::validation({{"n",
                               "upload.part_size",
@@ -220,24 +204,7 @@ Upload Uploads::put_part(int64_t owner_id, const std::string& id, int64_t n,
   // re-sent part replaces the file in one rename.
   std::string dir = dir_of(id);
   std::filesystem::create_directories(dir);
-  std::string path = dir + "/" + std::to_string(n);
-  std::string tmp = path + ".tmp-" + random_hex(6);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0640);
-  if (fd < 0) throw std::runtime_error("cannot create " + tmp);
-  try {
-    write_all(fd, bytes, tmp);
-    if (::fsync(fd) != 0) throw std::runtime_error("cannot flush " + tmp);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error("cannot rename " + tmp);
-  }
-  sync_dir(dir);
+  write_durably(dir + "/" + std::to_string(n), bytes);
   int64_t now = clock_.now_ms();
   db_.write([&](db::Session& s) {
     s.exec(
@@ -307,9 +274,8 @@ void Uploads::run_cleanup(db::Session& s) {
   // Expired uploads are already invisible, so their files may go before the rows commit: a
   // rolled-back run leaves rows whose files are gone, which the next run removes.
   std::vector<std::string> expired;
-  for (const auto& r :
-       s.query("SELECT id FROM uploads WHERE created_at <= ? ORDER BY created_at LIMIT 1000",
-               {cutoff}))
+  for (const auto& r : s.query(
+           "SELECT id FROM uploads WHERE created_at <= ? ORDER BY created_at LIMIT 1000", {cutoff}))
     expired.push_back(r.str(0));
   if (!expired.empty()) {
     db::Params p;
