@@ -111,6 +111,10 @@ class EventImportTest(ServerTestCase):
         self.assertProblem(self.post(self.sup, "类型,时间\n维修,%s\n" % t), 422, "customer.import_no_customer_column")
         self.assertEqual((self.events(c1["id"]), self.events(c2["id"]), self.admin.audit_count()), before)
 
+    def import_audits(self):
+        return [a["action"] for a in reversed(self.admin.list_all("/api/v1/audit"))
+                if a["action"].startswith("customer.")]
+
     def wait_task(self, cid, timeout=15):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -140,11 +144,13 @@ class EventImportTest(ServerTestCase):
         dry = self.post(self.sup, text, "?dry_run=true")
         self.assertStatus(dry, 200)
         self.assertEqual((dry.body["valid"], dry.body["invalid"]), (3, 0))
-        audits = self.admin.audit_count()
+        audits = self.import_audits()
         r = self.post(self.sup, text)
         self.assertStatus(r, 201)
         self.assertEqual((r.body["created"], r.body["committed"], r.body["rows"]), (3, True, 3))
-        self.assertEqual(self.admin.audit_count(), audits + 1)
+        # one audit row for the file (the rules consumer audits the callback task it makes on its own
+        # schedule, so only this module's rows are counted)
+        self.assertEqual(self.import_audits(), audits + ["customer.event.import"])
         e1 = self.events(c1["id"])
         self.assertEqual(len(e1), 1)
         e = e1[0]
