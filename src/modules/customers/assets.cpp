@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "modules/customers/import_columns.h"
 #include "modules/customers/json.h"
 #include "modules/customers/search_index.h"
 #include "modules/customers/service.h"
@@ -25,7 +26,8 @@ std::string attr(const std::vector<AttrValue>& values, const std::string& key) {
   return {};
 }
 
-// Checks attributes against the type; fills label, plate and VIN.
+// Checks attributes against the type (the same check as the import's); fills label, plate
+// and VIN.
 store::Asset build(const AssetType& type, const std::string& attrs_json) {
   auto values = attr_values(attrs_json);
   if (!values) throw Error::validation({{"attrs", "field.wrong_type", {{"expected", "object"}}}});
@@ -36,13 +38,7 @@ store::Asset build(const AssetType& type, const std::string& attrs_json) {
                           ? Error::Params{{"expected", "@value_kind.number"}}
                           : Error::Params{}});
   if (!errors.empty()) throw Error::validation(std::move(errors));
-  store::Asset a;
-  a.type = type.code;
-  a.attrs_json = attrs_json;
-  a.label = asset_label(type, *values);
-  a.plate = upper_compact(attr(*values, "plate"));
-  a.vin = upper_compact(attr(*values, "vin"));
-  return a;
+  return asset_of(type, attrs_json, *values);
 }
 
 AssetView as_view(const store::Asset& a) {
@@ -50,6 +46,17 @@ AssetView as_view(const store::Asset& a) {
 }
 
 }  // namespace
+
+store::Asset asset_of(const AssetType& type, const std::string& attrs_json,
+                      const std::vector<AttrValue>& values) {
+  store::Asset a;
+  a.type = type.code;
+  a.attrs_json = attrs_json;
+  a.label = asset_label(type, values);
+  a.plate = upper_compact(attr(values, "plate"));
+  a.vin = upper_compact(attr(values, "vin"));
+  return a;
+}
 
 std::vector<AssetType> CustomerService::asset_types(const auth::Principal& p) {
   if (!p.can(org::perm::kCustomerRead)) throw Error::forbidden();

@@ -44,7 +44,7 @@ const std::vector<std::pair<std::string, double>>& columns() {
       {"客户编号", 12}, {"姓名", 12},       {"类型", 6},        {"手机", 14}, {"其他电话", 18},
       {"性别", 6},      {"生日", 11},       {"邮箱", 22},       {"地址", 30}, {"来源", 8},
       {"单元编码", 10}, {"归属单元", 14},   {"负责人", 10},     {"标签", 16}, {"允许致电", 8},
-      {"允许短信", 8},  {"免打扰时段", 12}, {"资料完整度", 10}, {"备注", 30}, {"创建时间", 17},
+      {"允许短信", 8},  {"允许邮件", 8},    {"免打扰时段", 12}, {"资料完整度", 10}, {"备注", 30}, {"创建时间", 17},
       {"更新时间", 17}};
   return c;
 }
@@ -139,6 +139,7 @@ ExportFile CustomerService::export_list(const auth::Principal& p, const Customer
                                       text::spreadsheet_text(tags),
                                       c.may_call ? "是" : "否",
                                       c.may_text ? "是" : "否",
+                                      c.may_email ? "是" : "否",
                                       quiet,
                                       std::to_string(v.completeness.score),
                                       text::spreadsheet_text(c.notes),

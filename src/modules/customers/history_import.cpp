@@ -22,7 +22,6 @@
 namespace kefu::customers {
 namespace {
 
-constexpr size_t kMaxProblems = 1000;
 constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
 constexpr size_t kChunk = 20000;  // events per round of INSERTs
 
@@ -53,10 +52,7 @@ const std::map<std::string, std::string>& event_columns() {
   return m;
 }
 
-std::string upper(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return s;
-}
+using importing::upper;
 
 // A row that passed every check, ready to write.
 struct PlannedEvent {
@@ -92,9 +88,7 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
   ImportReport report;
   auto problem = [&](size_t line, const std::string& column, const std::string& code,
                      const std::string& value) {
-    ++report.problem_count;
-    if (report.problems.size() < kMaxProblems)
-      report.problems.push_back({line, column, code, value.substr(0, 100)});
+    importing::add_problem(report, line, column, code, value);
   };
   text::CsvResult csv = importing::read_rows(bytes, options.format);
   report.encoding = csv.encoding;
@@ -155,7 +149,8 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
   std::set<int64_t> touched;
   db_.read([&](db::Session& s) {
     // Everything the file names, looked up for the whole file before the rows are checked.
-    std::vector<std::string> codes, phones, plates, vins, externals;
+    const importing::RowCustomers customers(s, rows, cols);
+    std::vector<std::string> plates, vins, externals;
     {
       std::unordered_set<std::string> seen;
       auto add = [&](std::vector<std::string>& to, std::string v, char tag) {
@@ -163,44 +158,11 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
       };
       for (size_t r = 1; r < rows.size(); ++r) {
         const auto& row = rows[r].cells;
-        add(codes, upper(cols.cell(row, "customer_code")), 'c');
-        if (auto n = normalise_phone(cols.cell(row, "phone"))) add(phones, *n, 'p');
         add(plates, upper(cols.cell(row, "plate")), 'l');
         add(vins, upper(cols.cell(row, "vin")), 'v');
         add(externals, cols.cell(row, "external_id"), 'e');
       }
     }
-    std::unordered_map<int64_t, store::CustomerRef> by_id;
-    std::unordered_map<std::string, int64_t> id_of_code;
-    std::unordered_map<std::string, std::vector<int64_t>> id_of_phone;  // a deleted one too
-    std::vector<int64_t> wanted;
-    for (auto& c : store::refs_by_codes(s, codes)) {
-      id_of_code[upper(c.code)] = c.id;
-      by_id[c.id] = c;
-    }
-    for (auto& [number, owner] : store::phone_holders(s, phones)) {
-      id_of_phone[number].push_back(owner);
-      if (!by_id.count(owner)) wanted.push_back(owner);
-    }
-    // Merged customers' history goes to the survivor (source systems keep the old codes).
-    for (int hops = 0; hops < 10; ++hops) {
-      for (const auto& [id, c] : by_id)
-        if (c.merged_into && !by_id.count(*c.merged_into)) wanted.push_back(*c.merged_into);
-      std::sort(wanted.begin(), wanted.end());
-      wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-      if (wanted.empty()) break;
-      for (auto& c : store::refs_by_ids(s, wanted)) by_id[c.id] = c;
-      wanted.clear();
-    }
-    auto resolve = [&](int64_t id) -> const store::CustomerRef* {
-      for (int hops = 0; hops < 10; ++hops) {
-        auto it = by_id.find(id);
-        if (it == by_id.end()) return nullptr;
-        if (!it->second.merged_into) return &it->second;
-        id = *it->second.merged_into;
-      }
-      return nullptr;
-    };
     std::unordered_multimap<std::string, store::VehicleRef> by_plate, by_vin;
     for (auto& v : store::vehicles_by_keys(s, store::VehicleKey::kPlate, plates))
       by_plate.emplace(v.key, v);
@@ -238,34 +200,7 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
       }
 
       // The customer: by code, else by phone; merged ones lead to their survivor.
-      const store::CustomerRef* c = nullptr;
-      std::string code = cols.cell(row, "customer_code");
-      std::string phone = cols.cell(row, "phone");
-      if (!code.empty()) {
-        auto it = id_of_code.find(upper(code));
-        if (it != id_of_code.end()) c = resolve(it->second);
-        if (!c || !p.in_scope(c->unit_path)) {
-          problem(line, cols.title("customer_code"), "customer.unknown", code);
-          c = nullptr;
-        }
-      } else if (!phone.empty()) {
-        auto n = normalise_phone(phone);
-        if (!n) {
-          problem(line, cols.title("phone"), "customer.phone_invalid", phone);
-        } else {
-          auto it = id_of_phone.find(*n);
-          if (it != id_of_phone.end())
-            for (int64_t holder : it->second)
-              if (!c) c = resolve(holder);
-          if (!c || !p.in_scope(c->unit_path)) {
-            problem(line, cols.title("phone"), "customer.unknown", phone);
-            c = nullptr;
-          }
-        }
-      } else {
-        problem(line, cols.title(cols.has("customer_code") ? "customer_code" : "phone"),
-                "field.required", "");
-      }
+      const store::CustomerRef* c = customers.find(p, row, line, report);
       if (c) {
         e.customer_id = c->id;
         e.unit_id = c->unit_id;

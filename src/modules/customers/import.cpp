@@ -24,8 +24,6 @@
 namespace kefu::customers {
 namespace {
 
-constexpr size_t kMaxProblems = 1000;
-
 // Column titles people use, mapped to the fields they fill.
 const std::map<std::string, std::string>& known_columns() {
   static const std::map<std::string, std::string> m = {
@@ -41,12 +39,14 @@ const std::map<std::string, std::string>& known_columns() {
       {"notes", "notes"},       {"标签", "tags"},         {"tags", "tags"},
       {"车牌", "plate"},        {"车牌号", "plate"},      {"plate", "plate"},
       {"车架号", "vin"},        {"vin", "vin"},           {"VIN", "vin"},
-      {"车型", "model"},        {"model", "model"},
+      {"车型", "model"},        {"model", "model"},       {"允许邮件", "may_email"},
+      {"邮件许可", "may_email"}, {"may_email", "may_email"},
   };
   return m;
 }
 
 using importing::trim;
+using importing::upper;
 
 std::string gender_of(const std::string& v) {
   if (v == "男" || v == "male" || v == "M") return "male";
@@ -77,46 +77,11 @@ std::vector<std::string> split_tags(const std::string& v) {
   return out;
 }
 
-// Dates as people type them: 1985-03-02, 1985/3/2, 1985.3.2, 1985年3月2日 → 1985-03-02.
-// Anything else is returned as it is (and refused by valid_date).
-std::string normalise_date(const std::string& v) {
-  int parts[3] = {0, 0, 0};
-  size_t n = 0, digits = 0;
-  for (size_t i = 0; i < v.size();) {
-    unsigned char c = static_cast<unsigned char>(v[i]);
-    if (c >= '0' && c <= '9') {
-      if (n >= 3) return v;
-      parts[n] = parts[n] * 10 + (c - '0');
-      if (++digits > (n == 0 ? 4u : 2u)) return v;
-      ++i;
-    } else {
-      size_t len = v.compare(i, 3, "年") == 0 || v.compare(i, 3, "月") == 0 ? 3
-                   : v.compare(i, 3, "日") == 0                             ? 3
-                   : (c == '-' || c == '/' || c == '.')                     ? 1
-                                                                            : 0;
-      if (len == 0 || digits == 0) return v;
-      ++n;
-      digits = 0;
-      i += len;
-    }
-  }
-  if (digits) ++n;
-  if (n != 3 || parts[0] < 1000) return v;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", parts[0], parts[1], parts[2]);
-  return buf;
-}
-
 struct Planned {
   size_t line;
   Customer customer;
   std::string plate, vin, model;
 };
-
-std::string upper(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return s;
-}
 
 // What the file's rows would collide with in the archive: looked up for the whole file in a
 // few queries before the rows are checked one by one.
@@ -205,7 +170,7 @@ const std::vector<ImportField>& CustomerService::import_fields() {
       {"email", "邮箱", "Email", false},        {"source", "来源", "Source", false},
       {"notes", "备注", "Notes", false},        {"tags", "标签", "Tags", false},
       {"plate", "车牌号", "Plate", false},      {"vin", "车架号", "VIN", false},
-      {"model", "车型", "Model", false},
+      {"model", "车型", "Model", false},        {"may_email", "允许邮件", "May email", false},
   };
   return f;
 }
@@ -216,9 +181,7 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
   ImportReport report;
   auto problem = [&](size_t line, const std::string& column, const std::string& code,
                      const std::string& value) {
-    ++report.problem_count;
-    if (report.problems.size() < kMaxProblems)
-      report.problems.push_back({line, column, code, value.substr(0, 100)});
+    importing::add_problem(report, line, column, code, value);
   };
   text::CsvResult csv = importing::read_rows(bytes, options.format);
   report.encoding = csv.encoding;
@@ -336,6 +299,13 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
         c.source = *code;
       else
         problem(line, col("source"), "field.invalid", source);
+      // Consent to email: yes unless the file says no, as for a customer made by hand.
+      if (std::string consent = cell(row, "may_email"); !consent.empty()) {
+        if (auto yes = yes_no_of(consent))
+          c.may_email = *yes;
+        else
+          problem(line, col("may_email"), "field.invalid", consent);
+      }
       c.address = cell(row, "address");
       c.notes = cell(row, "notes");
       c.tags = split_tags(cell(row, "tags"));
@@ -420,101 +390,5 @@ ImportFile CustomerService::import_upload(const auth::Principal& p, const std::s
   }
   return out;
 }
-
-namespace importing {
-
-std::string trim(std::string s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  auto e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-text::CsvResult read_rows(std::string_view bytes, const std::string& format) {
-  text::CsvResult csv;
-  if (format == "xlsx") {
-    if (bytes.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
-    text::XlsxResult x = text::read_xlsx(bytes);
-    if (x.error)
-      throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable_xlsx",
-                  {{"reason", *x.error}});
-    csv.rows = std::move(x.rows);
-    csv.encoding = "xlsx";
-  } else {
-    csv = text::parse_csv(bytes);
-  }
-  if (csv.error) {
-    throw Error(ErrorKind::kUnprocessable, "customer.import_unreadable",
-                {{"reason", *csv.error}, {"line", std::to_string(csv.error_line)}});
-  }
-  if (csv.rows.empty()) throw Error(ErrorKind::kUnprocessable, "customer.import_empty");
-  return csv;
-}
-
-std::string Columns::cell(const std::vector<std::string>& row, const char* field) const {
-  auto it = field_col.find(field);
-  if (it == field_col.end() || it->second >= row.size()) return {};
-  return trim(row[it->second]);
-}
-
-std::string Columns::title(const char* field) const {
-  auto it = title_of.find(field);
-  return it != title_of.end() ? it->second : std::string(field);
-}
-
-Columns map_columns(const std::vector<std::string>& header, const ImportOptions& options,
-                    const std::vector<ImportField>& fields,
-                    const std::map<std::string, std::string>& usual_titles, ImportReport& report) {
-  std::vector<std::string> titles;
-  for (const auto& h : header) titles.push_back(trim(h));
-  report.headers = titles;
-  {
-    std::vector<FieldError> errors;
-    std::set<std::string> mapped_fields;
-    for (const auto& [title, field] : options.mapping) {
-      std::string at = "mapping." + title;
-      if (std::find(titles.begin(), titles.end(), title) == titles.end())
-        errors.push_back({at, "customer.import_mapping_column", {}});
-      if (field.empty()) continue;
-      bool known = std::any_of(fields.begin(), fields.end(),
-                               [&](const ImportField& f) { return f.field == field; });
-      if (!known)
-        errors.push_back({at, "customer.import_mapping_field", {}});
-      else if (!mapped_fields.insert(field).second)
-        errors.push_back({at, "customer.import_mapping_repeated", {}});
-    }
-    if (!errors.empty()) throw Error::validation(std::move(errors));
-  }
-  Columns out;
-  std::vector<std::pair<std::string, size_t>> automatic;  // (field, column) by usual titles
-  for (size_t c = 0; c < titles.size(); ++c) {
-    const std::string& title = titles[c];
-    if (auto m = options.mapping.find(title); m != options.mapping.end()) {
-      if (!m->second.empty() && !out.field_col.count(m->second)) {
-        out.field_col[m->second] = c;
-        out.title_of[m->second] = title;
-      }
-      continue;
-    }
-    auto it = usual_titles.find(title);
-    if (it != usual_titles.end()) automatic.emplace_back(it->second, c);
-  }
-  for (const auto& [field, c] : automatic) {
-    if (out.field_col.count(field)) continue;  // the user's mapping took this field
-    out.field_col[field] = c;
-    out.title_of[field] = titles[c];
-  }
-  for (size_t c = 0; c < titles.size(); ++c) {
-    bool used = false;
-    for (const auto& [field, col] : out.field_col)
-      if (col == c) {
-        report.columns.emplace_back(titles[c], field);
-        used = true;
-      }
-    if (!used) report.ignored_columns.push_back(titles[c]);
-  }
-  return out;
-}
-
-}  // namespace importing
 
 }  // namespace kefu::customers

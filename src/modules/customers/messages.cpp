@@ -74,6 +74,8 @@ void CustomerService::register_messages() {
       {"customer.import_no_time_column", "文件缺少“时间”列。", "The file has no time column."},
       {"customer.import_no_customer_column", "文件缺少“客户编号”或“手机”列。",
        "The file has no customer code or phone column."},
+      {"customer.import_number_invalid", "应为不含小数的非负整数", "must be a whole number"},
+      {"customer.import_option_invalid", "不是该字段可选的值", "is not one of the field's options"},
       {"customer.import_mapping_column", "文件中没有这一列", "the file has no such column"},
       {"customer.import_mapping_field", "不是可导入的字段", "is not a field that can be imported"},
       {"customer.import_mapping_repeated", "该字段已由另一列填充",

@@ -1,6 +1,7 @@
 #include "modules/customers/model.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 namespace kefu::customers {
@@ -424,6 +425,101 @@ Completeness completeness(const Customer& c) {
       out.missing.emplace_back(p.name);
   }
   return out;
+}
+
+// ---- Reading assets from a spreadsheet ----
+
+namespace {
+
+// "车架号(VIN)" → "车架号", "行驶里程（公里）" → "行驶里程": people leave the unit out.
+std::string without_bracket(const std::string& label) {
+  size_t at = std::min(label.find('('), label.find("（"));
+  std::string head = at == std::string::npos ? label : label.substr(0, at);
+  while (!head.empty() && head.back() == ' ') head.pop_back();
+  return head;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> asset_column_titles(const AssetType& type) {
+  std::map<std::string, std::string> out;
+  std::map<std::string, int> fields_of;  // how many fields a title could mean
+  auto offer = [&](std::map<std::string, std::string>& into, const std::string& title,
+                   const std::string& key) {
+    if (title.empty()) return;
+    auto [it, fresh] = into.emplace(title, key);
+    if (!fresh && it->second != key) fields_of[title] = 2;
+  };
+  for (const auto& f : type.fields) {
+    for (const std::string& title : {f.key, f.label_zh, f.label_en, without_bracket(f.label_zh),
+                                     without_bracket(f.label_en)})
+      offer(out, title, f.key);
+  }
+  for (const auto& [title, n] : fields_of)
+    if (n > 1) out.erase(title);  // ambiguous: the user maps it
+  return out;
+}
+
+AttrValue asset_cell_value(const AssetField& field, std::string_view text) {
+  AttrValue v{field.key, std::string(text), false, true};
+  if (field.type == "integer" || field.type == "money") {
+    auto n = parse_fen(text);
+    if (n) v = {field.key, std::to_string(*n), true, false};
+  } else if (field.type == "date") {
+    v.text = normalise_date(text);
+  } else if (field.type == "phone") {
+    if (auto n = normalise_phone(text)) v.text = *n;
+  }
+  return v;
+}
+
+std::string asset_identity(const AssetType& type, const std::vector<AttrValue>& values) {
+  std::string out;
+  for (const auto& f : type.fields) {
+    if (f.type != "text" && f.type != "phone") continue;
+    for (const auto& v : values)
+      if (v.key == f.key) out += v.text;
+    out += '\x1f';
+  }
+  return out;
+}
+
+std::string normalise_date(std::string_view v) {
+  int parts[3] = {0, 0, 0};
+  size_t n = 0, digits = 0;
+  for (size_t i = 0; i < v.size();) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c >= '0' && c <= '9') {
+      if (n >= 3) return std::string(v);
+      parts[n] = parts[n] * 10 + (c - '0');
+      if (++digits > (n == 0 ? 4u : 2u)) return std::string(v);
+      ++i;
+    } else {
+      size_t len = v.compare(i, 3, "年") == 0 || v.compare(i, 3, "月") == 0 ? 3
+                   : v.compare(i, 3, "日") == 0                             ? 3
+                   : (c == '-' || c == '/' || c == '.')                     ? 1
+                                                                            : 0;
+      if (len == 0 || digits == 0) return std::string(v);
+      ++n;
+      digits = 0;
+      i += len;
+    }
+  }
+  if (digits) ++n;
+  if (n != 3 || parts[0] < 1000) return std::string(v);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", parts[0], parts[1], parts[2]);
+  return buf;
+}
+
+std::optional<bool> yes_no_of(std::string_view text) {
+  std::string t(text);
+  for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (const char* yes : {"是", "允许", "y", "yes", "true", "1"})
+    if (t == yes) return true;
+  for (const char* no : {"否", "不允许", "n", "no", "false", "0"})
+    if (t == no) return false;
+  return std::nullopt;
 }
 
 }  // namespace kefu::customers

@@ -114,6 +114,25 @@ std::vector<AttrProblem> check_attributes(const AssetType& type,
 // What a person sees in lists: "沪A12345 大众帕萨特" for a vehicle, "3栋2单元1201" for a flat.
 std::string asset_label(const AssetType& type, const std::vector<AttrValue>& values);
 
+// ---- Reading assets from a spreadsheet (the assets import) ----
+// The column titles a file may give the type's fields: each key, Chinese and English label,
+// and each label without its bracketed unit ("车架号(VIN)" → "车架号"), so that a type an admin
+// made imports without code changes. Title → field key; a title two fields share is left out.
+std::map<std::string, std::string> asset_column_titles(const AssetType& type);
+// A cell as the single-asset API would receive it: integer and money fields as numbers when
+// they read as whole numbers ("12,800", "12800.00" as Excel writes it), dates as people type
+// them made YYYY-MM-DD, phones normalised; check_attributes then judges it.
+AttrValue asset_cell_value(const AssetField& field, std::string_view text);
+// What tells two assets of one customer apart in lists: the values of the type's text and
+// phone fields (those that make the label), e.g. building + unit + room.
+std::string asset_identity(const AssetType& type, const std::vector<AttrValue>& values);
+
+// Dates as people type them: 1985-03-02, 1985/3/2, 1985.3.2, 1985年3月2日 → 1985-03-02.
+// Anything else is returned as it is (and refused by valid_date).
+std::string normalise_date(std::string_view text);
+// Yes or no as a spreadsheet says it: 是/否, 允许/不允许, Y/N, yes/no, true/false, 1/0.
+std::optional<bool> yes_no_of(std::string_view text);
+
 // For date triggers (the rules module): who holds a date — customers by birthday
 // (`asset_types` empty) or assets of those types by the attribute `key` — under `unit_path`,
 // after the cursor (customer id / asset id), in its order. The value (its "MM-DD" part when

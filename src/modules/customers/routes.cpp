@@ -295,6 +295,20 @@ void add_routes(http::Router& r, CustomerService& svc) {
       },
       {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
 
+  // Assets of one type (?type=<code>) from a CSV or XLSX file: the same parameters, dry run
+  // and modes as the customers import; the columns are the type's fields.
+  r.add(
+      "POST", "/api/v1/customer-assets/import",
+      [&svc](Context& c) {
+        std::string type = http::query_text(c.req, "type", 64).value_or("");
+        auto fields = svc.asset_import_fields(c.user(), type);
+        auto in = read_import(svc, c);
+        std::string_view bytes = in.upload ? std::string_view(in.upload->bytes) : c.req.body;
+        ImportReport report = svc.import_assets(c.user(), bytes, in.options, type);
+        return import_response(report, in.options, c, fields);
+      },
+      {.max_body_bytes = 256ull << 20, .body_type = "*/*"});
+
   // Bulk assignment: {customer_ids | filter, mode: balanced|to, agent_id?, agent_ids?, weights?}
   r.add("POST", "/api/v1/customers/assign", [&svc](Context& c) {
     auto body = parse_json_object(c.req.body);

@@ -315,6 +315,17 @@ class CustomerService {
   ImportReport import_events(const auth::Principal& p, std::string_view bytes,
                              const ImportOptions& options);
   static const std::vector<ImportField>& event_import_fields();
+  // Assets of one type (`type`, its code) from a CSV or XLSX file, with the same mapping, dry
+  // run and modes: a row names its customer by code or phone, its cells are the type's fields
+  // (by key or label) checked as POST /customers/{id}/assets checks them; vehicles' plates
+  // and VINs must be new, other rows must not repeat one of the file for the same customer.
+  // The commit rewrites the customers' search rows, completeness and classes; no events, as
+  // for an asset added by hand.
+  ImportReport import_assets(const auth::Principal& p, std::string_view bytes,
+                             const ImportOptions& options, const std::string& type);
+  // The fields an assets file of that type can fill: the customer's code and phone, then the
+  // type's fields (422 on `type` when unknown or inactive).
+  std::vector<ImportField> asset_import_fields(const auth::Principal& p, const std::string& type);
   // The file of a resumable upload to import (customer.write first, 403): the caller's own
   // upload (else 404), complete and its SHA-256 checked (else 422); the format is `format`
   // when given, else the file name's (.csv / .txt → csv, .xlsx → xlsx, other → 415).

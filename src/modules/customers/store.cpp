@@ -767,8 +767,8 @@ void insert_new(db::Session& s, const std::vector<const Customer*>& cs) {
       s,
       "INSERT INTO customers (id, code, kind, name, gender, birthday, email, address, source, "
       "unit_id, unit_path, owner_id, tags, may_call, may_text, quiet_start, quiet_end, notes, "
-      "completeness, created_at, updated_at) VALUES ",
-      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cs.size(),
+      "completeness, created_at, updated_at, may_email) VALUES ",
+      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", cs.size(),
       [&](size_t i, db::Params& p) {
         const Customer& c = *cs[i];
         for (db::Param v : {db::Param(c.id),
@@ -791,7 +791,8 @@ void insert_new(db::Session& s, const std::vector<const Customer*>& cs) {
                             db::Param(c.notes),
                             db::Param(completeness(c).score),
                             db::Param(c.created_at),
-                            db::Param(c.updated_at)})
+                            db::Param(c.updated_at),
+                            db::Param(c.may_email)})
           p.push_back(std::move(v));
       });
   std::vector<std::pair<int64_t, const Phone*>> phones;
