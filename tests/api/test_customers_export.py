@@ -99,6 +99,7 @@ class CustomerExportTest(ServerTestCase):
         self.assertEqual(z["备注"], "'=HYPERLINK(\"x\")")  # never a formula
         self.assertEqual((z["单元编码"], z["归属单元"]), ("ex-a", "导出甲公司"))
         self.assertEqual(by_name["李娜"]["负责人"], "导出专员")
+        self.assertEqual(z["允许邮件"], "是")
         # filters: q and source as the list
         r = self.admin.get(EXPORT, query={"format": "csv", "q": "张伟"})
         self.assertEqual([row[1] for row in read_csv(r.body)[1:]], ["张伟"])
@@ -120,6 +121,7 @@ class CustomerExportTest(ServerTestCase):
                             headers={"Content-Type": XLSX_TYPE})
         self.assertStatus(r, 200)
         self.assertEqual(dict((c["title"], c["field"]) for c in r.body["columns"])["单元编码"], "unit")
+        self.assertEqual(dict((c["title"], c["field"]) for c in r.body["columns"])["允许邮件"], "may_email")
         self.assertEqual({p["code"] for p in r.body["problems"]}, {"customer.phone_taken"})
 
     def test_masking_and_scope_follow_the_list(self):

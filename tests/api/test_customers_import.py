@@ -125,6 +125,19 @@ class CustomerImportTest(ServerTestCase):
         self.assertEqual(detail["assets"][0]["attrs"], {"plate": "沪C20001", "vin": "LSVTEST0000000001", "model": "帕萨特"})
         self.assertEqual([x["name"] for x in self.admin.get(CUSTOMERS, query={"q": "VTEST0"}).body["items"]], ["冯九"])
 
+    def test_email_consent(self):
+        text = "姓名,手机,门店,允许邮件\n蒋邮件,13833330101,IM-SA,否\n沈邮件,13833330102,IM-SA,\n韩邮件,13833330103,IM-SA,也许\n"
+        r = self.upload(self.admin, text, "?dry_run=true")
+        self.assertStatus(r, 200)
+        self.assertEqual([(p["line"], p["column"], p["code"]) for p in r.body["problems"]],
+                         [(4, "允许邮件", "field.invalid")])
+        self.assertStatus(self.upload(self.admin, text, "?mode=valid"), 201)
+        got = {}
+        for name in ("蒋邮件", "沈邮件"):
+            c = self.admin.get(CUSTOMERS, query={"q": name}).body["items"][0]
+            got[name] = self.admin.get("%s/%d" % (CUSTOMERS, c["id"])).body["may_email"]
+        self.assertEqual(got, {"蒋邮件": False, "沈邮件": True})  # empty: yes, as by hand
+
     def test_scope_permission_and_bad_files(self):
         text = "姓名,手机,门店\n外人,13844440001,IM-SB\n自己人,13844440002,IM-SA\n"
         r = self.upload(self.sup, text, "?dry_run=true")
