@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "modules/customers/model.h"
 
 namespace kefu::customers {
@@ -122,6 +124,72 @@ TEST(Completeness, WeighsWhatIsMissing) {
 
 TEST(Codes, StablePerCompany) {
   EXPECT_EQ(customer_code(123), "C00000123");
+}
+
+// ---- The assets import: columns and cells from the type's definition
+
+const AssetType& preset(const std::string& code) {
+  for (const auto& t : preset_asset_types())
+    if (t.code == code) return t;
+  throw std::logic_error("no preset " + code);
+}
+
+TEST(AssetImport, ColumnTitlesComeFromKeysAndLabels) {
+  auto titles = asset_column_titles(preset("vehicle"));
+  EXPECT_EQ(titles.at("plate"), "plate");
+  EXPECT_EQ(titles.at("车牌号"), "plate");
+  EXPECT_EQ(titles.at("车架号(VIN)"), "vin");
+  EXPECT_EQ(titles.at("车架号"), "vin");  // the label without its bracket
+  EXPECT_EQ(titles.at("VIN"), "vin");
+  EXPECT_EQ(titles.at("行驶里程"), "mileage_km");
+  EXPECT_EQ(titles.at("Mileage"), "mileage_km");
+  AssetType custom{"x", "自定义", "Custom",
+                   {{"a", "编号（内部）", "", "text", true, {}}, {"b", "编号", "", "text", false, {}}},
+                   true};
+  auto t = asset_column_titles(custom);
+  EXPECT_EQ(t.count("编号"), 0u);  // two fields could mean it: the user maps it
+  EXPECT_EQ(t.at("编号（内部）"), "a");
+  EXPECT_EQ(t.at("b"), "b");
+}
+
+TEST(AssetImport, CellsBecomeWhatTheApiReceives) {
+  const AssetType& v = preset("vehicle");
+  auto mileage = asset_cell_value(v.fields[4], "12,800");
+  EXPECT_TRUE(mileage.is_number);
+  EXPECT_EQ(mileage.text, "12800");
+  EXPECT_TRUE(asset_cell_value(v.fields[4], "十二").is_string);
+  EXPECT_EQ(asset_cell_value(v.fields[3], "2024/5/1").text, "2024-05-01");
+  EXPECT_EQ(asset_cell_value(v.fields[3], "2024年5月1日").text, "2024-05-01");
+  EXPECT_EQ(asset_cell_value(preset("phone_line").fields[0], "+86 139-7000-9999").text,
+            "13970009999");
+  std::vector<AttrValue> bad = {asset_cell_value(v.fields[0], "沪A1"),
+                                asset_cell_value(v.fields[3], "2024-02-30"),
+                                asset_cell_value(v.fields[4], "1.5km")};
+  auto problems = check_attributes(v, bad);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].key, "delivery_date");
+  EXPECT_EQ(problems[1].code, "field.wrong_type");
+}
+
+TEST(AssetImport, IdentityIsTheLabelFields) {
+  const AssetType& flat = preset("property_unit");
+  std::vector<AttrValue> a = {{"building", "3栋", false, true}, {"unit", "2单元", false, true},
+                              {"room", "1201", false, true}, {"move_in_date", "2024-05-01", false, true}};
+  std::vector<AttrValue> b = {{"building", "3栋", false, true}, {"unit", "2单元", false, true},
+                              {"room", "1201", false, true}};
+  std::vector<AttrValue> c = {{"building", "3栋", false, true}, {"room", "21201", false, true}};
+  EXPECT_EQ(asset_identity(flat, a), asset_identity(flat, b));  // the date tells nothing apart
+  EXPECT_NE(asset_identity(flat, b), asset_identity(flat, c));
+}
+
+TEST(AssetImport, YesAndNo) {
+  EXPECT_EQ(yes_no_of("是"), true);
+  EXPECT_EQ(yes_no_of("YES"), true);
+  EXPECT_EQ(yes_no_of("不允许"), false);
+  EXPECT_EQ(yes_no_of("0"), false);
+  EXPECT_FALSE(yes_no_of("也许"));
+  EXPECT_EQ(normalise_date("1985.3.2"), "1985-03-02");
+  EXPECT_EQ(normalise_date("3/2/1985"), "3/2/1985");
 }
 
 }  // namespace
