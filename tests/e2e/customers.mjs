@@ -4,13 +4,17 @@
 // server, one Chromium), after the organisation tests.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { BASE, apiSession, shot, signIn } from './harness.mjs'
 import { xlsx } from './xlsx.mjs'
 
 const T = { timeout: 60_000 }
+// Screenshots the docs show, beside the test run's own (tests/e2e/screenshots/).
+const DOCS = join(dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots')
+mkdirSync(DOCS, { recursive: true })
 const MASKED = /\d{3}\*{4}\d{4}/
 
 export function customerTests(chrome) {
@@ -331,6 +335,61 @@ export function customerTests(chrome) {
     assert.match(await item.innerText(), /E2E 导入的维修单/)
     assert.match(await page.getByTestId('timeline').innerText(), /到店/)
     await shot(page, '37d-import-events-timeline')
+    await page.context().close()
+  })
+
+  test('customers: importing property units (assets) — the bad row reported by its number, the good rows on the customer\'s 360 page', T, async () => {
+    admin ??= await apiSession('admin')
+    const [c1, c2] = (await admin.get('/api/v1/customers?limit=2')).items
+    const csv = [
+      '客户编号,楼栋,单元,房号,入住日期',
+      `${c1.code},E2E花园3栋,2单元,1201,2024/5/1`,
+      `${c1.code},E2E花园3栋,2单元,1202,2024-02-30`,
+      `${c2.code},E2E花园5栋,,301,`,
+    ].join('\n')
+    const page = await chrome().page()
+    await signIn(page, 'admin')
+    await page.goto(`${BASE}/customers/import`)
+    await page.getByTestId('import-page').waitFor()
+    await page.getByTestId('import-kind-assets').click()
+    assert.equal(await page.getByTestId('import-unit').count(), 0, 'assets go to their customers: no unit to choose')
+    await page.getByTestId('import-asset-type').locator('.el-select__wrapper').click()
+    await page.locator('.el-select__popper:visible .el-select-dropdown__item', { hasText: '房产' }).click()
+    assert.match(await page.getByTestId('import-assets-hint').innerText(), /楼栋、单元、房号、入住日期/)
+    await page.getByTestId('import-file').setInputFiles({ name: '房产导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
+    await page.getByTestId('import-file-name').getByText('房产导入.csv').waitFor()
+    await page.getByTestId('import-next').click()
+    // every column is recognised from the asset type's labels; the fields are the type's
+    await page.getByTestId('import-mapping').waitFor()
+    assert.match(await page.getByTestId('import-asset-type-chosen').innerText(), /资产类型\s*房产/)
+    await page.getByTestId('import-map-房号').click()
+    const options = await page.locator('.el-select__popper:visible .el-select-dropdown__item').allInnerTexts()
+    assert.ok(options.includes('楼栋（必填）') && options.includes('客户编号') && !options.includes('类型（必填）'), options.join(','))
+    await page.keyboard.press('Escape')
+    await page.locator('.el-select__popper:visible').waitFor({ state: 'hidden' })
+    await page.getByTestId('import-check').click()
+    const summary = page.getByTestId('import-summary')
+    await summary.waitFor()
+    assert.match(await summary.innerText(), /共 3 行：2 行正确，1 行有误/)
+    const rows = page.getByTestId('import-problems').locator('.el-table__body tr')
+    assert.equal(await rows.count(), 1)
+    assert.match(await rows.nth(0).innerText(), /^3\s+入住日期\s+日期格式应为 YYYY-MM-DD\s+2024-02-30/)
+    assert.equal(await page.getByTestId('import-commit-all').isDisabled(), true)
+    await page.waitForTimeout(250)
+    await page.screenshot({ path: join(DOCS, 'customers-import-assets.png'), fullPage: false })
+    await page.getByTestId('import-commit-valid').click()
+    await page.getByTestId('import-done').getByText('已导入 2 项资产').waitFor()
+    // the flat is on the customer's 360 page, labelled from the asset type
+    const flat = (await admin.get(`/api/v1/customers/${c1.id}`)).assets.find((a) => a.attrs.room === '1201')
+    assert.deepEqual(flat.attrs, { building: 'E2E花园3栋', unit: '2单元', room: '1201', move_in_date: '2024-05-01' })
+    await page.goto(`${BASE}/customers/${c1.id}`)
+    const card = page.getByTestId(`asset-card-${flat.id}`)
+    await card.waitFor()
+    assert.match(await card.innerText(), /房产/)
+    assert.match(await card.innerText(), /E2E花园3栋/)
+    assert.match(await card.innerText(), /2024-05-01/)
+    await card.scrollIntoViewIfNeeded()
+    await shot(page, '37e-import-assets-360')
     await page.context().close()
   })
 

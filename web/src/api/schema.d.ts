@@ -534,7 +534,7 @@ export interface paths {
         put?: never;
         /**
          * Import customers from a CSV or XLSX file (column mapping, dry run, all or nothing, or only the good rows)
-         * @description 导入客户（CSV：UTF-8 或 GB18030；Excel：.xlsx 的第一个工作表，日期单元格按日期读取）。列按标题识别：姓名、手机、门店/单元编码、地址、生日、性别、邮箱、来源、备注、标签、车牌、车架号、车型；`mapping` 可指定每一列对应的字段。 The body's Content-Type decides the format: `text/csv` or `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or `application/octet-stream` with `format`); anything else → 415 `customer.import_format`. Row numbers are the file's lines (CSV) or the sheet's row numbers (XLSX); the header is row 1. `dry_run=true` reports every bad row and writes nothing, and returns the file's `headers`, the detected `columns` and the `fields` a column can fill. Otherwise `mode=all` (default) writes every row or, when any row is bad, nothing (422 with the report); `mode=valid` writes the good rows. A row whose phone, plate or VIN matches an existing customer is reported and never creates a second one. Needs `customer.write`.
+         * @description 导入客户（CSV：UTF-8 或 GB18030；Excel：.xlsx 的第一个工作表，日期单元格按日期读取）。列按标题识别：姓名、手机、门店/单元编码、地址、生日、性别、邮箱、来源、备注、标签、车牌、车架号、车型、允许邮件（是/否，空为是）；`mapping` 可指定每一列对应的字段。 The body's Content-Type decides the format: `text/csv` or `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or `application/octet-stream` with `format`); anything else → 415 `customer.import_format`. Row numbers are the file's lines (CSV) or the sheet's row numbers (XLSX); the header is row 1. `dry_run=true` reports every bad row and writes nothing, and returns the file's `headers`, the detected `columns` and the `fields` a column can fill. Otherwise `mode=all` (default) writes every row or, when any row is bad, nothing (422 with the report); `mode=valid` writes the good rows. A row whose phone, plate or VIN matches an existing customer is reported and never creates a second one. Needs `customer.write`.
          */
         post: operations["importCustomers"];
         delete?: never;
@@ -2018,6 +2018,26 @@ export interface paths {
          * @description 导入客户历史（购买、交车、维修、保养、到店、订单、来电等）。列按标题识别：类型、时间、客户编号、手机、门店/单元、员工、金额(元)、金额(分)、车牌、车架号、外部单号、备注、属性；`mapping` 可指定每一列对应的字段。 Same parameters, dry run, modes, formats and `upload_id` as the customers import. A row names its kind (code or Chinese name: 购买, 交车, 维修, 保养, 到店, 到店未购, 订单, 来电, 联系, 其他), its local time in the company's zone (`2026-03-01 14:30`, `2026/3/1`, an Excel date cell), its customer by code or else by phone (a merged customer's history goes to the survivor; outside the caller's scope → `customer.unknown`), optionally its unit by code or by a name only one unit has (else the customer's; `unit_id` sets another default), its staff by username, its amount in yuan (at most two decimals, converted to fen exactly) or in fen, its asset by plate or VIN (the customer's own), an external id (already recorded → `customer.event_recorded`), a note and attributes (a JSON object). Every bad row is reported by its number with the reason (`customer.import_kind_unknown`, `customer.import_time_invalid`, `customer.time_out_of_range`, `customer.unknown`, `org.unit_unknown`, `customer.import_unit_ambiguous`, `customer.staff_unknown`, `customer.import_amount_invalid`, `customer.import_asset_unknown`, `customer.asset_not_owned`, `customer.import_repeated`). Each event written is published on the outbox like an event recorded through the API (`repair.closed`, `sale.completed`, ...) and its customer's classes are recomputed in the same transaction; one audit row for the file. A file without a kind, time or customer column is refused (422 `customer.import_no_kind_column` / `_no_time_column` / `_no_customer_column`, with the report). Needs `customer.write`.
          */
         post: operations["importCustomerEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customer-assets/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import assets of one type (vehicles, property units, phone lines, ... or an admin-made type) from a CSV or XLSX file
+         * @description 导入客户资产：一个文件一种资产类型（`type` 为类型编码）。列按标题识别：客户编号或手机，以及该类型的字段（按字段编码、中文或英文名称，名称可省略括号中的单位，如“车架号”）；管理员新建的类型无需改代码即可导入；`mapping` 可指定每一列对应的字段。 Same parameters, dry run, modes, formats and `upload_id` as the customers import. A row names its customer by code (`customer_code`) or else by phone (`customer_phone`; a merged customer's asset goes to the survivor; outside the caller's scope → `customer.unknown`), then the type's fields by key or label; `fields` in the report lists them. Each cell is checked as `POST /api/v1/customers/{id}/assets` checks it: required fields (`field.required`), dates (`2024-05-01`, `2024/5/1`, `2024年5月1日`, an Excel date cell; else `customer.date_invalid`), whole numbers for integer and money fields (`12,800` is read; else `customer.import_number_invalid`), enum options (`customer.import_option_invalid`), phones (normalised; else `customer.phone_invalid`), text up to 200 characters (`field.invalid`). A vehicle's plate or VIN (upper-cased without spaces, dashes or dots) already held by a customer → `customer.vehicle_taken`, repeated in the file → `customer.import_repeated`; for other types a row repeating an earlier row's text and phone fields (e.g. building + unit + room) for the same customer → `customer.import_repeated` (the value is the earlier line). The commit writes the assets in one transaction with multi-row INSERTs, rewrites the customers' search rows (labels, plates, VINs) and completeness, recomputes their classes and appends one audit row `customer.asset.import` (type, rows, created, skipped, sha256); no outbox events, as for an asset added one by one. An unknown or inactive `type` → 422 on `type` (`customer.asset_type_unknown`); a file without a customer column → 422 `customer.import_no_customer_column` with the report. Needs `customer.write`.
+         */
+        post: operations["importCustomerAssets"];
         delete?: never;
         options?: never;
         head?: never;
@@ -9086,6 +9106,66 @@ export interface operations {
                 mode?: "all" | "valid";
                 /** @description The unit for rows without a unit (else the customer's own). */
                 unit_id?: number;
+                /** @description csv or xlsx; needed only with `application/octet-stream`. */
+                format?: "csv" | "xlsx";
+                /** @description Import a resumable upload of the caller's (/api/v1/uploads) instead of the body, which must then be empty (else 400). The upload must be complete (else 422 `upload.incomplete`, with `missing`: the part numbers) and match its announced SHA-256 (else 422 `upload.sha256_mismatch`); someone else's → 404. Its format is `format`, else the file name's extension (.csv/.txt, .xlsx; else 415). The report is the same as for the file sent as the body. */
+                upload_id?: string;
+                /** @description JSON object {file column title: field}; a field of `fields`, or "" / null to ignore the column. Titles not named are recognised by their usual names. Bad JSON → 400; a title not in the file (`customer.import_mapping_column`), an unknown field (`customer.import_mapping_field`) or a field given twice (`customer.import_mapping_repeated`) → 422 on `mapping.<title>`. */
+                mapping?: string;
+            };
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Dry run: the report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Written: the report. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    importCustomerAssets: {
+        parameters: {
+            query: {
+                /** @description The asset type's code (`vehicle`, `property_unit`, `phone_line`, `securities_account`, `shop_account`, or an admin-made type's). */
+                type: string;
+                dry_run?: boolean;
+                mode?: "all" | "valid";
                 /** @description csv or xlsx; needed only with `application/octet-stream`. */
                 format?: "csv" | "xlsx";
                 /** @description Import a resumable upload of the caller's (/api/v1/uploads) instead of the body, which must then be empty (else 400). The upload must be complete (else 422 `upload.incomplete`, with `missing`: the part numbers) and match its announced SHA-256 (else 422 `upload.sha256_mismatch`); someone else's → 404. Its format is `format`, else the file name's extension (.csv/.txt, .xlsx; else 415). The report is the same as for the file sent as the body. */

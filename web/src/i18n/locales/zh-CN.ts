@@ -47,7 +47,7 @@ export default {
     customers: '客户档案',
     customerList: '客户列表',
     duplicates: '客户查重',
-    customerImport: '导入客户/历史',
+    customerImport: '导入客户数据',
     assetTypes: '资产类型',
     classifications: '客户分类',
     ticketQueues: '工单',
