@@ -143,9 +143,12 @@ TEST(AssetImport, ColumnTitlesComeFromKeysAndLabels) {
   EXPECT_EQ(titles.at("VIN"), "vin");
   EXPECT_EQ(titles.at("行驶里程"), "mileage_km");
   EXPECT_EQ(titles.at("Mileage"), "mileage_km");
-  AssetType custom{"x", "自定义", "Custom",
-                   {{"a", "编号（内部）", "", "text", true, {}}, {"b", "编号", "", "text", false, {}}},
-                   true};
+  AssetType custom{
+      "x",
+      "自定义",
+      "Custom",
+      {{"a", "编号（内部）", "", "text", true, {}}, {"b", "编号", "", "text", false, {}}},
+      true};
   auto t = asset_column_titles(custom);
   EXPECT_EQ(t.count("编号"), 0u);  // two fields could mean it: the user maps it
   EXPECT_EQ(t.at("编号（内部）"), "a");
@@ -173,9 +176,12 @@ TEST(AssetImport, CellsBecomeWhatTheApiReceives) {
 
 TEST(AssetImport, IdentityIsTheLabelFields) {
   const AssetType& flat = preset("property_unit");
-  std::vector<AttrValue> a = {{"building", "3栋", false, true}, {"unit", "2单元", false, true},
-                              {"room", "1201", false, true}, {"move_in_date", "2024-05-01", false, true}};
-  std::vector<AttrValue> b = {{"building", "3栋", false, true}, {"unit", "2单元", false, true},
+  std::vector<AttrValue> a = {{"building", "3栋", false, true},
+                              {"unit", "2单元", false, true},
+                              {"room", "1201", false, true},
+                              {"move_in_date", "2024-05-01", false, true}};
+  std::vector<AttrValue> b = {{"building", "3栋", false, true},
+                              {"unit", "2单元", false, true},
                               {"room", "1201", false, true}};
   std::vector<AttrValue> c = {{"building", "3栋", false, true}, {"room", "21201", false, true}};
   EXPECT_EQ(asset_identity(flat, a), asset_identity(flat, b));  // the date tells nothing apart

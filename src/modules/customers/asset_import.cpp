@@ -19,14 +19,13 @@
 namespace kefu::customers {
 namespace {
 
-constexpr size_t kChunk = 500;  // customers per reclassification
-
 // "customer_phone", not "phone": an asset type may have a phone field of its own.
 const std::map<std::string, std::string>& customer_columns() {
   static const std::map<std::string, std::string> m = {
-      {"客户编号", "customer_code"}, {"客户编码", "customer_code"}, {"客户代码", "customer_code"},
-      {"customer_code", "customer_code"}, {"手机", "customer_phone"}, {"手机号", "customer_phone"},
-      {"客户手机", "customer_phone"}, {"联系电话", "customer_phone"},
+      {"客户编号", "customer_code"},        {"客户编码", "customer_code"},
+      {"客户代码", "customer_code"},        {"customer_code", "customer_code"},
+      {"手机", "customer_phone"},           {"手机号", "customer_phone"},
+      {"客户手机", "customer_phone"},       {"联系电话", "customer_phone"},
       {"customer_phone", "customer_phone"}, {"mobile", "customer_phone"},
   };
   return m;
@@ -91,14 +90,16 @@ ImportReport CustomerService::import_assets(const auth::Principal& p, std::strin
   ImportReport report;
   text::CsvResult csv = importing::read_rows(bytes, options.format);
   report.encoding = csv.encoding;
-  importing::Columns cols = importing::map_columns(csv.rows.front().cells, options, fields,
-                                                   usual_titles(type), report);
+  importing::Columns cols =
+      importing::map_columns(csv.rows.front().cells, options, fields, usual_titles(type), report);
   if (!cols.has("customer_code") && !cols.has("customer_phone")) {
     report.refused = "customer.import_no_customer_column";
     return report;
   }
   // A field without a column is named by its label in the problems of the rows that need it.
-  auto title = [&](const AssetField& f) { return cols.has(f.key) ? cols.title(f.key) : f.label_zh; };
+  auto title = [&](const AssetField& f) {
+    return cols.has(f.key) ? cols.title(f.key) : f.label_zh;
+  };
 
   const int64_t now = clock_.now_ms();
   const auto& rows = csv.rows;
@@ -174,9 +175,7 @@ ImportReport CustomerService::import_assets(const auth::Principal& p, std::strin
       }
     }
   });
-  report.valid = planned.size();
-  if (options.dry_run) return report;
-  if (report.invalid > 0 && !options.only_valid) return report;  // all or nothing: nothing
+  if (!importing::to_write(report, planned.size(), options)) return report;
   csv = {};
   const std::string digest = sha256_hex(bytes);
   db_.write([&](db::Session& s) {
@@ -184,22 +183,16 @@ ImportReport CustomerService::import_assets(const auth::Principal& p, std::strin
     report.created = planned.size();
     // Labels, plates and VINs are in the search rows, and an asset counts for completeness:
     // both are rewritten, as when an asset is added by hand.
-    std::vector<int64_t> ids(touched.begin(), touched.end());
-    for (int64_t id : ids) reindex(s, id);
-    for (size_t from = 0; from < ids.size(); from += kChunk)
-      reclassify(s,
-                 std::vector<int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(from),
-                                      ids.begin() + static_cast<std::ptrdiff_t>(
-                                                        std::min(ids.size(), from + kChunk))),
-                 now);
-    boost::json::object summary{{"type", type.code},        {"rows", report.rows},
-                                {"created", report.created}, {"skipped", report.invalid},
-                                {"customers", ids.size()},   {"encoding", report.encoding},
-                                {"sha256", digest}};
-    audit::append(s, now,
-                  {p.actor_id(), p.username, "customer.asset.import", "customer_asset_import",
-                   digest.substr(0, 16), p.unit_path, "", boost::json::serialize(summary),
-                   p.request_id});
+    for (int64_t id : touched) reindex(s, id);
+    reclassify_touched(s, touched, now);
+    boost::json::object summary{
+        {"type", type.code},         {"rows", report.rows},         {"created", report.created},
+        {"skipped", report.invalid}, {"customers", touched.size()}, {"encoding", report.encoding},
+        {"sha256", digest}};
+    audit::append(
+        s, now,
+        {p.actor_id(), p.username, "customer.asset.import", "customer_asset_import",
+         digest.substr(0, 16), p.unit_path, "", boost::json::serialize(summary), p.request_id});
   });
   report.committed = true;
   return report;

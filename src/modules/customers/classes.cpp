@@ -74,6 +74,20 @@ std::vector<FieldError> CustomerService::check_classification_in(db::Session& s,
   return errors;
 }
 
+void CustomerService::reclassify_touched(db::Session& s, const std::set<int64_t>& touched,
+                                         int64_t now) {
+  constexpr size_t kChunk = 500;
+  std::vector<int64_t> chunk;
+  for (int64_t id : touched) {
+    chunk.push_back(id);
+    if (chunk.size() == kChunk) {
+      reclassify(s, chunk, now);
+      chunk.clear();
+    }
+  }
+  reclassify(s, chunk, now);  // nothing to do when empty
+}
+
 int64_t CustomerService::reclassify(db::Session& s, const std::vector<int64_t>& ids, int64_t now,
                                     const std::string& only) const {
   std::vector<Classification> defs;

@@ -308,9 +308,7 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
       }
     }
   });
-  report.valid = planned.size();
-  if (options.dry_run) return report;
-  if (report.invalid > 0 && !options.only_valid) return report;  // all or nothing: nothing
+  if (!importing::to_write(report, planned.size(), options)) return report;
   csv = {};
   const std::string digest = sha256_hex(bytes);
   db_.write([&](db::Session& s) {
@@ -340,13 +338,7 @@ ImportReport CustomerService::import_events(const auth::Principal& p, std::strin
     }
     report.created = planned.size();
     // The customers' classes move with their history, as for events recorded one by one.
-    std::vector<int64_t> ids(touched.begin(), touched.end());
-    for (size_t from = 0; from < ids.size(); from += 500)
-      reclassify(s,
-                 std::vector<int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(from),
-                                      ids.begin() + static_cast<std::ptrdiff_t>(
-                                                        std::min(ids.size(), from + 500))),
-                 now);
+    reclassify_touched(s, touched, now);
     boost::json::object summary{{"rows", report.rows},
                                 {"created", report.created},
                                 {"skipped", report.invalid},

@@ -27,20 +27,20 @@ namespace {
 // Column titles people use, mapped to the fields they fill.
 const std::map<std::string, std::string>& known_columns() {
   static const std::map<std::string, std::string> m = {
-      {"姓名", "name"},         {"客户姓名", "name"},     {"客户名称", "name"},
-      {"name", "name"},         {"手机", "phone"},        {"手机号", "phone"},
-      {"电话", "phone"},        {"联系电话", "phone"},    {"phone", "phone"},
-      {"mobile", "phone"},      {"门店", "unit"},         {"单元编码", "unit"},
-      {"归属单元", "unit"},     {"unit", "unit"},         {"unit_code", "unit"},
-      {"地址", "address"},      {"address", "address"},   {"生日", "birthday"},
-      {"出生日期", "birthday"}, {"birthday", "birthday"}, {"性别", "gender"},
-      {"gender", "gender"},     {"邮箱", "email"},        {"email", "email"},
-      {"来源", "source"},       {"source", "source"},     {"备注", "notes"},
-      {"notes", "notes"},       {"标签", "tags"},         {"tags", "tags"},
-      {"车牌", "plate"},        {"车牌号", "plate"},      {"plate", "plate"},
-      {"车架号", "vin"},        {"vin", "vin"},           {"VIN", "vin"},
-      {"车型", "model"},        {"model", "model"},       {"允许邮件", "may_email"},
-      {"邮件许可", "may_email"}, {"may_email", "may_email"},
+      {"姓名", "name"},           {"客户姓名", "name"},     {"客户名称", "name"},
+      {"name", "name"},           {"手机", "phone"},        {"手机号", "phone"},
+      {"电话", "phone"},          {"联系电话", "phone"},    {"phone", "phone"},
+      {"mobile", "phone"},        {"门店", "unit"},         {"单元编码", "unit"},
+      {"归属单元", "unit"},       {"unit", "unit"},         {"unit_code", "unit"},
+      {"地址", "address"},        {"address", "address"},   {"生日", "birthday"},
+      {"出生日期", "birthday"},   {"birthday", "birthday"}, {"性别", "gender"},
+      {"gender", "gender"},       {"邮箱", "email"},        {"email", "email"},
+      {"来源", "source"},         {"source", "source"},     {"备注", "notes"},
+      {"notes", "notes"},         {"标签", "tags"},         {"tags", "tags"},
+      {"车牌", "plate"},          {"车牌号", "plate"},      {"plate", "plate"},
+      {"车架号", "vin"},          {"vin", "vin"},           {"VIN", "vin"},
+      {"车型", "model"},          {"model", "model"},       {"允许邮件", "may_email"},
+      {"may_email", "may_email"},
   };
   return m;
 }
@@ -333,9 +333,7 @@ ImportReport CustomerService::import_file(const auth::Principal& p, std::string_
         ++report.invalid;
     }
   });
-  report.valid = planned.size();
-  if (options.dry_run) return report;
-  if (report.invalid > 0 && !options.only_valid) return report;  // all or nothing: nothing
+  if (!importing::to_write(report, planned.size(), options)) return report;
   csv = {};  // the rows are in `planned` now; the cells' memory goes back before writing
   const std::string digest = sha256_hex(bytes);
   db_.write([&](db::Session& s) {

@@ -118,6 +118,12 @@ void add_problem(ImportReport& report, size_t line, const std::string& column,
     report.problems.push_back({line, column, code, value.substr(0, 100)});
 }
 
+bool to_write(ImportReport& report, size_t valid_rows, const ImportOptions& options) {
+  report.valid = valid_rows;
+  if (options.dry_run) return false;
+  return report.invalid == 0 || options.only_valid;
+}
+
 RowCustomers::RowCustomers(db::Session& s, const std::vector<text::CsvRow>& rows,
                            const Columns& cols, std::string phone_field)
     : cols_(cols), phone_field_(std::move(phone_field)) {
@@ -179,7 +185,8 @@ const store::CustomerRef* RowCustomers::find(const auth::Principal& p,
     return c;
   }
   if (phone.empty()) {
-    add_problem(report, line, cols_.title(cols_.has("customer_code") ? "customer_code" : phone_field_),
+    add_problem(report, line,
+                cols_.title(cols_.has("customer_code") ? "customer_code" : phone_field_),
                 "field.required", "");
     return nullptr;
   }

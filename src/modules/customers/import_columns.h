@@ -31,8 +31,8 @@ std::string upper(std::string s);
 text::CsvResult read_rows(std::string_view bytes, const std::string& format);
 
 struct Columns {
-  std::map<std::string, size_t> field_col;       // field → column
-  std::map<std::string, std::string> title_of;   // field → the file's title
+  std::map<std::string, size_t> field_col;      // field → column
+  std::map<std::string, std::string> title_of;  // field → the file's title
   bool has(const std::string& field) const { return field_col.count(field) > 0; }
   // The cell of a field in a row ("" when the field has no column), trimmed.
   std::string cell(const std::vector<std::string>& row, const std::string& field) const;
@@ -51,6 +51,10 @@ Columns map_columns(const std::vector<std::string>& header, const ImportOptions&
 // rows must not answer with 100,000 problems).
 void add_problem(ImportReport& report, size_t line, const std::string& column,
                  const std::string& code, const std::string& value);
+
+// Records how many rows passed; false when nothing is to be written: a dry run, or bad rows
+// when the whole file must go in (mode=all, the default).
+bool to_write(ImportReport& report, size_t valid_rows, const ImportOptions& options);
 
 // The customers a file's rows name by code (field "customer_code") or else phone ("phone"),
 // looked up for the whole file in batches before the rows are checked. A merged customer

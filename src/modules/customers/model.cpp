@@ -451,8 +451,8 @@ std::map<std::string, std::string> asset_column_titles(const AssetType& type) {
     if (!fresh && it->second != key) fields_of[title] = 2;
   };
   for (const auto& f : type.fields) {
-    for (const std::string& title : {f.key, f.label_zh, f.label_en, without_bracket(f.label_zh),
-                                     without_bracket(f.label_en)})
+    for (const std::string& title :
+         {f.key, f.label_zh, f.label_en, without_bracket(f.label_zh), without_bracket(f.label_en)})
       offer(out, title, f.key);
   }
   for (const auto& [title, n] : fields_of)

@@ -388,6 +388,8 @@ class CustomerService {
   // many classes changed. `only`: one classification, else every active one.
   int64_t reclassify(db::Session& s, const std::vector<int64_t>& ids, int64_t now,
                      const std::string& only = "") const;
+  // The same for the customers an import touched, 500 at a time (bounded statements).
+  void reclassify_touched(db::Session& s, const std::set<int64_t>& ids, int64_t now);
   // The classes of views about to be returned (blank classes filled in).
   void fill_classes(db::Session& s, const std::vector<CustomerView*>& views) const;
   std::map<std::string, std::string> classes_in(db::Session& s, int64_t customer_id) const;
