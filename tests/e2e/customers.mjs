@@ -358,6 +358,7 @@ export function customerTests(chrome) {
     assert.match(await page.getByTestId('import-assets-hint').innerText(), /楼栋、单元、房号、入住日期/)
     await page.getByTestId('import-file').setInputFiles({ name: '房产导入.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') })
     await page.getByTestId('import-file-name').getByText('房产导入.csv').waitFor()
+    await shot(page, '37e-import-assets-choice')
     await page.getByTestId('import-next').click()
     // every column is recognised from the asset type's labels; the fields are the type's
     await page.getByTestId('import-mapping').waitFor()
@@ -389,7 +390,7 @@ export function customerTests(chrome) {
     assert.match(await card.innerText(), /E2E花园3栋/)
     assert.match(await card.innerText(), /2024-05-01/)
     await card.scrollIntoViewIfNeeded()
-    await shot(page, '37e-import-assets-360')
+    await shot(page, '37f-import-assets-360')
     await page.context().close()
   })
 
