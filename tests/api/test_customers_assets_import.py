@@ -175,13 +175,16 @@ class AssetImportTest(ServerTestCase):
         self.assertEqual([x["attrs"] for x in self.assets(c1["id"])],
                          [{"card_no": "M-001", "level": "gold", "expires": "2026-01-01"}])
 
-    def test_mapping_names_a_column(self):
+    def test_mapping_names_a_column_and_a_merged_customer_leads_to_the_survivor(self):
         c1 = self.customer("吴映射", "13970000031", self.SA)
+        gone = self.customer("吴映射旧档", "13970000032", self.SA)
+        self.assertStatus(self.admin.post("%s/%d/merge" % (CUSTOMERS, gone["id"]), {"into_id": c1["id"]}), 200)
         mapping = quote('{"业主":"customer_code","楼":"building","室":"room"}')
-        r = self.post(self.sup, "业主,楼,室\n%s,A座,808\n" % c1["code"],
+        r = self.post(self.sup, "业主,楼,室\n%s,A座,808\n%s,B座,909\n" % (c1["code"], gone["code"]),
                       "?type=property_unit&mode=valid&mapping=" + mapping)
         self.assertStatus(r, 201)
-        self.assertEqual([x["attrs"] for x in self.assets(c1["id"])], [{"building": "A座", "room": "808"}])
+        self.assertEqual(r.body["created"], 2)
+        self.assertEqual(sorted(x["attrs"]["room"] for x in self.assets(c1["id"])), ["808", "909"])
 
 
 if __name__ == "__main__":
