@@ -68,8 +68,7 @@ bool looks_at(const Definition& d, std::string_view prefix, std::string_view nam
   for (const auto& c : d.conditions) {
     std::string_view field = c.field;
     if (field.size() >= n && field.substr(0, prefix.size()) == prefix &&
-        field.substr(prefix.size(), name.size()) == name &&
-        (field.size() == n || field[n] == '.'))
+        field.substr(prefix.size(), name.size()) == name && (field.size() == n || field[n] == '.'))
       return true;
   }
   return false;
