@@ -156,10 +156,12 @@ AssetView CustomerService::update_asset(const auth::Principal& p, int64_t custom
 namespace kefu::customers {
 
 std::optional<CustomerFacts> CustomerService::facts_in(db::Session& s, int64_t customer_id,
-                                                       std::optional<int64_t> asset_id) const {
-  auto c = store::find(s, customer_id);
+                                                       std::optional<int64_t> asset_id,
+                                                       FactsNeed need) const {
+  auto c = store::find(s, customer_id, need.phones);
   if (!c) return std::nullopt;
-  CustomerFacts f{std::move(*c), std::nullopt, classes_in(s, customer_id)};
+  CustomerFacts f{std::move(*c), std::nullopt, {}, need.classes};
+  if (need.classes) f.classes = classes_in(s, customer_id);
   if (asset_id) {
     auto a = store::find_asset(s, *asset_id);
     if (a && a->customer_id == customer_id) f.asset = as_view(*a);

@@ -155,6 +155,15 @@ struct CustomerFacts {
   Customer customer;
   std::optional<AssetView> asset;
   std::map<std::string, std::string> classes;  // active classification → class
+  bool with_classes = true;                    // false: `classes` was not read
+};
+
+// What a caller of facts_in needs beyond the customer's row: each is one more read per
+// customer, and the rules consumer reads a customer for every event that passes its event
+// conditions.
+struct FactsNeed {
+  bool phones = true;
+  bool classes = true;
 };
 
 struct ExportFile {
@@ -283,7 +292,7 @@ class CustomerService {
   // For other modules, in their transaction: no permission check (the system acts), no
   // second session. The asset only when it belongs to the customer.
   std::optional<CustomerFacts> facts_in(db::Session& s, int64_t customer_id,
-                                        std::optional<int64_t> asset_id) const;
+                                        std::optional<int64_t> asset_id, FactsNeed need = {}) const;
   // The same for a page of work items (customer, asset) in three reads, without the classes:
   // a queue of 50 callbacks must not cost 150 queries. Keyed by customer id; an asset that is
   // not the customer's is left out; a customer may appear with several assets, so the asset is

@@ -111,13 +111,13 @@ constexpr const char* kAssetCols =
 
 }  // namespace
 
-std::optional<Customer> find(db::Session& s, int64_t id) {
+std::optional<Customer> find(db::Session& s, int64_t id, bool with_phones) {
   auto rows = s.query(
       std::string("SELECT ") + kCols + " FROM customers c WHERE c.id = ? AND c.deleted_at IS NULL",
       {id});
   if (rows.empty()) return std::nullopt;
   std::vector<Customer> cs{from(rows.front())};
-  load_phones(s, cs);
+  if (with_phones) load_phones(s, cs);
   return cs.front();
 }
 

@@ -62,12 +62,15 @@ void flatten(const json::value& v, const std::string& prefix, Facts& out) {
   }
 }
 
-// Whether a condition of the definition names this field or one below it.
-bool looks_at(const Definition& d, const std::string& key) {
-  for (const auto& c : d.conditions)
-    if (c.field.size() >= key.size() && c.field.compare(0, key.size(), key) == 0 &&
-        (c.field.size() == key.size() || c.field[key.size()] == '.'))
+// Whether a condition of the definition names this field (`prefix` + `name`) or one below it.
+bool looks_at(const Definition& d, std::string_view prefix, std::string_view name = {}) {
+  const size_t n = prefix.size() + name.size();
+  for (const auto& c : d.conditions) {
+    std::string_view field = c.field;
+    if (field.size() >= n && field.substr(0, prefix.size()) == prefix &&
+        field.substr(prefix.size(), name.size()) == name && (field.size() == n || field[n] == '.'))
       return true;
+  }
   return false;
 }
 
@@ -356,13 +359,15 @@ Rule RuleService::update(const auth::Principal& p, int64_t id, const RuleInput& 
 bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEvent& e, Firing& f,
                            Facts& facts, std::optional<customers::CustomerFacts>& customer,
                            bool event_only) {
-  json::object payload;
-  try {
-    auto v = json::parse(e.payload_json);
-    if (v.is_object()) payload = std::move(v.as_object());
-  } catch (...) {
-    return false;
-  }
+  // Every event of a busy trigger is parsed here: its few hundred bytes go into a buffer on
+  // the stack rather than a heap allocation per key and value (the parser's default).
+  unsigned char buffer[4096];
+  json::monotonic_resource memory(buffer, sizeof buffer);
+  json::error_code ec;
+  json::value parsed = json::parse(e.payload_json, ec, &memory);
+  if (ec) return false;
+  static const json::object kEmpty;
+  const json::object& payload = parsed.is_object() ? parsed.as_object() : kEmpty;
   auto customer_id = opt_int(payload, "customer_id");
   if (!customer_id) return false;  // callbacks need a customer
   int64_t unit_id = e.unit_id.value_or(opt_int(payload, "unit_id").value_or(0));
@@ -372,10 +377,9 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   // Only the event fields the rule looks at become facts: a busy trigger is evaluated for
   // every event, and most of its payload is never asked about.
   facts.clear();
-  for (const auto& kv : payload) {
-    std::string key = "event." + std::string(kv.key());
-    if (looks_at(r.def, key)) flatten(kv.value(), key, facts);
-  }
+  for (const auto& kv : payload)
+    if (looks_at(r.def, "event.", kv.key()))
+      flatten(kv.value(), "event." + std::string(kv.key()), facts);
   facts["event.unit_id.path"] = *path;
   if (auto ru = opt_int(payload, "resp_unit_id"))
     if (auto rp = unit_path(s, *ru)) facts["event.resp_unit_id.path"] = *rp;
@@ -384,8 +388,7 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   // store), and those cost no read of the customer.
   if (!matches(r.def, facts, unit_paths, "event.")) return false;
   if (event_only) return true;
-  if (!customer || customer->customer.id != *customer_id)
-    customer = customers_.facts_in(s, *customer_id, opt_int(payload, "asset_id"));
+  load_customer(s, r, *customer_id, opt_int(payload, "asset_id"), customer);
   if (!customer) return false;
   customer_facts(*customer, facts);
   if (!matches(r.def, facts, unit_paths)) return false;
@@ -406,6 +409,17 @@ bool RuleService::evaluate(db::Session& s, const Rule& r, const events::StoredEv
   f.facts = &facts;
   f.customer = &*customer;
   return true;
+}
+
+void RuleService::load_customer(db::Session& s, const Rule& r, int64_t customer_id,
+                                std::optional<int64_t> asset_id,
+                                std::optional<customers::CustomerFacts>& customer) {
+  // The facts of the customer, read once per event for all its rules; the classes only when a
+  // rule's conditions ask about them, and never the phones (no condition or action uses them).
+  const bool classes = looks_at(r.def, "customer.class");
+  if (customer && customer->customer.id == customer_id && (customer->with_classes || !classes))
+    return;
+  customer = customers_.facts_in(s, customer_id, asset_id, {false, classes});
 }
 
 std::map<std::string, std::string> RuleService::condition_units(db::Session& s,
@@ -740,7 +754,8 @@ bool RuleService::evaluate_time(db::Session& s, const Rule& r, int64_t day, int 
   const Trigger& t = r.def.trigger;
   const bool dated = kind_of(t) == TriggerKind::kDate;
   if (dated && !date_fires(t.date_field, h.date, day, t.days_before)) return false;
-  customer = customers_.facts_in(s, h.customer_id, h.asset_id);
+  customer.reset();
+  load_customer(s, r, h.customer_id, h.asset_id, customer);
   if (!customer || (h.asset_id && !customer->asset)) return false;
   facts.clear();
   customer_facts(*customer, facts);

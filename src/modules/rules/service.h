@@ -176,6 +176,9 @@ class RuleService {
                      BackfillResult* fired, DryRun* dry);
   std::vector<DateField> date_fields(db::Session& s);
   BackfillResult backfill_days(const auth::Principal& p, const Rule& r, int days);
+  void load_customer(db::Session& s, const Rule& r, int64_t customer_id,
+                     std::optional<int64_t> asset_id,
+                     std::optional<customers::CustomerFacts>& customer);
   std::map<std::string, std::string> condition_units(db::Session& s, const Definition& d);
   // When the work is offered and due: the rule's delay and deadline from `f.occurred_at`.
   void set_times(const Rule& r, Firing& f);
