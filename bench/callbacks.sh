@@ -551,6 +551,7 @@ stop_server
 # --- results ---------------------------------------------------------------------------------
 mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/callbacks-$(date +%F).md"
+[ -e "$OUT" ] && OUT="$ROOT/bench/results/callbacks-$(date +%F-%H%M).md"  # keep earlier results
 SQLITE_LIB=$(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')
 python3 - "$WORK" "$OUT" "$VERSION" "$SQLITE_LIB" "$EVENTS" "$NCUST" "$NAGENTS" "$TASKS" "$THRESHOLD" \
   "$FILL_BASE_S" "$FILL_RULE_S" "$TASKS_FILL_S" "$ROLLUP_S" "$TOTAL_TASKS" "$DAILY_ROWS" "$DBSIZE" \

@@ -364,6 +364,7 @@ stop_server
 
 mkdir -p "$ROOT/bench/results"
 OUT="$ROOT/bench/results/tickets-$(date +%F).md"
+[ -e "$OUT" ] && OUT="$ROOT/bench/results/tickets-$(date +%F-%H%M).md"  # keep earlier results
 SQLITE_LIB=$(python3 -c 'import sqlite3; print(sqlite3.sqlite_version)')
 python3 - "$WORK" "$OUT" "$VERSION" "$ROWS" "$TOTAL" "$FILL" "$FILL_S" "$DBSIZE" "$RSS" \
   "$((AFTER - BEFORE))" "$CREATE_SECS" "$READ_SECS" "$BASE_SECS" "$AGENT_AUTH_KIND" "$SQLITE_LIB" \

@@ -101,10 +101,10 @@ class Connection final : public Session {
 
  private:
   sqlite3_stmt* prepare(std::string_view sql, const Params& params) {
-    std::string key(sql);
-    auto it = cache_.find(key);
+    auto it = cache_.find(sql);  // by view: no copy of the text for a statement seen before
     sqlite3_stmt* stmt = nullptr;
     if (it == cache_.end()) {
+      std::string key(sql);
       int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
                                   SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
       if (rc != SQLITE_OK) fail(db_, rc, "prepare failed for: " + key);
@@ -167,7 +167,11 @@ class Connection final : public Session {
   }
 
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 struct WriteJob {
