@@ -13,7 +13,7 @@ void CustomerService::register_messages() {
       {"customer.one_primary", "只能有一个主号码", "only one number can be the primary one"},
       {"customer.phone_taken", "该电话号码已属于另一位客户，请先查重或合并。",
        "That phone number already belongs to another customer; check the duplicates or merge."},
-      {"customer.date_invalid", "日期格式应为 YYYY-MM-DD", "must be a date as YYYY-MM-DD"},
+      {"customer.date_invalid", "不是有效日期，应为 YYYY-MM-DD", "must be a real date as YYYY-MM-DD"},
       {"customer.time_invalid", "时间格式应为 HH:MM", "must be a time as HH:MM"},
       {"customer.quiet_pair", "免打扰时段需同时填写开始和结束时间",
        "quiet hours need both a start and an end"},
