@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "modules/org/model.h"
+
 namespace kefu::callbacks::store {
 namespace {
 
@@ -29,25 +31,6 @@ std::vector<int64_t> ids_from(const std::string& text) {
         if (x.is_int64()) out.push_back(x.as_int64());
   } catch (...) {
   }
-  return out;
-}
-
-// Required skills as one text: "service,vip" (codes hold no comma).
-std::vector<std::string> skills_from(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    auto comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string skills_text(const std::vector<std::string>& skills) {
-  std::string out;
-  for (const auto& k : skills) out += (out.empty() ? "" : ",") + k;
   return out;
 }
 
@@ -181,7 +164,7 @@ Row from_row(const db::Row& r) {
   t.created_at = r.i64(35);
   t.updated_at = r.i64(36);
   t.version = r.i64(37);
-  t.skills = skills_from(r.str(38));
+  t.skills = org::skills_from(r.str(38));
   return out;
 }
 
@@ -250,7 +233,7 @@ bool insert(db::Session& s, Row& r) {
        r.q_channel,    t.priority,         std::string(to_string(t.state)),
        t.offer_at,     t.due_at,           t.assignee_id,
        t.max_attempts, t.retry_minutes,    t.verifies_ticket_id,
-       t.created_at,   t.updated_at,       skills_text(t.skills)});
+       t.created_at,   t.updated_at,       org::skills_text(t.skills)});
   if (!id) return false;
   t.id = *id;
   add_daily(s, r, +1);

@@ -194,6 +194,24 @@ std::vector<int64_t> balance(std::vector<Assignee> people, size_t items) {
   return out;
 }
 
+std::vector<std::string> skills_from(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string skills_text(const std::vector<std::string>& skills) {
+  std::string out;
+  for (const auto& s : skills) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
 bool has_skills(const std::vector<std::string>& skills, const std::vector<std::string>& required) {
   return std::all_of(required.begin(), required.end(), [&](const std::string& r) {
     return std::find(skills.begin(), skills.end(), r) != skills.end();

@@ -167,6 +167,10 @@ struct Assignee {
 };
 std::vector<int64_t> balance(std::vector<Assignee> people, size_t items);
 
+// Skills are stored as one comma-separated text ("sales,vip"): codes cannot hold a comma.
+std::vector<std::string> skills_from(const std::string& text);
+std::string skills_text(const std::vector<std::string>& skills);
+
 // Whether `skills` holds every one of `required` (both any order; nothing required: true).
 // A required skill is a hard filter (DOMAIN §11): load balances only among those who have it.
 bool has_skills(const std::vector<std::string>& skills, const std::vector<std::string>& required);

@@ -27,25 +27,6 @@ constexpr const char* kUserCols =
     "u.created_at, "
     "u.updated_at, u.failed_logins, u.locked_until, u.skills, u.capacity";
 
-// Skills are kept as one comma-separated text ("sales,vip"): codes cannot hold a comma.
-std::vector<std::string> skills_from(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    auto comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    if (comma > start) out.push_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return out;
-}
-
-std::string skills_text(const std::vector<std::string>& skills) {
-  std::string out;
-  for (const auto& s : skills) out += (out.empty() ? "" : ",") + s;
-  return out;
-}
-
 User user_from(const db::Row& r) {
   User u;
   u.id = r.i64(0);
