@@ -6,7 +6,7 @@ set -euo pipefail
 BUILD_PKGS=(build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libpq-dev libspdlog-dev libfmt-dev libcli11-dev libsodium-dev
-  libtomlplusplus-dev libgtest-dev zlib1g-dev libexpat1-dev libssl-dev)
+  libtomlplusplus-dev libgtest-dev zlib1g-dev libexpat1-dev libssl-dev libgoogle-perftools-dev)
 # postfix: the email tests start a private instance of their own (tests/api/mailserver.py);
 # preseeded below so that the package configures no system-wide mail server. openssl: the
 # TLS tests make a self-signed certificate for it (openssl req).

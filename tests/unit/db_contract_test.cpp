@@ -285,6 +285,67 @@ TEST_P(DbContract, DeferredWorkRunsAtTheEndOnlyForWritesThatSucceed) {
   EXPECT_EQ(count(), 3 * (kWriters - kWriters / 3) + 1);
 }
 
+TEST_P(DbContract, RepeatableWritesMixedWithOthersKeepExactlyTheSuccessfulOnes) {
+  create_table("kind TEXT NOT NULL, w INTEGER NOT NULL, round INTEGER NOT NULL");
+  // Concurrent writers, so that SQLite's groups mix repeatable writes (run without a
+  // savepoint) with ordinary ones and failures of both kinds: a failing repeatable write
+  // makes the writer roll the group back and run the others again. Each write inserts a row
+  // and defers one, then some throw after their insert.
+  constexpr int kWriters = 24;
+  constexpr int kRounds = 6;
+  std::vector<std::atomic<int>> plain_runs(kWriters * kRounds);
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int r = 0; r < kRounds; ++r) {
+        bool repeatable = (w + r) % 2 == 0;
+        bool fails = (w * kRounds + r) % 5 == 0;
+        auto fn = [&, w, r, repeatable, fails](Session& s) {
+          if (!repeatable) plain_runs[w * kRounds + r]++;
+          s.exec("INSERT INTO " + table_ + " (kind, w, round) VALUES ('body', ?, ?)", {w, r});
+          s.defer([this, w, r](Session& s2) {
+            s2.exec("INSERT INTO " + table_ + " (kind, w, round) VALUES ('deferred', ?, ?)",
+                    {w, r});
+          });
+          if (fails) throw Boom();
+        };
+        try {
+          if (repeatable)
+            db_->write_repeatable(fn);
+          else
+            db_->write(fn);
+        } catch (const Boom&) {
+          failed++;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  int expect_failed = 0;
+  for (int i = 0; i < kWriters * kRounds; ++i) expect_failed += i % 5 == 0;
+  EXPECT_EQ(failed.load(), expect_failed);
+  // An ordinary write ran once, whatever its group's repeatable writes did.
+  for (auto& n : plain_runs) EXPECT_LE(n.load(), 1);
+  auto rows = db_->reading([&](Session& s) {
+    return s.query("SELECT kind, w, round, COUNT(*) FROM " + table_ +
+                   " GROUP BY kind, w, round ORDER BY kind, w, round");
+  });
+  size_t i = 0;
+  for (const char* kind : {"body", "deferred"})
+    for (int w = 0; w < kWriters; ++w)
+      for (int r = 0; r < kRounds; ++r) {
+        if ((w * kRounds + r) % 5 == 0) continue;  // failed: nothing of it kept
+        ASSERT_LT(i, rows.size());
+        EXPECT_EQ(rows[i].str(0), kind);
+        EXPECT_EQ(rows[i].i64(1), w);
+        EXPECT_EQ(rows[i].i64(2), r);
+        EXPECT_EQ(rows[i].i64(3), 1) << kind << " w" << w << " r" << r << " kept more than once";
+        ++i;
+      }
+  EXPECT_EQ(i, rows.size());
+}
+
 TEST_P(DbContract, UniqueViolationIsConstraintErrorAndUndoesTheTransaction) {
   create_table("email TEXT NOT NULL UNIQUE");
   db_->write([&](Session& s) {

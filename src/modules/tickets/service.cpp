@@ -279,7 +279,9 @@ Ticket TicketService::create_in(db::Session& s, const auth::Principal& p, Prepar
 TicketView TicketService::create(const auth::Principal& p, const TicketInput& in) {
   PreparedTicket prep = prepare(p, in);
   Ticket t;
-  db_.write([&](db::Session& s) { t = create_in(s, p, prep); });
+  // Repeatable: create_in sets the ticket's id and number anew on every run and touches
+  // prep.errors only on its way to throwing.
+  db_.write_repeatable([&](db::Session& s) { t = create_in(s, p, prep); });
   return view(p, t);  // the row as written: no second read
 }
 

@@ -165,8 +165,16 @@ class Database {
   virtual void read(const std::function<void(Session&)>& fn) = 0;
   // Runs `fn` inside one write transaction. Returns after the transaction is durable; if fn
   // throws, nothing it did is kept and the exception reaches the caller. Blocks: never call
-  // it on an io thread.
-  virtual void write(const std::function<void(Session&)>& fn) = 0;
+  // it on an io thread. PostgreSQL runs fn again after a serialization failure or deadlock.
+  void write(const std::function<void(Session&)>& fn) { run_write(fn, Repeat::kRarely); }
+  // The same for a unit of work that is cheap to run again and safe to: whatever it changes
+  // outside the database it sets anew on each run (assigns, never appends to a caller's
+  // list), and a run that threw (but for PostgreSQL's serialization failure) is not run again.
+  // SQLite's writer runs these in its group commit without a savepoint of their own (the savepoint
+  // copies every page the work first touches to a statement journal, a seventh of a ticket's cost);
+  // when one of them throws, it rolls the group back and runs the others again, each in its own
+  // savepoint. For the hot paths (creating a ticket, the rules consumer's batches).
+  void write_repeatable(const std::function<void(Session&)>& fn) { run_write(fn, Repeat::kSafe); }
 
   virtual bool ping() = 0;
   virtual Stats stats() = 0;
@@ -196,6 +204,10 @@ class Database {
       return std::move(*out);
     }
   }
+
+ protected:
+  enum class Repeat { kRarely, kSafe };
+  virtual void run_write(const std::function<void(Session&)>& fn, Repeat repeat) = 0;
 };
 
 // Opens `sqlite:///abs/path.db`, `sqlite://relative.db`, `sqlite::memory:` or

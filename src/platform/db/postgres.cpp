@@ -370,7 +370,8 @@ class PgDatabase final : public Database {
     commit(*lease);
   }
 
-  void write(const std::function<void(Session&)>& fn) override {
+  // Every write may run again here (a serialization failure), so `repeat` changes nothing.
+  void run_write(const std::function<void(Session&)>& fn, Repeat /*repeat*/) override {
     Lease lease = checkout(kCheckoutTimeout);
     for (int attempt = 0;; ++attempt) {
       begin(*lease, "BEGIN");

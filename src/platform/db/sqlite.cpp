@@ -176,6 +176,7 @@ class Connection final : public Session {
 
 struct WriteJob {
   const std::function<void(Session&)>* fn;
+  bool repeatable = false;
   std::promise<void> done;
 };
 
@@ -226,8 +227,8 @@ class SqliteDatabase final : public Database {
     c->exec("COMMIT", {});
   }
 
-  void write(const std::function<void(Session&)>& fn) override {
-    WriteJob job{&fn, {}};
+  void run_write(const std::function<void(Session&)>& fn, Repeat repeat) override {
+    WriteJob job{&fn, repeat == Repeat::kSafe, {}};
     auto fut = job.done.get_future();
     {
       std::lock_guard lock(queue_mu_);
@@ -320,53 +321,91 @@ class SqliteDatabase final : public Database {
     }
   }
 
-  // Runs each job in its own savepoint inside one transaction: a job that throws is rolled
-  // back alone and told at once; the others are told only after the shared COMMIT is durable.
+  // One transaction per group. The repeatable jobs run first, without savepoints; if one
+  // throws, it is told at once, the transaction is rolled back and begun again, and the
+  // others run again the careful way. The careful way: each job in its own savepoint, so a
+  // job that throws is rolled back alone and told at once. The jobs that succeeded are told
+  // only after the shared COMMIT is durable.
   void commit_group(std::vector<WriteJob*>& group) {
     Connection& c = *writer_conn_;
-    std::vector<WriteJob*> kept;
-    try {
-      c.exec("BEGIN IMMEDIATE", {});
-    } catch (...) {
-      for (auto* j : group) j->done.set_exception(std::current_exception());
-      return;
-    }
+    std::vector<WriteJob*> fast, careful, kept;
+    for (auto* j : group) (j->repeatable ? fast : careful).push_back(j);
+    if (!begin(group)) return;
     std::vector<std::function<void(Session&)>> deferred;  // of the kept jobs, in order
-    for (auto* j : group) {
-      c.exec("SAVEPOINT job", {});
+    for (size_t i = 0; i < fast.size(); ++i) {
       try {
-        (*j->fn)(c);
-        c.exec("RELEASE job", {});
-        kept.push_back(j);
+        (*fast[i]->fn)(c);
         for (auto& fn : c.take_deferred()) deferred.push_back(std::move(fn));
       } catch (...) {
-        auto err = std::current_exception();
-        c.take_deferred();  // the job's own end-of-transaction work goes with it
-        try {
-          c.exec_script("ROLLBACK TO job; RELEASE job");
-        } catch (const std::exception& e) {
-          spdlog::error("sqlite: rollback to savepoint failed: {}", e.what());
-        }
-        j->done.set_exception(err);
+        fast[i]->done.set_exception(std::current_exception());
+        fast.erase(fast.begin() + static_cast<std::ptrdiff_t>(i));
+        careful.insert(careful.begin(), fast.begin(), fast.end());
+        fast.clear();
+        deferred.clear();
+        rollback(c);
+        if (!begin(careful)) return;
+        break;
       }
     }
+    kept = fast;
+    for (auto* j : careful)
+      if (run_in_savepoint(c, *j, deferred)) kept.push_back(j);
     try {
       for (auto& fn : deferred) fn(c);
       c.run_deferred();
       c.exec("COMMIT", {});
     } catch (...) {
       auto err = std::current_exception();
-      c.take_deferred();
-      try {
-        c.exec_script("ROLLBACK");
-      } catch (...) {
-      }
+      rollback(c);
       for (auto* j : kept) j->done.set_exception(err);
       return;
     }
     commits_.fetch_add(1);
     writes_.fetch_add(static_cast<int64_t>(kept.size()));
     for (auto* j : kept) j->done.set_value();
+  }
+
+  // BEGIN IMMEDIATE; if even that fails, every job is told.
+  bool begin(const std::vector<WriteJob*>& jobs) {
+    try {
+      writer_conn_->exec("BEGIN IMMEDIATE", {});
+      return true;
+    } catch (...) {
+      for (auto* j : jobs) j->done.set_exception(std::current_exception());
+      return false;
+    }
+  }
+
+  static void rollback(Connection& c) {
+    c.take_deferred();
+    try {
+      c.exec_script("ROLLBACK");
+    } catch (const std::exception& e) {
+      spdlog::error("sqlite: rollback failed: {}", e.what());
+    }
+  }
+
+  // Runs one job in its own savepoint; true if it is kept, false if it threw (and was
+  // rolled back alone and told).
+  static bool run_in_savepoint(Connection& c, WriteJob& j,
+                               std::vector<std::function<void(Session&)>>& deferred) {
+    c.exec("SAVEPOINT job", {});
+    try {
+      (*j.fn)(c);
+      c.exec("RELEASE job", {});
+      for (auto& fn : c.take_deferred()) deferred.push_back(std::move(fn));
+      return true;
+    } catch (...) {
+      auto err = std::current_exception();
+      c.take_deferred();  // the job's own end-of-transaction work goes with it
+      try {
+        c.exec_script("ROLLBACK TO job; RELEASE job");
+      } catch (const std::exception& e) {
+        spdlog::error("sqlite: rollback to savepoint failed: {}", e.what());
+      }
+      j.done.set_exception(err);
+      return false;
+    }
   }
 
   std::string path_;

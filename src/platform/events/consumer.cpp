@@ -192,11 +192,11 @@ size_t Consumer::poll(db::Database& db, const Clock& clock) {
   };
   try {
     try {
-      db.write(run);
+      db.write_repeatable(run);  // run starts from the cursor row each time
     } catch (...) {
       if (!handler_threw) throw;
       careful = true;
-      db.write(run);
+      db.write_repeatable(run);
     }
   } catch (...) {
     const std::string error = error_text(std::current_exception());
