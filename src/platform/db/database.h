@@ -167,13 +167,14 @@ class Database {
   // throws, nothing it did is kept and the exception reaches the caller. Blocks: never call
   // it on an io thread. PostgreSQL runs fn again after a serialization failure or deadlock.
   void write(const std::function<void(Session&)>& fn) { run_write(fn, Repeat::kRarely); }
-  // The same for a unit of work that is cheap to run again and safe to: whatever it changes
-  // outside the database it sets anew on each run (assigns, never appends to a caller's
-  // list), and a run that threw (but for PostgreSQL's serialization failure) is not run again.
-  // SQLite's writer runs these in its group commit without a savepoint of their own (the savepoint
-  // copies every page the work first touches to a statement journal, a seventh of a ticket's cost);
-  // when one of them throws, it rolls the group back and runs the others again, each in its own
-  // savepoint. For the hot paths (creating a ticket, the rules consumer's batches).
+  // The same for a unit of work that is cheap to run again and safe to: whatever it
+  // changes outside the database it sets anew on each run (assigns, never appends to a
+  // caller's list), and a run that threw (but for PostgreSQL's serialization failure) is
+  // not run again. SQLite's writer runs these in its group commit without a savepoint of
+  // their own (a savepoint copies every page the work first touches to a statement
+  // journal: a seventh of the writer's CPU per ticket); when one of them throws, it rolls
+  // the group back and runs the others again, each in its own savepoint. For the hot
+  // paths (creating a ticket, the event consumers' batches).
   void write_repeatable(const std::function<void(Session&)>& fn) { run_write(fn, Repeat::kSafe); }
 
   virtual bool ping() = 0;
