@@ -10,7 +10,8 @@
 #    sqlite3 CLI, copying the shape of a ticket created through the API (columns read from the
 #    live schema), over the org units created through the API; restart, then at -c8 for
 #    $READ_SECS (15) s each: queue=all for the admin, queue=all for an agent of one small branch,
-#    q=<a ticket number>, q=<a common Chinese word>, q=<a rare Chinese word>, GET one ticket.
+#    q=<a ticket number>, q=<a common Chinese word>, q=<a rare Chinese word>, queue=due_soon
+#    for the admin and for the small branch, state=open for the small branch, GET one ticket.
 #    EXPLAIN QUERY PLAN and the sqlite3 time of each list query's SQL (the shape of
 #    store::list in src/modules/tickets/store.cpp) go into the results too.
 # 3. The ticket page's reads (GET /api/v1/tickets/{id} + GET /api/v1/ticket-root-causes), -c8.
@@ -261,7 +262,7 @@ print("INSERT INTO tickets (%s)" % ", ".join(cols))
 print("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d)" % n)
 print("SELECT %s" % ",\n  ".join(exprs))
 print("FROM s JOIN tickets t ON t.id = %s JOIN slot u ON u.k = ((s.i * 40503) %% 1000) "
-      "JOIN st ON st.k = ((s.i * 7) %% %d);" % (template, len(states)))
+      "JOIN st ON st.k = (((s.i * 2654435761) %% 967) %% %d);" % (template, len(states)))
 # the search index (ticket_fts): the tokens platform/search/tokenizer.cpp makes of
 # "number subject description contact_name contact_phone": every Han character and adjacent
 # pair, lower-cased letter/digit runs and, when longer than 4, every 4-character window
@@ -329,6 +330,12 @@ URL[word]="$BASE/api/v1/tickets?queue=all&q=$(enc $WORD)&limit=50"; HDR[word]=$A
 LABEL[word]="admin, q=$WORD (in 1 of 20 subjects)"
 URL[rare]="$BASE/api/v1/tickets?queue=all&q=$(enc $RARE)&limit=50"; HDR[rare]=$AUTH
 LABEL[rare]="admin, q=$RARE (in 1 of 5000 subjects)"
+URL[due]="$BASE/api/v1/tickets?queue=due_soon&limit=50";            HDR[due]=$AUTH
+LABEL[due]="admin, queue=due_soon (most urgent first)"
+URL[agentdue]="$BASE/api/v1/tickets?queue=due_soon&limit=50";       HDR[agentdue]=$AGENT_AUTH
+LABEL[agentdue]="agent of the small branch, queue=due_soon"
+URL[agentopen]="$BASE/api/v1/tickets?queue=all&state=open&limit=50"; HDR[agentopen]=$AGENT_AUTH
+LABEL[agentopen]="agent of the small branch, state=open"
 # the SQL store::list runs for each (ids first; scope '/1/' for the admin, the branch for the agent)
 SCOPE_ALL="t.merged_into IS NULL AND (+t.unit_path GLOB '/1/*' OR +t.resp_unit_path GLOB '/1/*')"
 SQL[all]="SELECT t.id FROM tickets t WHERE 1 = 1 AND $SCOPE_ALL ORDER BY t.id DESC LIMIT 51"
@@ -336,7 +343,28 @@ SQL[agent]="SELECT t.id FROM tickets t WHERE 1 = 1 AND t.merged_into IS NULL AND
 SQL[number]="SELECT t.id FROM tickets t WHERE 1 = 1 AND $SCOPE_ALL AND t.number = '$NUMBER' ORDER BY t.id DESC LIMIT 51"
 SQL[word]="SELECT t.id FROM tickets t JOIN ticket_fts ON ticket_fts.rowid = t.id WHERE ticket_fts MATCH '\"漏水\"' AND $SCOPE_ALL ORDER BY ticket_fts.rowid DESC LIMIT 51"
 SQL[rare]="SELECT t.id FROM tickets t JOIN ticket_fts ON ticket_fts.rowid = t.id WHERE ticket_fts MATCH '\"燃气\" AND \"气泄\" AND \"泄漏\"' AND $SCOPE_ALL ORDER BY ticket_fts.rowid DESC LIMIT 51"
-CASES="all agent number word rare"
+# due_soon: one walk of each unit path's (path, deadline, id) index, merged (as store.cpp's
+# by_deadline does on SQLite with up to 64 paths a side)
+due_sql() {
+  python3 - "$DB" "$1" <<'PY'
+import sqlite3, sys
+db, scope = sys.argv[1:]
+con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+bound = "(CAST(strftime('%s','now') AS INTEGER) * 1000 + 14400000)"
+parts = []
+for col in ("unit_path", "resp_unit_path"):
+    for (path,) in con.execute("SELECT DISTINCT %s FROM tickets WHERE %s GLOB ? AND merged_into IS NULL" % (col, col),
+                               (scope + "*",)):
+        parts.append("SELECT * FROM (SELECT t.id, t.resolve_due_at AS due FROM tickets t WHERE t.%s = '%s' AND "
+                     "t.state <> 'closed' AND t.merged_into IS NULL AND t.resolve_due_at IS NOT NULL AND "
+                     "t.resolve_due_at < %s ORDER BY t.resolve_due_at, t.id LIMIT 51)" % (col, path, bound))
+print("SELECT DISTINCT id, due FROM (%s) ORDER BY due, id LIMIT 51" % " UNION ALL ".join(parts))
+PY
+}
+SQL[due]=$(due_sql /1/)
+SQL[agentdue]=$(due_sql "$SMALL_PATH")
+SQL[agentopen]="SELECT t.id FROM tickets t WHERE 1 = 1 AND t.merged_into IS NULL AND (+t.unit_path GLOB '$SMALL_PATH*' OR +t.resp_unit_path GLOB '$SMALL_PATH*') AND +t.state <> 'closed' ORDER BY t.id DESC LIMIT 51"
+CASES="all agent number word rare due agentdue agentopen"
 : >"$WORK/checks.txt"
 for c in $CASES; do
   n=$(curl -fsS -H "${HDR[$c]}" "${URL[$c]}" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
@@ -448,8 +476,11 @@ b8 = parse("base8")
 cases = [("base8", "GET /healthz (baseline)", None)]
 labels = {"all": "list: admin, queue=all, 50 per page", "agent": "list: agent of the small branch, queue=all",
           "number": "list: admin, q=<a ticket number>", "word": "list: admin, q=漏水 (in ~1 of 20 subjects)",
-          "rare": "list: admin, q=燃气泄漏 (in 1 of 5,000 subjects)"}
-for c in ("all", "agent", "number", "word", "rare"):
+          "rare": "list: admin, q=燃气泄漏 (in 1 of 5,000 subjects)",
+          "due": "list: admin, queue=due_soon (most urgent first)",
+          "agentdue": "list: agent of the small branch, queue=due_soon",
+          "agentopen": "list: agent of the small branch, state=open"}
+for c in ("all", "agent", "number", "word", "rare", "due", "agentdue", "agentopen"):
     cases.append((c, labels[c], checks.get(c)))
 cases.append(("get", "GET /api/v1/tickets/{id}, random id", None))
 L.append("| request | items | req/s | p50 | p99 | ratio to healthz | p99 < 50 ms | failed |")
@@ -465,7 +496,7 @@ L.append("")
 L.append("### The SQL of each list (store::list), in the sqlite3 CLI on the same file\n")
 L.append("The page's ids (`store::list` then reads each row by id). Best of 3 runs through Python's sqlite3 "
          "(one connection, warm cache), and `EXPLAIN QUERY PLAN`:\n")
-for c in ("all", "agent", "number", "word", "rare"):
+for c in ("all", "agent", "number", "word", "rare", "due", "agentdue", "agentopen"):
     L.append("**%s** — %s%s\n" % (labels[c], open(os.path.join(work, "sqltime_%s.txt" % c)).read().strip(),
                                   " (over the 50 ms target in the HTTP run)" if c in slow else ""))
     L.append("```\n%s```\n" % open(os.path.join(work, "plan_%s.txt" % c)).read())

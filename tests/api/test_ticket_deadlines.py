@@ -94,6 +94,33 @@ class DeadlineTest(ServerTestCase):
         self.assertNear(r.body["resolve_due_at"], bj(2026, 10, 21, 11, 0), "after resume")
 
 
+class DueSoonQueueTest(ServerTestCase):
+    """The "due soon" queue runs by resolution deadline, most urgent first, through the
+    deadline index's window (a window of 2 entries here) and then the scope's paths."""
+    server_config = {**CLOCK, "tickets": {"list_scan_window": 2}}
+
+    def test_most_urgent_first_across_pages(self):
+        a = self.admin
+        made = {}
+        # ids run Z < X < Y, deadlines Z < Y < X: neither id order gives the deadline order
+        for name, at in (("Z", bj(2026, 11, 12, 9, 0)), ("X", bj(2026, 11, 16, 9, 0)),
+                         ("Y", bj(2026, 11, 13, 9, 0)), ("W", bj(2026, 11, 12, 10, 0)),
+                         ("V", bj(2026, 11, 19, 9, 0))):
+            self.assertStatus(a.post("/api/v1/test/clock", {"set": at}), 200)
+            made[name] = complaint(a, "到期队列 " + name)
+        r = a.post("%s/%d/steps" % (TICKETS, made["W"]["id"]), {"action": "reject", "comment": "不成立"})
+        self.assertStatus(r, 200)
+        self.assertStatus(a.post("/api/v1/test/clock", {"set": bj(2026, 11, 19, 9, 30)}), 200)
+        for limit in (1, 2, 50):
+            got = a.list_all(TICKETS, query={"queue": "due_soon"}, limit=limit)
+            mine = [t["subject"][-1] for t in got if t["subject"].startswith("到期队列")]
+            self.assertEqual(mine, ["Z", "Y", "X"], "limit %d" % limit)  # W closed, V not due yet
+            keys = [(t["resolve_due_at"], t["id"]) for t in got]
+            self.assertEqual(keys, sorted(keys), "limit %d: not in deadline order" % limit)
+            self.assertEqual(len(keys), len(set(keys)), "limit %d: a ticket twice" % limit)
+            self.assertTrue(all(t["state"] != "closed" for t in got))
+
+
 @unittest.skipUnless(PG_URL, "two processes share one database only on PostgreSQL")
 class TwoNodeEscalationTest(ServerTestCase):
     server_config = CLOCK

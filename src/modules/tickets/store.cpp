@@ -1,5 +1,7 @@
 #include "modules/tickets/store.h"
 
+#include <functional>
+
 #include <boost/json.hpp>
 
 namespace kefu::tickets::store {
@@ -198,8 +200,8 @@ namespace {
 void add_filters(const ListFilter& f, bool sqlite, std::string& sql, db::Params& p) {
   const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
   auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
-  // On SQLite `+t.state`: without statistics the planner would take tickets_due (state,
-  // resolve_due_at) for `state = ?` and read every closed ticket to sort them by id.
+  // On SQLite `+t.state`: the lists walk ids or paths; without statistics the planner
+  // must not trade that walk for an index on the state and a sort.
   const std::string state = sqlite ? " AND +t.state" : " AND t.state";
   if (f.state_group == "open") sql += state + " <> 'closed'";
   if (f.state_group == "closed") sql += state + " = 'closed'";
@@ -249,6 +251,8 @@ std::vector<int64_t> ids_of(db::Session& s, const std::string& sql, const db::Pa
   return out;
 }
 
+constexpr size_t kMaxPaths = 64;  // per path column, beyond which a list walks a range
+
 // SQLite: the distinct values of a path column under `scope` among live tickets, one index
 // seek each (a skip scan of tickets_unit or tickets_resp); nullopt beyond `cap` of them.
 // Paths end with '/', so the subtree of "/1/2/" is the range ["/1/2/", "/1/20").
@@ -274,7 +278,6 @@ std::optional<std::vector<std::string>> paths_under(db::Session& s, const std::s
 // sorts them. nullopt when the scope has too many paths.
 std::optional<std::vector<int64_t>> newest_by_path(db::Session& s, const ListFilter& f,
                                                    int64_t below, int need) {
-  constexpr size_t kMaxPaths = 64;
   if (f.scope_path.empty()) return std::nullopt;
   auto units = paths_under(s, "unit_path", f.scope_path, kMaxPaths);
   if (!units) return std::nullopt;
@@ -318,6 +321,65 @@ std::vector<int64_t> newest_by_range(db::Session& s, const ListFilter& f, bool s
   return ids_of(s, "SELECT id FROM (" + sides + ") u ORDER BY id DESC LIMIT ?", q);
 }
 
+// "Due soon": open tickets by resolution deadline, most urgent first, after the cursor
+// ticket's (deadline, id). SQLite walks each unit path of the scope through its (path,
+// deadline, id) index and merges the walks, so a small branch reads only its own tickets;
+// with too many paths, and on PostgreSQL (whose planner has statistics), one walk of
+// tickets_open_due checks the scope as it goes.
+std::vector<int64_t> by_deadline(db::Session& s, const ListFilter& f, bool sqlite,
+                                 const std::function<void(std::string&, db::Params&)>& scope) {
+  ListFilter rest = f;
+  rest.due_before.reset();
+  rest.after = 0;
+  std::optional<std::pair<int64_t, int64_t>> from;
+  if (f.after > 0)
+    if (auto r = s.query_one("SELECT resolve_due_at FROM tickets WHERE id = ?", {f.after});
+        r && !r->is_null(0))
+      from = {r->i64(0), f.after};
+  // The terms of the partial indexes, the bound, and the cursor.
+  auto open_after = [&](std::string& sql, db::Params& p) {
+    sql +=
+        " t.state <> 'closed' AND t.merged_into IS NULL AND t.resolve_due_at IS NOT NULL"
+        " AND t.resolve_due_at < ?";
+    p.emplace_back(*f.due_before);
+    if (!from) return;
+    sql += " AND t.resolve_due_at >= ? AND (t.resolve_due_at > ? OR t.id > ?)";
+    p.insert(p.end(), {from->first, from->first, from->second});
+  };
+  if (sqlite && !f.scope_path.empty()) {
+    auto units = paths_under(s, "unit_path", f.scope_path, kMaxPaths);
+    auto resps = units ? paths_under(s, "resp_unit_path", f.scope_path, kMaxPaths) : std::nullopt;
+    if (units && resps) {
+      std::string parts;
+      db::Params q;
+      for (const auto& [col, paths] :
+           {std::pair{"unit_path", &*units}, {"resp_unit_path", &*resps}})
+        for (const auto& path : *paths) {
+          if (!parts.empty()) parts += " UNION ALL ";
+          parts += "SELECT * FROM (SELECT t.id, t.resolve_due_at AS due FROM tickets t WHERE t.";
+          parts += col;
+          parts += " = ? AND";
+          q.emplace_back(path);
+          open_after(parts, q);
+          add_filters(rest, true, parts, q);
+          parts += " ORDER BY t.resolve_due_at, t.id LIMIT ?)";
+          q.emplace_back(static_cast<int64_t>(f.limit));
+        }
+      if (parts.empty()) return {};
+      q.emplace_back(static_cast<int64_t>(f.limit));
+      return ids_of(s, "SELECT DISTINCT id, due FROM (" + parts + ") ORDER BY due, id LIMIT ?", q);
+    }
+  }
+  std::string sql = "SELECT t.id FROM tickets t WHERE";
+  db::Params p;
+  open_after(sql, p);
+  scope(sql, p);
+  add_filters(rest, sqlite, sql, p);
+  sql += " ORDER BY t.resolve_due_at, t.id LIMIT ?";
+  p.emplace_back(static_cast<int64_t>(f.limit));
+  return ids_of(s, sql, p);
+}
+
 }  // namespace
 
 std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
@@ -334,7 +396,9 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
     p.emplace_back(prefix(f.scope_path));
   };
   std::vector<int64_t> ids;
-  if (!f.fts_query.empty()) {
+  if (f.due_before && f.fts_query.empty()) {
+    ids = by_deadline(s, f, sqlite, scope);
+  } else if (!f.fts_query.empty()) {
     std::string sql = "SELECT t.id FROM tickets t";
     db::Params p{f.fts_query};
     if (sqlite)
@@ -745,8 +809,8 @@ std::vector<std::pair<int64_t, std::string>> links(db::Session& s, int64_t id) {
 
 std::vector<int64_t> repoint_customer(db::Session& s, int64_t from, int64_t into) {
   std::vector<int64_t> ids;
-  for (const auto& r :
-       s.query("UPDATE tickets SET customer_id = ? WHERE customer_id = ? RETURNING id", {into, from}))
+  for (const auto& r : s.query(
+           "UPDATE tickets SET customer_id = ? WHERE customer_id = ? RETURNING id", {into, from}))
     ids.push_back(r.i64(0));
   return ids;
 }
@@ -755,8 +819,9 @@ void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t
                         int64_t back_to) {
   if (ids.empty()) return;
   db::Params p{back_to, survivor};
-  s.exec("UPDATE tickets SET customer_id = ? WHERE customer_id = ? AND id IN " + db::in_list(ids, p),
-         p);
+  s.exec(
+      "UPDATE tickets SET customer_id = ? WHERE customer_id = ? AND id IN " + db::in_list(ids, p),
+      p);
 }
 
 }  // namespace kefu::tickets::store

@@ -6045,7 +6045,7 @@ export interface operations {
     listTickets: {
         parameters: {
             query?: {
-                /** @description mine: open and assigned to me; unit: open and my unit's subtree is responsible; unassigned: open without a person; due_soon: open, due within 4 hours or overdue; breached: open and past the deadline. */
+                /** @description mine: open and assigned to me; unit: open and my unit's subtree is responsible; unassigned: open without a person; due_soon: open, due within 4 hours or overdue, most urgent first (by resolution deadline; `after` is still the last item's id); breached: open and past the deadline. Every other queue is newest first. */
                 queue?: "mine" | "unit" | "unassigned" | "due_soon" | "breached" | "all";
                 /** @description open, closed, or one state. */
                 state?: string;
