@@ -297,6 +297,17 @@ class MoneyAndBulkTest(TicketCase):
         listed = items_of(self.c["manager"].get("/api/v1/ticket-sanctions",
                                                 query={"month": month, "user_id": self.users["handler"]["id"]}).body)
         self.assertEqual([s["id"] for s in listed], [x["id"]])
+        # the ledger names the person and the unit, in the list, the decision and the ticket page
+        self.assertEqual((x["user_name"], x["unit_name"]), ("员工handler", self.dept["name"]))
+        self.assertEqual((listed[0]["user_name"], listed[0]["unit_name"]), ("员工handler", self.dept["name"]))
+        self.assertEqual(r.body["user_name"], "员工handler")
+        page = self.c["manager"].get(tpath(t["id"])).body["sanctions"]
+        self.assertEqual([(s["user_name"], s["unit_name"]) for s in page], [("员工handler", self.dept["name"])])
+        # staff see their own month only
+        own = self.c["handler"].get("/api/v1/ticket-sanctions",
+                                    query={"month": month, "user_id": self.users["handler"]["id"]})
+        self.assertEqual([s["id"] for s in items_of(own.body)], [x["id"]])
+        self.assertProblem(self.c["handler"].get("/api/v1/ticket-sanctions", query={"month": month}), 403)
 
     def test_merge_bulk_assign_and_close(self):
         a = self.new_ticket(subject="重复来电一")

@@ -327,7 +327,9 @@ store::Sanction TicketService::propose_sanction(const auth::Principal& p, int64_
     x.ticket_number = t.number;
     x.kind = in.kind;
     x.user_id = user ? std::optional<int64_t>(user->id) : std::nullopt;
+    if (user) x.user_name = user->display_name;
     x.unit_id = unit->id;
+    x.unit_name = unit->name;
     x.unit_path = unit->path;
     x.amount_fen = in.amount_fen;
     x.reason = in.reason;
@@ -347,11 +349,21 @@ store::Sanction TicketService::propose_sanction(const auth::Principal& p, int64_
 store::Sanction TicketService::decide_sanction(const auth::Principal& p, int64_t id, bool approve) {
   require(p, perm::kManage);
   int64_t now = clock_.now_ms();
+  // The names first, outside the write (the audit record shows them before and after).
+  std::vector<store::Sanction> named;
+  db_.read([&](db::Session& s) {
+    if (auto found = store::sanction(s, id)) named.push_back(*found);
+  });
+  name_sanctions(named);
   store::Sanction x;
   db_.write([&](db::Session& s) {
     auto found = store::sanction(s, id);
     if (!found || !p.in_scope(found->unit_path)) throw Error::not_found("@entity.ticket_sanction");
     if (found->state != "proposed") throw Error(ErrorKind::kConflict, "ticket.sanction_decided");
+    if (!named.empty() && named[0].user_id == found->user_id && named[0].unit_id == found->unit_id) {
+      found->user_name = named[0].user_name;
+      found->unit_name = named[0].unit_name;
+    }
     std::string before = boost::json::serialize(sanction_json(*found));
     x = *found;
     x.state = approve ? "approved" : "refused";
@@ -374,7 +386,22 @@ std::vector<store::Sanction> TicketService::sanctions(const auth::Principal& p,
     throw Error::forbidden();  // staff see their own
   std::vector<store::Sanction> out;
   db_.read([&](db::Session& s) { out = store::sanctions(s, p.unit_path, month, user_id, {}); });
+  name_sanctions(out);
   return out;
+}
+
+void TicketService::name_sanctions(std::vector<store::Sanction>& xs) {
+  std::map<int64_t, std::string> users, units;  // each looked up once, outside any read
+  for (auto& x : xs) {
+    if (x.user_id) {
+      auto it = users.find(*x.user_id);
+      if (it == users.end()) it = users.emplace(*x.user_id, user_name(*x.user_id)).first;
+      x.user_name = it->second;
+    }
+    auto it = units.find(x.unit_id);
+    if (it == units.end()) it = units.emplace(x.unit_id, unit_name(x.unit_id)).first;
+    x.unit_name = it->second;
+  }
 }
 
 store::MoneyTotals TicketService::money(const auth::Principal& p, int64_t from_ms, int64_t to_ms) {

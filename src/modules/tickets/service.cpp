@@ -297,6 +297,7 @@ TicketDetail TicketService::get(const auth::Principal& p, int64_t id) {
     d.sanctions = store::sanctions(s, "/", std::nullopt, std::nullopt, id);
     d.attachments = store::attachments(s, id);
   });
+  name_sanctions(d.sanctions);
   d.view = view(p, t);
   return d;
 }

@@ -257,6 +257,7 @@ class TicketService {
   static void index(db::Session& s, const Ticket& t, bool fresh = false);
   std::string unit_name(int64_t id);
   std::string user_name(int64_t id);
+  void name_sanctions(std::vector<store::Sanction>& xs);
 
   db::Database& db_;
   const Clock& clock_;

@@ -98,6 +98,7 @@ struct Sanction {
   int64_t created_at = 0;
   std::optional<int64_t> decided_at;
   std::string ticket_number;
+  std::string user_name, unit_name;  // filled by the service, not stored
 };
 int64_t insert_sanction(db::Session& s, Sanction& x);
 std::optional<Sanction> sanction(db::Session& s, int64_t id);

@@ -3033,8 +3033,11 @@ export interface components {
             kind?: "penalty" | "reward";
             /** Format: int64 */
             user_id?: number | null;
+            /** @description The person's display name (empty for a unit's sanction). */
+            user_name?: string;
             /** Format: int64 */
             unit_id?: number;
+            unit_name?: string;
             /** Format: int64 */
             amount_fen?: number;
             reason?: string;
