@@ -360,7 +360,8 @@ store::Sanction TicketService::decide_sanction(const auth::Principal& p, int64_t
     auto found = store::sanction(s, id);
     if (!found || !p.in_scope(found->unit_path)) throw Error::not_found("@entity.ticket_sanction");
     if (found->state != "proposed") throw Error(ErrorKind::kConflict, "ticket.sanction_decided");
-    if (!named.empty() && named[0].user_id == found->user_id && named[0].unit_id == found->unit_id) {
+    if (!named.empty() && named[0].user_id == found->user_id &&
+        named[0].unit_id == found->unit_id) {
       found->user_name = named[0].user_name;
       found->unit_name = named[0].unit_name;
     }
