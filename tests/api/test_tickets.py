@@ -309,6 +309,43 @@ class MoneyAndBulkTest(TicketCase):
         self.assertEqual([s["id"] for s in items_of(own.body)], [x["id"]])
         self.assertProblem(self.c["handler"].get("/api/v1/ticket-sanctions", query={"month": month}), 403)
 
+    def test_saved_views_follow_the_person_and_can_be_shared(self):
+        V = "/api/v1/ticket-views"
+        ag = self.c["agent"]
+        r = ag.post(V, {"name": "我的投诉", "filters": {"queue": "mine", "kind": "complaint", "q": ""}})
+        self.assertStatus(r, 201)
+        self.assertEqual((r.body["filters"], r.body["mine"], r.body["shared"], r.body["owner_name"]),
+                         ({"queue": "mine", "kind": "complaint"}, True, False, "员工agent"))
+        again = ag.post(V, {"name": "我的投诉", "filters": {"queue": "due_soon"}})  # same name: replaced
+        self.assertStatus(again, 200)
+        self.assertEqual(again.body["id"], r.body["id"])
+        # another browser, another session: the same views
+        other = self.server.login("tk_agent", PASSWORD)
+        mine = [v for v in items_of(other.get(V).body) if v["mine"]]
+        self.assertEqual([(v["name"], v["filters"]) for v in mine], [("我的投诉", {"queue": "due_soon"})])
+        # bad input: every bad field in one answer, nothing saved
+        bad = ag.post(V, {"name": "", "filters": {"kind": "nope", "queue": "x", "colour": "red"}, "extra": 1})
+        self.assertProblem(bad, 422, "validation.failed")
+        fields = {e["field"] for e in bad.body["errors"]}
+        self.assertTrue({"name", "filters.kind", "filters.queue", "filters.colour", "extra"} <= fields, fields)
+        self.assertProblem(ag.post(V, {"name": "x", "filters": []}), 422, "validation.failed")
+        self.assertEqual([v["name"] for v in items_of(ag.get(V).body) if v["mine"]], ["我的投诉"])
+        # only supervisors share, and with their own unit's subtree
+        self.assertProblem(ag.post(V, {"name": "全店", "filters": {"queue": "unit"}, "shared": True}), 403)
+        self.admin.create_user("tk_sup_a", self.branch_a["id"], roles=["supervisor"], display_name="一店主管")
+        sa = self.server.login("tk_sup_a", PASSWORD)
+        r = sa.post(V, {"name": "一店超时", "filters": {"queue": "breached"}, "shared": True})
+        self.assertStatus(r, 201)
+        self.assertEqual((r.body["shared"], r.body["shared_unit_name"]), (True, "一店"))
+        seen = lambda c: {v["name"]: v for v in items_of(c.get(V).body)}
+        self.assertFalse(seen(ag)["一店超时"]["mine"])  # branch A's agent sees it, not as theirs
+        self.assertNotIn("一店超时", seen(self.c["agent_b"]))  # branch B does not
+        self.assertNotIn("我的投诉", seen(self.c["agent_b"]))  # nor anyone's private view
+        # only the owner removes a view
+        self.assertProblem(ag.delete("%s/%d" % (V, r.body["id"])), 404)
+        self.assertStatus(sa.delete("%s/%d" % (V, r.body["id"])), 204)
+        self.assertNotIn("一店超时", seen(ag))
+
     def test_merge_bulk_assign_and_close(self):
         a = self.new_ticket(subject="重复来电一")
         b = self.new_ticket(subject="重复来电二")

@@ -11,10 +11,6 @@
 namespace kefu::tickets {
 namespace {
 
-void require(const auth::Principal& p, std::string_view perm) {
-  if (!p.can(perm)) throw Error::forbidden();
-}
-
 struct PresetCategory {
   const char* kind;
   const char* code;

@@ -178,6 +178,25 @@ boost::json::object sanction_json(const store::Sanction& x) {
           {"decided_at", opt(x.decided_at)}};
 }
 
+boost::json::object view_json(const ViewOut& v) {
+  boost::json::value filters;
+  try {
+    filters = boost::json::parse(v.view.filters_json);
+  } catch (...) {
+  }
+  if (!filters.is_object()) filters = boost::json::object{};
+  return {{"id", v.view.id},
+          {"name", v.view.name},
+          {"filters", std::move(filters)},
+          {"shared", v.view.shared_unit_id.has_value()},
+          {"shared_unit_id", opt(v.view.shared_unit_id)},
+          {"shared_unit_name", v.shared_unit_name},
+          {"owner_id", v.view.owner_id},
+          {"owner_name", v.owner_name},
+          {"mine", v.mine},
+          {"updated_at", v.view.updated_at}};
+}
+
 std::string audit_json(const Ticket& t) {
   return boost::json::serialize(core_json(t));
 }

@@ -85,6 +85,9 @@ void TicketService::register_messages() {
       {"ticket.attachment_missing", "附件文件暂时无法读取，请联系管理员",
        "the attachment's file cannot be read now; tell an administrator"},
       {"ticket.sanction_target", "请指定员工或单位", "name a person or a unit"},
+      {"entity.ticket_view", "保存的视图", "saved view"},
+      {"ticket.view_limit", "每人最多保存 {max} 个视图，请先删除不用的",
+       "at most {max} saved views per person; remove one first"},
   });
 }
 

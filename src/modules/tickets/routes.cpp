@@ -367,6 +367,44 @@ void add_routes(http::Router& r, TicketService& svc) {
     return Response::json(sanction_json(svc.decide_sanction(c.user(), id, *approve)));
   });
 
+  r.add("GET", "/api/v1/ticket-views", [&svc](Context& c) {
+    boost::json::array items;
+    for (const auto& v : svc.views(c.user())) items.push_back(view_json(v));
+    return Response::json(http::page_json(std::move(items), std::nullopt));
+  });
+
+  r.add("POST", "/api/v1/ticket-views", [&svc](Context& c) {
+    auto body = parse_json_object(c.req.body);
+    JsonInput in(body);
+    std::string name = in.text("name", {1, 40});
+    bool shared = in.optional_boolean("shared").value_or(false);
+    ViewFilters filters;
+    const boost::json::value* f = in.raw("filters");
+    if (!f || !f->is_object()) {
+      in.add_error("filters", f ? "field.wrong_type" : "field.required",
+                   f ? std::vector<std::pair<std::string, std::string>>{{"expected", "object"}}
+                     : std::vector<std::pair<std::string, std::string>>{});
+    } else {
+      JsonInput fin(f->as_object());
+      for (const char* key : {"queue", "kind", "severity", "channel", "state", "q"})
+        if (auto v = fin.optional_text(key, {0, 100})) filters[key] = *v;
+      try {
+        fin.finish();
+      } catch (const Error& e) {
+        for (const auto& fe : e.fields()) in.add_error("filters." + fe.field, fe.code, fe.params);
+      }
+      in.add_errors(TicketService::check_view_filters(filters));
+    }
+    in.finish();
+    auto [view, created] = svc.save_view(c.user(), name, filters, shared);
+    return Response::json(view_json(view), created ? 201 : 200);
+  });
+
+  r.add("DELETE", "/api/v1/ticket-views/{id}", [&svc](Context& c) {
+    svc.delete_view(c.user(), c.id_param("id", "@entity.ticket_view"));
+    return Response::no_content();
+  });
+
   r.add("GET", "/api/v1/ticket-categories", [&svc](Context& c) {
     boost::json::array items;
     for (const auto& x : svc.categories(c.user(), http::query_text(c.req, "kind", 20)))

@@ -16,10 +16,6 @@ namespace {
 
 const char* const kTicket = "@entity.ticket";
 
-void require(const auth::Principal& p, std::string_view perm) {
-  if (!p.can(perm)) throw Error::forbidden();
-}
-
 // "TS-2026-000123": two capitals, a year, six or more digits.
 bool looks_like_number(std::string_view s) {
   auto digits = [](std::string_view d) {

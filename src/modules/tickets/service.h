@@ -164,6 +164,19 @@ struct PublicUnit {
   std::string name;
 };
 
+// The permission check every use case starts with.
+inline void require(const auth::Principal& p, std::string_view perm) {
+  if (!p.can(perm)) throw Error::forbidden();
+}
+
+// A saved view's filters: queue, kind, severity, channel, state, q (empty values dropped).
+using ViewFilters = std::map<std::string, std::string>;
+struct ViewOut {
+  store::SavedView view;
+  bool mine = false;
+  std::string owner_name, shared_unit_name;
+};
+
 class TicketService {
  public:
   TicketService(db::Database& db, const Clock& clock, org::OrgService& org,
@@ -227,6 +240,14 @@ class TicketService {
   std::vector<store::Sanction> sanctions(const auth::Principal& p,
                                          const std::optional<std::string>& month,
                                          const std::optional<int64_t>& user_id);
+
+  // Saved views (views.cpp): the caller's own and those shared with their unit or above;
+  // saving under an existing name of one's own replaces it (second: created).
+  static std::vector<FieldError> check_view_filters(const ViewFilters& f);
+  std::vector<ViewOut> views(const auth::Principal& p);
+  std::pair<ViewOut, bool> save_view(const auth::Principal& p, const std::string& name,
+                                     const ViewFilters& filters, bool shared);
+  void delete_view(const auth::Principal& p, int64_t id);
 
   store::MoneyTotals money(const auth::Principal& p, int64_t from_ms, int64_t to_ms);
   CategoryStats category_stats(const auth::Principal& p, const std::string& kind, int year);

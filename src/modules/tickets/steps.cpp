@@ -10,10 +10,6 @@
 namespace kefu::tickets {
 namespace {
 
-void require(const auth::Principal& p, std::string_view perm) {
-  if (!p.can(perm)) throw Error::forbidden();
-}
-
 std::string actor_name(const auth::Principal& p) {
   return p.display_name.empty() ? p.username : p.display_name;
 }

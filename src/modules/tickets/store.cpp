@@ -824,4 +824,73 @@ void unrepoint_customer(db::Session& s, const std::vector<int64_t>& ids, int64_t
       p);
 }
 
+// ---- saved views
+
+namespace {
+constexpr const char* kViewCols =
+    "id, owner_id, name, filters, shared_unit_id, shared_unit_path, created_at, updated_at";
+SavedView view_from(const db::Row& r) {
+  return {r.i64(0),     r.i64(1),
+          r.str(2),     r.str(3),
+          r.opt_i64(4), r.is_null(5) ? std::nullopt : std::optional<std::string>(r.str(5)),
+          r.i64(6),     r.i64(7)};
+}
+}  // namespace
+
+std::vector<SavedView> views_for(db::Session& s, int64_t owner_id,
+                                 const std::vector<std::string>& paths) {
+  std::string sql = std::string("SELECT ") + kViewCols + " FROM ticket_views WHERE owner_id = ?";
+  db::Params p{owner_id};
+  if (!paths.empty()) {
+    sql += " OR shared_unit_path IN (";
+    for (size_t i = 0; i < paths.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      p.emplace_back(paths[i]);
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY name, id";
+  std::vector<SavedView> out;
+  for (const auto& r : s.query(sql, p)) out.push_back(view_from(r));
+  return out;
+}
+
+std::optional<SavedView> view(db::Session& s, int64_t id) {
+  auto r =
+      s.query_one(std::string("SELECT ") + kViewCols + " FROM ticket_views WHERE id = ?", {id});
+  if (!r) return std::nullopt;
+  return view_from(*r);
+}
+
+std::optional<SavedView> view_named(db::Session& s, int64_t owner_id, const std::string& name) {
+  auto r = s.query_one(
+      std::string("SELECT ") + kViewCols + " FROM ticket_views WHERE owner_id = ? AND name = ?",
+      {owner_id, name});
+  if (!r) return std::nullopt;
+  return view_from(*r);
+}
+
+int64_t count_views(db::Session& s, int64_t owner_id) {
+  return s.query("SELECT COUNT(*) FROM ticket_views WHERE owner_id = ?", {owner_id}).at(0).i64(0);
+}
+
+void save_view(db::Session& s, SavedView& v) {
+  if (v.id == 0) {
+    v.id = *s.insert_row(
+        "INSERT INTO ticket_views (owner_id, name, filters, shared_unit_id, shared_unit_path, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {v.owner_id, v.name, v.filters_json, v.shared_unit_id, v.shared_unit_path, v.created_at,
+         v.updated_at});
+    return;
+  }
+  s.exec(
+      "UPDATE ticket_views SET filters = ?, shared_unit_id = ?, shared_unit_path = ?, "
+      "updated_at = ? WHERE id = ?",
+      {v.filters_json, v.shared_unit_id, v.shared_unit_path, v.updated_at, v.id});
+}
+
+void delete_view(db::Session& s, int64_t id) {
+  s.exec("DELETE FROM ticket_views WHERE id = ?", {id});
+}
+
 }  // namespace kefu::tickets::store

@@ -58,6 +58,24 @@ struct Comment {
 int64_t add_comment(db::Session& s, const Comment& c);
 std::vector<Comment> comments(db::Session& s, int64_t ticket_id);
 
+// A saved view of the queues: filters_json is an object of text fields (queue, kind, ...).
+struct SavedView {
+  int64_t id = 0;
+  int64_t owner_id = 0;
+  std::string name, filters_json;
+  std::optional<int64_t> shared_unit_id;
+  std::optional<std::string> shared_unit_path;
+  int64_t created_at = 0, updated_at = 0;
+};
+// The owner's views and those shared with any of `paths` (the caller's unit and ancestors).
+std::vector<SavedView> views_for(db::Session& s, int64_t owner_id,
+                                 const std::vector<std::string>& paths);
+std::optional<SavedView> view(db::Session& s, int64_t id);
+std::optional<SavedView> view_named(db::Session& s, int64_t owner_id, const std::string& name);
+int64_t count_views(db::Session& s, int64_t owner_id);
+void save_view(db::Session& s, SavedView& v);  // inserts (id 0, fills it) or updates
+void delete_view(db::Session& s, int64_t id);
+
 struct Category {
   int64_t id = 0;
   std::string kind;

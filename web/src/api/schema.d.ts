@@ -2044,6 +2044,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Saved views of the ticket queues
+         * @description The caller's own views and those a supervisor shared with the caller's unit or one above it, by name. Needs `ticket.read`.
+         */
+        get: operations["listTicketViews"];
+        put?: never;
+        /**
+         * Save a view (a queue and its filters) under a name
+         * @description Saving under a name the caller already has replaces that view (200); otherwise 201. `shared` (needs `ticket.approve` or `ticket.manage`) shows it to everyone in the caller's unit and below. At most 50 views per person. Unknown filters or values → 422 (`filters.<key>`).
+         */
+        post: operations["saveTicketView"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ticket-views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of the caller's saved views
+         * @description Only the owner removes a view; anyone else's → 404.
+         */
+        delete: operations["deleteTicketView"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4568,6 +4612,54 @@ export interface components {
             size: number;
             /** @description Optional: the file's SHA-256, checked when it is assembled (422 `upload.sha256_mismatch`). */
             sha256?: string;
+        };
+        TicketView: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /** @description The queue and the list's filters; empty values are dropped. */
+            filters: {
+                /** @enum {string} */
+                queue?: "mine" | "unit" | "unassigned" | "due_soon" | "breached" | "all";
+                kind?: string;
+                severity?: string;
+                channel?: string;
+                /** @description open, closed or a state */
+                state?: string;
+                q?: string;
+            };
+            shared: boolean;
+            /** Format: int64 */
+            shared_unit_id?: number | null;
+            shared_unit_name?: string;
+            /** Format: int64 */
+            owner_id: number;
+            owner_name: string;
+            /** @description The caller owns it (and may replace or remove it). */
+            mine: boolean;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        NewTicketView: {
+            name: string;
+            /** @description The queue and the list's filters; empty values are dropped. */
+            filters: {
+                /** @enum {string} */
+                queue?: "mine" | "unit" | "unassigned" | "due_soon" | "breached" | "all";
+                kind?: string;
+                severity?: string;
+                channel?: string;
+                /** @description open, closed or a state */
+                state?: string;
+                q?: string;
+            };
+            /** @default false */
+            shared: boolean;
+        };
+        TicketViewList: {
+            items: components["schemas"]["TicketView"][];
+            /** @description Always null: every view in one page. */
+            next: string | null;
         };
     };
     responses: {
@@ -9219,6 +9311,110 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listTicketViews: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Views. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketViewList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveTicketView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewTicketView"];
+            };
+        };
+        responses: {
+            /** @description The view, replaced. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            /** @description The view, created. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteTicketView: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Language of `detail` and field messages in problem responses: `zh-CN` (default) or `en`. The first listed range starting with `zh` or `en` wins. / 错误信息语言：zh-CN（默认）或 en。 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Required on state-changing requests authenticated by the session cookie (the `csrf_token` from sign-in or GET /api/v1/me); missing or wrong → 403 `auth.csrf`. Not needed with a bearer token. */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
+            path: {
+                id: components["parameters"]["PlainId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
