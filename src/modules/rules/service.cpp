@@ -569,7 +569,13 @@ BackfillResult RuleService::backfill(const auth::Principal& p, int64_t id, int d
   // the firing rows make a repeated or interrupted back-fill safe.
   while (true) {
     size_t n = 0;
+    const int64_t from = after;
+    const BackfillResult so_far = out;
     db_.write([&](db::Session& s) {
+      // PostgreSQL runs this again after a serialization failure: start over from the batch's
+      // beginning, or its events would be skipped and counted twice.
+      after = from;
+      out = so_far;
       auto batch = store::events_since(s, r.def.trigger.event, since, after, 500);
       n = batch.size();
       Facts facts;
@@ -611,13 +617,11 @@ BackfillResult RuleService::backfill_days(const auth::Principal& p, const Rule& 
   for (int64_t day = today() - (days - 1); day <= today(); ++day) {
     int64_t after = 0;
     do {
+      BackfillResult batch;
+      const int64_t from = after;
       db_.write([&](db::Session& s) {
-        BackfillResult batch;
-        after = time_batch(s, r, day, after, &batch, nullptr);
-        out.examined += batch.examined;
-        out.created += batch.created;
-        out.skipped += batch.skipped;
-        out.already += batch.already;
+        batch = {};  // set anew on every run (PostgreSQL re-runs after a serialization failure)
+        after = time_batch(s, r, day, from, &batch, nullptr);
         if (batch.created > 0)
           audit::append(s, clock_.now_ms(),
                         {p.actor_id(), p.username, "rule.backfill", "rule", std::to_string(r.id),
@@ -626,6 +630,10 @@ BackfillResult RuleService::backfill_days(const auth::Principal& p, const Rule& 
                                                       {"created", batch.created}}),
                          p.request_id});
       });
+      out.examined += batch.examined;
+      out.created += batch.created;
+      out.skipped += batch.skipped;
+      out.already += batch.already;
     } while (after > 0);
   }
   return out;
