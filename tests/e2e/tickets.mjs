@@ -281,6 +281,7 @@ export function ticketTests(chrome) {
     await page.getByTestId('ticket-views-button').click()
     await page.getByTestId('ticket-view-save').click()
     await page.getByTestId('ticket-view-name').fill('本次测试工单')
+    await page.getByTestId('ticket-view-share').click() // a supervisor shares it with 上海分部
     await page.getByTestId('ticket-view-submit').click()
     await page.getByTestId('ticket-view-dialog').waitFor({ state: 'hidden' })
     await page.goto(`${BASE}/tickets?queue=all`)
@@ -294,6 +295,20 @@ export function ticketTests(chrome) {
     await page.getByTestId('ticket-table').locator('.el-table__row').first().waitFor()
     await shot(page, '38-ticket-queue')
     await page.context().close()
+    // the view lives on the server: the handler of 上海售后服务部 (below 上海分部) sees it in
+    // another browser, marked as shared, and uses it
+    const other = await chrome().page()
+    await signIn(other, USERS.handler.username, PASSWORD)
+    await other.goto(`${BASE}/tickets?queue=unit`)
+    await other.getByTestId('ticket-views-button').click()
+    const item = other.getByTestId('ticket-view-本次测试工单')
+    await item.getByTestId('ticket-view-shared').waitFor()
+    assert.equal(await item.locator('.view-remove').count(), 0) // only its owner removes it
+    await shot(other, '38b-ticket-shared-view')
+    await item.click()
+    await other.waitForURL(/q=TS-/)
+    assert.equal(new URL(other.url()).searchParams.get('queue'), 'all')
+    await other.context().close()
   })
 
   test('tickets: complaint statistics — categories by month with totals, money saved', T, async () => {

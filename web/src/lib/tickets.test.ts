@@ -10,13 +10,16 @@ import {
   dueTagType,
   emptyTicketFilters,
   eventMessageKey,
-  loadViews,
+  legacyViews,
+  forgetLegacyViews,
   minutesToWorkingDays,
   parseTicketEvent,
   queryOfTicketFilters,
   relativeTo,
-  removeView,
-  saveView,
+  savedViewsKey,
+  sortViews,
+  viewFiltersForApi,
+  viewFromApi,
   savedBp,
   severityTagType,
   stateStepIndex,
@@ -129,17 +132,27 @@ describe('queues, filters and saved views', () => {
     expect(ticketFiltersFromQuery({}, 'unit').queue).toBe('unit')
     expect(queryOfTicketFilters(f)).toEqual({ queue: 'breached', kind: 'complaint', state: 'open', q: 'TS-2026' })
   })
-  it('keeps views per user in a key-value store', () => {
+  it('reads views from the API, own first, and writes only the filters that are set', () => {
+    const views = sortViews([
+      viewFromApi({ id: 2, name: '一店超时', filters: { queue: 'breached' }, shared: true, mine: false, owner_name: '一店主管', shared_unit_name: '一店' }),
+      viewFromApi({ id: 1, name: '重大', filters: { queue: 'all', severity: 'major', colour: 'red' }, shared: false, mine: true, owner_name: '我' }),
+    ])
+    expect(views.map((v) => v.id)).toEqual([1, 2])
+    expect(views[0].filters).toEqual({ ...emptyTicketFilters('all'), severity: 'major' }) // unknown keys dropped
+    expect(views[1].shared_unit_name).toBe('一店')
+    expect(viewFiltersForApi({ ...emptyTicketFilters('due_soon'), kind: 'complaint', q: '  漏水 ' })).toEqual({ queue: 'due_soon', kind: 'complaint', q: '漏水' })
+  })
+
+  it('finds the views an earlier version kept in the browser, once', () => {
     const mem = new Map<string, string>()
-    const store: KeyValueStore = { getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v) }
-    let views = saveView(store, 7, [], { name: '重大', filters: { ...emptyTicketFilters('all'), severity: 'major' } })
-    views = saveView(store, 7, views, { name: '重大', filters: { ...emptyTicketFilters('all'), severity: 'channel' } }) // replaced by name
-    expect(views).toHaveLength(1)
-    expect(loadViews(store, 7)[0].filters.severity).toBe('channel')
-    expect(loadViews(store, 8)).toEqual([]) // another user
-    expect(removeView(store, 7, views, '重大')).toEqual([])
-    mem.set('kefu.ticketViews.9', 'not json')
-    expect(loadViews(store, 9)).toEqual([])
+    const store: KeyValueStore = { getItem: (k) => mem.get(k) ?? null, setItem: (k, v) => void mem.set(k, v), removeItem: (k) => void mem.delete(k) }
+    mem.set(savedViewsKey(7), JSON.stringify([{ name: '重大', filters: { queue: 'all', severity: 'channel' } }, { name: '  ', filters: {} }, 3]))
+    expect(legacyViews(store, 7)).toEqual([{ name: '重大', filters: { ...emptyTicketFilters('all'), severity: 'channel' } }])
+    expect(legacyViews(store, 8)).toEqual([]) // another user
+    forgetLegacyViews(store, 7)
+    expect(legacyViews(store, 7)).toEqual([])
+    mem.set(savedViewsKey(9), 'not json')
+    expect(legacyViews(store, 9)).toEqual([])
   })
 })
 

@@ -207,51 +207,84 @@ export function ticketApiQuery(f: TicketFilters, limit: number, after: string | 
   }
 }
 
-// ---- saved views (kept in the browser, per user)
+// ---- saved views (kept on the server: GET/POST /ticket-views; a supervisor may share one
+// with their unit). Earlier versions kept them in the browser; those are moved up once.
 export interface SavedView {
+  id: number
   name: string
   filters: TicketFilters
+  shared: boolean
+  mine: boolean
+  owner_name: string
+  shared_unit_name: string
+}
+
+// A view as the API gives it (filters: only the non-empty ones).
+export interface ApiTicketView {
+  id: number
+  name: string
+  filters: Record<string, unknown>
+  shared: boolean
+  mine: boolean
+  owner_name: string
+  shared_unit_name?: string
+}
+
+export function viewFromApi(v: ApiTicketView): SavedView {
+  return {
+    id: v.id,
+    name: v.name,
+    filters: ticketFiltersFromQuery(v.filters ?? {}, 'all'),
+    shared: v.shared,
+    mine: v.mine,
+    owner_name: v.owner_name,
+    shared_unit_name: v.shared_unit_name ?? '',
+  }
+}
+
+// Own views first, then the shared ones, each by name (zh-CN collation).
+export function sortViews(views: readonly SavedView[]): SavedView[] {
+  return [...views].sort((a, b) => Number(b.mine) - Number(a.mine) || a.name.localeCompare(b.name, 'zh-CN'))
+}
+
+// The filters as the API stores them: the queue and the filters that are set.
+export type ApiViewFilters = { queue: Queue } & Partial<Record<'kind' | 'severity' | 'channel' | 'state' | 'q', string>>
+export function viewFiltersForApi(f: TicketFilters): ApiViewFilters {
+  const out: ApiViewFilters = { queue: f.queue }
+  for (const key of ['kind', 'severity', 'channel', 'state'] as const) if (f[key]) out[key] = f[key]
+  if (f.q.trim()) out.q = f.q.trim()
+  return out
 }
 
 export interface KeyValueStore {
   getItem(key: string): string | null
   setItem(key: string, value: string): void
+  removeItem(key: string): void
 }
 
 export const savedViewsKey = (userId: number) => `kefu.ticketViews.${userId}`
 
-export function loadViews(store: KeyValueStore | undefined, userId: number): SavedView[] {
+// The views an earlier version kept in this browser, to be saved on the server once.
+export function legacyViews(store: KeyValueStore | undefined, userId: number): { name: string; filters: TicketFilters }[] {
   try {
     const raw = store?.getItem(savedViewsKey(userId))
     const list = raw ? (JSON.parse(raw) as unknown) : []
     if (!Array.isArray(list)) return []
     return list
-      .filter((v): v is SavedView => !!v && typeof v === 'object' && typeof (v as SavedView).name === 'string' && !!(v as SavedView).filters)
-      .map((v) => ({ name: v.name, filters: ticketFiltersFromQuery(v.filters as unknown as Record<string, unknown>) }))
+      .filter((v): v is { name: string; filters: Record<string, unknown> } => !!v && typeof v === 'object' && typeof (v as { name: unknown }).name === 'string' && !!(v as { filters: unknown }).filters)
+      .map((v) => ({ name: v.name.trim().slice(0, 40), filters: ticketFiltersFromQuery(v.filters) }))
+      .filter((v) => v.name)
   } catch {
     return []
   }
 }
 
-// Saves (or replaces, by name) a view; returns the new list.
-export function saveView(store: KeyValueStore | undefined, userId: number, views: readonly SavedView[], view: SavedView): SavedView[] {
-  const next = [...views.filter((v) => v.name !== view.name), { name: view.name, filters: { ...view.filters } }]
+export function forgetLegacyViews(store: KeyValueStore | undefined, userId: number) {
   try {
-    store?.setItem(savedViewsKey(userId), JSON.stringify(next))
+    store?.removeItem(savedViewsKey(userId))
   } catch {
-    /* storage full or unavailable: the view lives for this page only */
+    /* storage unavailable */
   }
-  return next
-}
-
-export function removeView(store: KeyValueStore | undefined, userId: number, views: readonly SavedView[], name: string): SavedView[] {
-  const next = views.filter((v) => v.name !== name)
-  try {
-    store?.setItem(savedViewsKey(userId), JSON.stringify(next))
-  } catch {
-    /* ignore */
-  }
-  return next
 }
 
 // ---- steps
