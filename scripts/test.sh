@@ -26,7 +26,7 @@ scripts/build-web.sh --test || status=1
 echo "[test] build (ASan+UBSan): unit and API suites"
 scripts/build.sh build-asan -DKEFU_SANITIZE=ON
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-(cd build-asan && ctest --output-on-failure -L 'unit|api' -E schema_dialects_match) || status=1
+(cd build-asan && ctest --output-on-failure -j2 -L 'unit|api' -E schema_dialects_match) || status=1
 
 if [ "$status" -eq 0 ]; then echo "[test] ALL TESTS PASSED"; else echo "[test] SOME TESTS FAILED"; fi
 exit "$status"
