@@ -332,10 +332,13 @@ std::vector<int64_t> by_deadline(db::Session& s, const ListFilter& f, bool sqlit
   rest.due_before.reset();
   rest.after = 0;
   std::optional<std::pair<int64_t, int64_t>> from;
-  if (f.after > 0)
-    if (auto r = s.query_one("SELECT resolve_due_at FROM tickets WHERE id = ?", {f.after});
-        r && !r->is_null(0))
-      from = {r->i64(0), f.after};
+  if (f.after > 0) {
+    auto r = s.query_one("SELECT resolve_due_at FROM tickets WHERE id = ?", {f.after});
+    // The cursor's ticket lost its deadline meanwhile (no policy applies any more): there is
+    // no place to go on from, and starting over would page in circles.
+    if (!r || r->is_null(0)) return {};
+    from = {r->i64(0), f.after};
+  }
   // The terms of the partial indexes, the bound, and the cursor.
   auto open_after = [&](std::string& sql, db::Params& p) {
     sql +=
