@@ -73,7 +73,10 @@ describe('the loop as steps', () => {
     expect(stepStatus(4, 'routed', '')).toBe('wait')
     expect(stepStatus(7, 'closed', 'resolved')).toBe('success')
     expect(stepStatus(7, 'closed', 'not_valid')).toBe('error')
-    expect(stepStatus(3, 'closed', 'not_valid')).toBe('finish')
+    expect(stepStatus(3, 'closed', 'resolved')).toBe('finish')
+    expect(stepStatus(3, 'closed', 'not_valid')).toBe('wait') // skipped, not done
+    expect(stepStatus(0, 'closed', 'not_valid')).toBe('finish')
+    expect(stepStatus(7, 'closed', 'answered')).toBe('success') // an inquiry answered at once
   })
 })
 

@@ -17,12 +17,15 @@ export function stateStepIndex(state: string): number {
   return state === 'closed' ? i : i + 1
 }
 
-// el-steps' status of step `i` for a ticket in `state` with `resolution`.
+// el-steps' status of step `i` for a ticket in `state` with `resolution`. A ticket closed
+// without going round the loop (answered at once, judged not valid, merged into another)
+// skipped the steps between intake and close: they stay grey, not ticked.
 export function stepStatus(i: number, state: string, resolution: string): 'finish' | 'process' | 'wait' | 'success' | 'error' {
   const cur = stateStepIndex(state)
   if (state === 'closed') {
-    if (i === cur) return resolution === 'resolved' || resolution === '' ? 'success' : 'error'
-    return 'finish'
+    const round = resolution === 'resolved' || resolution === ''
+    if (i === cur) return round || resolution === 'answered' ? 'success' : 'error'
+    return round || i === 0 ? 'finish' : 'wait'
   }
   if (i < cur) return 'finish'
   if (i === cur) return 'process'
