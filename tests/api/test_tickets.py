@@ -346,6 +346,19 @@ class MoneyAndBulkTest(TicketCase):
         self.assertStatus(sa.delete("%s/%d" % (V, r.body["id"])), 204)
         self.assertNotIn("一店超时", seen(ag))
 
+    def test_queue_counts_match_the_queues(self):
+        self.new_ticket(subject="计数用工单")
+        self.assertGreater(self.c["agent"].get("/api/v1/ticket-queue-counts").body["counts"]["due_soon"] +
+                           self.c["agent"].get("/api/v1/ticket-queue-counts").body["counts"]["unassigned"], 0)
+        for who in ("agent", "handler", "supervisor", "agent_b"):
+            c = self.c[who]
+            r = c.get("/api/v1/ticket-queue-counts")
+            self.assertStatus(r, 200)
+            cap = r.body["cap"]
+            for queue, n in r.body["counts"].items():
+                listed = len(c.list_all(TICKETS, query={"queue": queue}))
+                self.assertEqual(n, min(listed, cap + 1), "%s, queue %s" % (who, queue))
+
     def test_merge_bulk_assign_and_close(self):
         a = self.new_ticket(subject="重复来电一")
         b = self.new_ticket(subject="重复来电二")

@@ -194,6 +194,13 @@ void add_routes(http::Router& r, TicketService& svc) {
     return Response::json(http::page_json(std::move(items), result.next_after));
   });
 
+  r.add("GET", "/api/v1/ticket-queue-counts", [&svc](Context& c) {
+    boost::json::object counts;
+    for (const auto& [queue, n] : svc.counts(c.user()).by_queue) counts[queue] = n;
+    return Response::json(
+        boost::json::object{{"counts", std::move(counts)}, {"cap", QueueCounts::kCap}});
+  });
+
   r.add("POST", "/api/v1/tickets", [&svc](Context& c) {
     auto body = parse_json_object(c.req.body);
     JsonInput in(body);

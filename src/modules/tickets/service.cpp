@@ -298,8 +298,8 @@ TicketDetail TicketService::get(const auth::Principal& p, int64_t id) {
   return d;
 }
 
-org::Page<TicketView> TicketService::list(const auth::Principal& p, const TicketQuery& q) {
-  require(p, perm::kRead);
+std::optional<store::ListFilter> TicketService::filter_of(const auth::Principal& p,
+                                                          const TicketQuery& q) {
   store::ListFilter f;
   f.scope_path = p.unit_path;
   f.kind = q.kind;
@@ -315,7 +315,7 @@ org::Page<TicketView> TicketService::list(const auth::Principal& p, const Ticket
       f.number = *q.q;
     } else {
       auto terms = search::query_terms(*q.q);
-      if (terms.empty()) return {};
+      if (terms.empty()) return std::nullopt;
       f.fts_query = db_.dialect() == db::Dialect::kSqlite ? search::fts5_match(terms)
                                                           : search::pg_tsquery(terms);
     }
@@ -348,12 +348,19 @@ org::Page<TicketView> TicketService::list(const auth::Principal& p, const Ticket
       f.unit_path = org_.get_unit(p, *q.unit_id).path;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kNotFound) throw;
-      return {};
+      return std::nullopt;
     }
   }
+  return f;
+}
+
+org::Page<TicketView> TicketService::list(const auth::Principal& p, const TicketQuery& q) {
+  require(p, perm::kRead);
+  auto f = filter_of(p, q);
+  if (!f) return {};
   org::Page<TicketView> page;
   std::vector<Ticket> rows;
-  db_.read([&](db::Session& s) { rows = store::list(s, f); });
+  db_.read([&](db::Session& s) { rows = store::list(s, *f); });
   if (rows.size() > static_cast<size_t>(q.limit)) {
     rows.resize(q.limit);
     page.next_after = rows.back().id;
@@ -377,6 +384,24 @@ org::Page<TicketView> TicketService::list(const auth::Principal& p, const Ticket
     page.items.push_back(std::move(v));
   }
   return page;
+}
+
+QueueCounts TicketService::counts(const auth::Principal& p) {
+  require(p, perm::kRead);
+  QueueCounts out;
+  std::vector<std::optional<store::ListFilter>> filters;  // made before the read: no nesting
+  for (const auto& [queue, n] : out.by_queue) {
+    TicketQuery q;
+    q.queue = queue;
+    q.limit = QueueCounts::kCap;  // filter_of asks for one more: "more than kCap"
+    filters.push_back(filter_of(p, q));
+  }
+  db_.read([&](db::Session& s) {
+    for (size_t i = 0; i < filters.size(); ++i)
+      if (filters[i])
+        out.by_queue[i].second = static_cast<int>(store::list_ids(s, *filters[i]).size());
+  });
+  return out;
 }
 
 TicketView TicketService::update(const auth::Principal& p, int64_t id, const TicketInput& in) {

@@ -164,6 +164,12 @@ struct PublicUnit {
   std::string name;
 };
 
+struct QueueCounts {
+  static constexpr int kCap = 99;
+  std::vector<std::pair<std::string, int>> by_queue{
+      {"mine", 0}, {"unit", 0}, {"unassigned", 0}, {"due_soon", 0}, {"breached", 0}};
+};
+
 // The permission check every use case starts with.
 inline void require(const auth::Principal& p, std::string_view perm) {
   if (!p.can(perm)) throw Error::forbidden();
@@ -202,6 +208,8 @@ class TicketService {
   TicketDetail get(const auth::Principal& p, int64_t id);
   TicketView update(const auth::Principal& p, int64_t id, const TicketInput& in);
   org::Page<TicketView> list(const auth::Principal& p, const TicketQuery& q);
+  // How many tickets each queue holds for the caller, up to kCap + 1 ("more than kCap").
+  QueueCounts counts(const auth::Principal& p);
   TicketView act(const auth::Principal& p, int64_t id, const StepInput& in);
   // The two halves of create and act, for other modules: prepare before the transaction,
   // then write inside the caller's (id 0 in prepare_step: the ticket is being created).
@@ -279,6 +287,9 @@ class TicketService {
   std::string unit_name(int64_t id);
   std::string user_name(int64_t id);
   void name_sanctions(std::vector<store::Sanction>& xs);
+  // The list's filter for a query; nullopt when nothing can match (no search terms, a unit
+  // outside the scope).
+  std::optional<store::ListFilter> filter_of(const auth::Principal& p, const TicketQuery& q);
 
   db::Database& db_;
   const Clock& clock_;

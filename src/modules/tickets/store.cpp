@@ -385,7 +385,7 @@ std::vector<int64_t> by_deadline(db::Session& s, const ListFilter& f, bool sqlit
 
 }  // namespace
 
-std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
+std::vector<int64_t> list_ids(db::Session& s, const ListFilter& f) {
   const bool sqlite = s.dialect() == db::Dialect::kSqlite;
   const std::string op = sqlite ? " GLOB ?" : " LIKE ?";
   auto prefix = [&](const std::string& path) { return path + (sqlite ? "*" : "%"); };
@@ -435,8 +435,12 @@ std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
       ids.insert(ids.end(), older->begin(), older->end());
     }
   }
+  return ids;
+}
+
+std::vector<Ticket> list(db::Session& s, const ListFilter& f) {
   std::vector<Ticket> out;
-  for (int64_t id : ids)
+  for (int64_t id : list_ids(s, f))
     if (auto t = find(s, id)) out.push_back(std::move(*t));
   return out;
 }

@@ -33,6 +33,7 @@ struct ListFilter {
   int64_t scan_window = 4000;  // newest rows scanned before the path indexes take over
 };
 std::vector<Ticket> list(db::Session& s, const ListFilter& f);
+std::vector<int64_t> list_ids(db::Session& s, const ListFilter& f);  // the same, ids only
 // The full-text row of a ticket (number, subject, description, caller, phone, tags).
 void reindex(db::Session& s, int64_t id, const std::string& tokens, bool fresh = false);
 
