@@ -299,7 +299,13 @@ export function ticketTests(chrome) {
     // another browser, marked as shared, and uses it
     const other = await chrome().page()
     await signIn(other, USERS.handler.username, PASSWORD)
-    await other.goto(`${BASE}/tickets?queue=unit`)
+    // the home page leads to the work: the department's queue, counted, one click away
+    const unitCard = other.getByTestId('home-work-unit')
+    assert.match(await unitCard.innerText(), /^\d+\+?\s*本部门待处理$/)
+    assert.equal(await other.getByTestId('home-work-unassigned').count(), 0) // handlers do not route
+    await shot(other, '38a-home-work')
+    await unitCard.click()
+    await other.waitForURL(/queue=unit/)
     await other.getByTestId('ticket-views-button').click()
     const item = other.getByTestId('ticket-view-本次测试工单')
     await item.getByTestId('ticket-view-shared').waitFor()

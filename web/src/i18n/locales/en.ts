@@ -184,7 +184,16 @@ const en: typeof zh = {
   },
   home: {
     greeting: 'Hello, {name}',
-    intro: 'This is your workspace. Tasks and figures appear here as the ticket and callback modules arrive; the customer archive is in the menu.',
+    intro: 'This is your workspace: what waits for you first, each a link to its queue.',
+    work: 'My work',
+    workItems: {
+      mine: 'My tickets',
+      unit: 'My unit\'s open tickets',
+      unassigned: 'Unassigned tickets',
+      due_soon: 'Due soon',
+      breached: 'Overdue',
+      callbacks: 'My callbacks',
+    },
     profile: 'About me',
     displayName: 'Name',
     username: 'User name',

@@ -182,7 +182,16 @@ export default {
   },
   home: {
     greeting: '您好，{name}',
-    intro: '这里是您的工作台。工单、回访等模块上线后，会在此显示待办与指标；客户档案已可在左侧菜单使用。',
+    intro: '这里是您的工作台：先看待办，点开即进入对应队列。',
+    work: '我的待办',
+    workItems: {
+      mine: '我的工单',
+      unit: '本部门待处理',
+      unassigned: '待分派',
+      due_soon: '即将超时',
+      breached: '已超时',
+      callbacks: '我的回访任务',
+    },
     profile: '我的信息',
     displayName: '姓名',
     username: '用户名',
