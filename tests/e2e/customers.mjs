@@ -310,6 +310,7 @@ export function customerTests(chrome) {
     // every column is recognised; the field list is the history import's
     await page.getByTestId('import-mapping').waitFor()
     await page.getByTestId('import-map-类型').click()
+    await page.locator('.el-select__popper:visible .el-select-dropdown__item').first().waitFor()
     const options = await page.locator('.el-select__popper:visible .el-select-dropdown__item').allInnerTexts()
     assert.ok(options.includes('类型（必填）') && options.includes('车牌号') && !options.includes('姓名（必填）'), options.join(','))
     await page.keyboard.press('Escape')
@@ -364,6 +365,8 @@ export function customerTests(chrome) {
     await page.getByTestId('import-mapping').waitFor()
     assert.match(await page.getByTestId('import-asset-type-chosen').innerText(), /资产类型\s*房产/)
     await page.getByTestId('import-map-房号').click()
+    // the list is read once it is open (allInnerTexts does not wait: under load it read none)
+    await page.locator('.el-select__popper:visible .el-select-dropdown__item').first().waitFor()
     const options = await page.locator('.el-select__popper:visible .el-select-dropdown__item').allInnerTexts()
     assert.ok(options.includes('楼栋（必填）') && options.includes('客户编号') && !options.includes('类型（必填）'), options.join(','))
     await page.keyboard.press('Escape')
