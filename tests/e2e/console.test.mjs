@@ -7,6 +7,7 @@ import { BASE, PASSWORD, apiSession, launch, pageProblems, shot, signIn } from '
 import { customerTests } from './customers.mjs'
 import { classTests } from './classes.mjs'
 import { ticketTests } from './tickets.mjs'
+import { sanctionTests } from './sanctions.mjs'
 import { publicTests } from './public.mjs'
 import { callbackTests } from './callbacks.mjs'
 import { surveyTests } from './surveys.mjs'
@@ -95,7 +96,7 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), /系统管理员/)
     assert.match(await text(page, 'home-roles'), /管理员/)
     assert.match(await text(page, 'home-permissions'), /org\.user\.write/)
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'customerImport', 'classifications', 'assetTypes', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketCategories', 'rootCauses', 'slaPolicies', 'callbacks', 'callbackWorkbench', 'callbackKpis', 'surveys', 'surveyReport', 'questionnaires', 'benchmarks', 'admin', 'units', 'users', 'tokens', 'audit', 'calendars', 'callbackRules'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'customerImport', 'classifications', 'assetTypes', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketSanctions', 'ticketCategories', 'rootCauses', 'slaPolicies', 'callbacks', 'callbackWorkbench', 'callbackKpis', 'surveys', 'surveyReport', 'questionnaires', 'benchmarks', 'admin', 'units', 'users', 'tokens', 'audit', 'calendars', 'callbackRules'])
     await page.locator('canvas').first().waitFor() // the ECharts chart of the home page
     await shot(page, '03-admin-home')
     await page.context().close()
@@ -211,7 +212,7 @@ describe('kefu web console', () => {
     assert.match(await text(page, 'header-user'), new RegExp(NEW_USER.name))
     assert.match(await text(page, 'header-unit'), new RegExp(NEW_UNIT.name))
     assert.match(await text(page, 'home-roles'), /客服/)
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'customerImport', 'classifications', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'callbacks', 'callbackWorkbench', 'callbackKpis', 'surveys', 'surveyReport']) // no 系统管理
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'customerImport', 'classifications', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketSanctions', 'callbacks', 'callbackWorkbench', 'callbackKpis', 'surveys', 'surveyReport']) // no 系统管理
     assert.equal(await page.getByText('系统管理').count(), 0)
     await shot(page, '08-agent-home')
     await page.goto(`${BASE}/admin/users`)
@@ -228,7 +229,7 @@ describe('kefu web console', () => {
   test('a supervisor reads users with masked phones and cannot change them', T, async () => {
     const page = await chrome.page()
     await signIn(page, 'supervisor.sh')
-    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'customerImport', 'classifications', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'callbacks', 'callbackWorkbench', 'callbackKpis', 'surveys', 'surveyReport', 'admin', 'units', 'users', 'tokens', 'callbackRules'])
+    assert.deepEqual(await menuKeys(page), ['home', 'customers', 'customerList', 'duplicates', 'customerImport', 'classifications', 'tickets', 'ticketQueues', 'ticketNew', 'ticketStats', 'ticketSanctions', 'callbacks', 'callbackWorkbench', 'callbackKpis', 'surveys', 'surveyReport', 'admin', 'units', 'users', 'tokens', 'callbackRules'])
     await page.goto(`${BASE}/admin/users`)
     await page.getByTestId('user-table').getByText('agent.zhang').waitFor()
     const row = page.locator('.el-table__row', { hasText: 'agent.zhang' }).first()
@@ -334,6 +335,7 @@ describe('kefu web console', () => {
   customerTests(() => chrome)
   classTests(() => chrome)
   ticketTests(() => chrome)
+  sanctionTests(() => chrome)
   publicTests(() => chrome)
   callbackTests(() => chrome)
   surveyTests(() => chrome)

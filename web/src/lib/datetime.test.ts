@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { companyTimeToEpoch, epochToCompanyTime, formatDate, formatTime } from './datetime'
+import { companyMonth, companyTimeToEpoch, epochToCompanyTime, formatDate, formatTime, isMonth } from './datetime'
 
 describe('times in Asia/Shanghai', () => {
   it('formats UTC epoch milliseconds as YYYY-MM-DD HH:mm in Shanghai', () => {
@@ -27,5 +27,17 @@ describe('times in Asia/Shanghai', () => {
     expect(formatDate(Date.UTC(2025, 11, 31, 16, 30))).toBe('2026-01-01')
     const now = Date.UTC(2026, 10, 25, 11, 7)
     expect(companyTimeToEpoch(epochToCompanyTime(now))).toBe(now)
+  })
+  it('the month of an instant is the Shanghai month (a month starts 8 hours earlier in UTC)', () => {
+    expect(companyMonth(Date.UTC(2026, 10, 30, 15, 59))).toBe('2026-11')
+    expect(companyMonth(Date.UTC(2026, 10, 30, 16, 0))).toBe('2026-12') // 1 December 00:00 in Shanghai
+    expect(companyMonth(Date.UTC(2025, 11, 31, 16, 30))).toBe('2026-01')
+    expect(companyMonth(Date.UTC(2025, 11, 31, 16, 30), 'UTC')).toBe('2025-12')
+    expect(isMonth('2026-11')).toBe(true)
+    expect(isMonth('2026-1')).toBe(false)
+    expect(isMonth('2026-13')).toBe(false)
+    expect(isMonth('2026-00')).toBe(false)
+    expect(isMonth(['2026-11'])).toBe(false)
+    expect(isMonth(undefined)).toBe(false)
   })
 })

@@ -34,3 +34,14 @@ export function companyTimeToEpoch(text: string, tz: string = COMPANY_TZ): numbe
 export function epochToCompanyTime(ms: number, tz: string = COMPANY_TZ): string {
   return dayjs(ms).tz(tz).format('YYYY-MM-DD HH:mm')
 }
+
+// The month of an instant in the company's time zone: YYYY-MM (e.g. the month a penalty
+// or reward is booked in).
+export function companyMonth(ms: number, tz: string = COMPANY_TZ): string {
+  return dayjs(ms).tz(tz).format('YYYY-MM')
+}
+
+// "2026-11" is a month; "2026-13", "2026-1" and anything else are not.
+export function isMonth(text: unknown): text is string {
+  return typeof text === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(text)
+}

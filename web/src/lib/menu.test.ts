@@ -10,8 +10,8 @@ const AGENT = ['customer.read', 'customer.write', 'org.unit.read', 'ticket.creat
 const HANDLER = ['customer.read', 'org.unit.read', 'ticket.handle', 'ticket.read']
 const INSPECTOR = ['customer.read', 'org.unit.read', 'ticket.read']
 const CUSTOMERS = ['customers', 'customers.customerList', 'customers.duplicates', 'customers.customerImport', 'customers.classifications']
-const TICKETS = ['tickets', 'tickets.ticketQueues', 'tickets.ticketNew', 'tickets.ticketStats']
-const TICKETS_READ = ['tickets', 'tickets.ticketQueues', 'tickets.ticketStats']
+const TICKETS = ['tickets', 'tickets.ticketQueues', 'tickets.ticketNew', 'tickets.ticketStats', 'tickets.ticketSanctions']
+const TICKETS_READ = ['tickets', 'tickets.ticketQueues', 'tickets.ticketStats', 'tickets.ticketSanctions']
 const TICKETS_ADMIN = ['tickets.ticketCategories', 'tickets.rootCauses', 'tickets.slaPolicies']
 const SURVEYS = ['surveys', 'surveys.surveyReport']
 const SURVEYS_ADMIN = [...SURVEYS, 'surveys.questionnaires', 'surveys.benchmarks']
@@ -70,6 +70,10 @@ describe('menu by permission', () => {
     expect(mayOpen('tickets.ticketNew', HANDLER)).toBe(false)
     expect(mayOpen('tickets.slaPolicies', MANAGER)).toBe(false)
     expect(requiredPermissions('tickets.slaPolicies')).toEqual(['ticket.read', 'ticket.admin'])
+    // 奖惩台账: every ticket reader (the page asks for one's own without approve/manage)
+    expect(requiredPermissions('tickets.ticketSanctions')).toEqual(['ticket.read'])
+    expect(mayOpen('tickets.ticketSanctions', INSPECTOR)).toBe(true)
+    expect(mayOpen('tickets.ticketSanctions', ['customer.read'])).toBe(false)
     expect(requiredPermissions('customers.assetTypes')).toEqual(['customer.read', 'customer.admin'])
     expect(mayOpen('customers.customerList', INSPECTOR)).toBe(true)
     expect(mayOpen('customers.assetTypes', MANAGER)).toBe(false)

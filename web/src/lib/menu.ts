@@ -37,6 +37,8 @@ export const MENU: readonly MenuEntry[] = [
       { key: 'ticketQueues', icon: 'List', path: '/tickets', exists: true },
       { key: 'ticketNew', icon: 'EditPen', path: '/tickets/new', perms: ['ticket.create'], exists: true },
       { key: 'ticketStats', icon: 'DataLine', path: '/tickets/stats', exists: true },
+      // Every ticket reader: without ticket.approve/manage the page shows one's own only.
+      { key: 'ticketSanctions', icon: 'Money', path: '/tickets/sanctions', exists: true },
       { key: 'ticketCategories', icon: 'Files', path: '/tickets/categories', perms: ['ticket.admin'], exists: true },
       { key: 'rootCauses', icon: 'Aim', path: '/tickets/root-causes', perms: ['ticket.admin'], exists: true },
       { key: 'slaPolicies', icon: 'Timer', path: '/tickets/sla-policies', perms: ['ticket.admin'], exists: true },

@@ -32,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'tickets', name: 'tickets', component: () => import('@/views/tickets/TicketQueueView.vue'), meta: { menu: 'tickets.ticketQueues', title: 'menu.ticketQueues' } },
       { path: 'tickets/new', name: 'ticket-new', component: () => import('@/views/tickets/TicketNewView.vue'), meta: { menu: 'tickets.ticketNew', title: 'menu.ticketNew' } },
       { path: 'tickets/stats', name: 'ticket-stats', component: () => import('@/views/tickets/TicketStatsView.vue'), meta: { menu: 'tickets.ticketStats', title: 'menu.ticketStats' } },
+      { path: 'tickets/sanctions', name: 'ticket-sanctions', component: () => import('@/views/tickets/SanctionLedgerView.vue'), meta: { menu: 'tickets.ticketSanctions', title: 'menu.ticketSanctions' } },
       { path: 'tickets/categories', name: 'ticket-categories', component: () => import('@/views/tickets/TicketCategoriesView.vue'), meta: { menu: 'tickets.ticketCategories', title: 'menu.ticketCategories' } },
       { path: 'tickets/root-causes', name: 'ticket-root-causes', component: () => import('@/views/tickets/RootCausesView.vue'), meta: { menu: 'tickets.rootCauses', title: 'menu.rootCauses' } },
       { path: 'tickets/sla-policies', name: 'sla-policies', component: () => import('@/views/tickets/SlaPoliciesView.vue'), meta: { menu: 'tickets.slaPolicies', title: 'menu.slaPolicies' } },

@@ -55,6 +55,7 @@ const en: typeof zh = {
     ticketQueues: 'Queues',
     ticketNew: 'New ticket',
     ticketStats: 'Complaint statistics',
+    ticketSanctions: 'Penalties & rewards',
     ticketCategories: 'Categories',
     rootCauses: 'Root causes',
     slaPolicies: 'Deadline policies',

@@ -53,6 +53,7 @@ export default {
     ticketQueues: '工单',
     ticketNew: '新建工单',
     ticketStats: '投诉统计',
+    ticketSanctions: '奖惩台账',
     ticketCategories: '工单分类',
     rootCauses: '原因',
     slaPolicies: '时限策略',
